@@ -1,0 +1,470 @@
+"""HTML pages: decode first, then parse (BeautifulSoup + lxml), then one walk over the tree.
+
+Decoding (thai-text.md: a wrong charset header is common, and lxml given raw bytes labelled tis-620
+with windows-874-only bytes returns an empty document): a BOM, else bytes that are valid UTF-8 are
+UTF-8, else the HTTP header charset, else <meta charset>, else windows-874 (TIS-620 is a subset). A
+declared single-byte charset whose text does not look Thai while windows-874 does (a page labelled
+ISO-8859-1) is replaced by windows-874, with a warning.
+
+The walk is iterative (deeply nested markup must not hit Python's recursion limit) and collects in
+one pass: visible text with block elements on their own lines, links with their anchor text, context
+(the enclosing row / list item / paragraph / small div), nearest heading and whether they sit in
+navigation markup, and the data tables.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString, Script, Stylesheet, TemplateString
+
+from crawler.extraction import Extraction, Link, Table, looks_binary, one_line, text_layer_of
+from crawler.thai import compact, is_garbage_thai, looks_thai, normalize, thai_ratio
+from crawler.urls import canonical
+
+MAX_HTML_CHARS = 8_000_000      # decoded characters parsed; a larger page is cut (with a warning)
+MAX_LINKS = 20_000
+MAX_TABLES = 200
+MAX_TABLE_CELLS = 200_000
+MAX_CELL_CHARS = 2_000
+CONTEXT_MAX_CHARS = 400          # a container larger than this is not a link's context
+HEADING_MAX_CHARS = 300
+
+# Never visible. <head> is read separately for <title> and <base>.
+_DROP = frozenset({"script", "style", "noscript", "template", "head", "svg", "math", "object"})
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "menu", "nav", "ol", "option",
+    "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+})
+_CONTAINERS = frozenset({"tr", "li", "p", "dd", "dt", "div"})
+# Heading levels: h1-h6, a table caption, a table row of one cell (a group header), bold text
+# opening its block. A heading drops the headings of its level and below.
+_HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "caption": 7}
+_ROW_HEADING, _BOLD_HEADING = 8, 9
+_BOLD = frozenset({"strong", "b"})
+_NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_NAV_WORDS = re.compile(r"menu|(?:^|[\s_-])nav|sidebar|side-bar|footer|breadcrumb", re.IGNORECASE)
+_EMBEDS = {"iframe": "src", "embed": "src", "frame": "src", "area": "href"}
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:", "callto:", "sms:")
+_SKIPPED_STRINGS = (PreformattedString, Script, Stylesheet, TemplateString)   # comments, doctype, ...
+_SPACES = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+_THAI_CHARSETS = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso_8859-11",
+                  "iso885911", "windows-874", "x-windows-874", "cp874", "ms874", "dos-874", "thai"}
+_LATIN_CHARSETS = {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii",
+                   "ascii", "windows-1252", "cp1252", "x-cp1252"}
+
+
+# -- decoding -------------------------------------------------------------------------------------------
+
+def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
+    """The text of an HTML body and the encoding used (a Python codec name)."""
+    text, encoding, _ = _decode(body, header_charset)
+    return text, encoding
+
+
+def _codec(label: str | bytes | None) -> str | None:
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "replace")
+    label = (label or "").strip().strip("\"'").lower()
+    if not label:
+        return None
+    if label in _THAI_CHARSETS:
+        return "cp874"
+    if label in _LATIN_CHARSETS:
+        return "cp1252"          # what browsers do (WHATWG)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _decode(body: bytes, header_charset: str | None) -> tuple[str, str, list[str]]:
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", "replace"), "utf-8", []
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body.decode("utf-16", "replace"), "utf-16", []
+    declared = _codec(header_charset)
+    if declared is None:
+        meta = _META_CHARSET.search(body[:8192])
+        declared = _codec(meta.group(1)) if meta else None
+    if declared in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+        declared = None           # a <meta> of an 8-bit page cannot be true; sniff instead
+    if not _HIGH_BYTE.search(body):
+        return body.decode("ascii", "replace"), declared or "ascii", []
+
+    # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the label says; a handful of bad bytes in an
+    # otherwise UTF-8 page is too (replaced), TIS-620 text would be almost all bad bytes.
+    utf8 = body.decode("utf-8", "replace")
+    bad = utf8.count("\ufffd")
+    non_ascii = sum(1 for ch in utf8[:200_000] if ord(ch) > 127) or 1
+    if bad == 0 or bad <= max(3, non_ascii // 100):
+        warnings = []
+        if declared not in (None, "utf-8"):
+            warnings.append(f"charset declared as {declared} but the bytes are UTF-8: decoded as UTF-8")
+        if bad:
+            warnings.append(f"{bad} invalid UTF-8 byte sequences replaced")
+        return utf8, "utf-8", warnings
+
+    if declared not in (None, "utf-8"):
+        text = body.decode(declared, "replace")
+        if declared != "cp874" and not looks_thai(text):
+            thai = body.decode("cp874", "replace")
+            if looks_thai(thai) or (is_garbage_thai(text) and thai_ratio(thai) > thai_ratio(text)):
+                return thai, "cp874", [f"charset declared as {declared} but the text is Thai: "
+                                       "decoded as windows-874"]
+        return text, declared, []
+    warnings = ["charset declared as UTF-8 but the bytes are not: decoded as windows-874"] \
+        if declared == "utf-8" else []
+    return body.decode("cp874", "replace"), "cp874", warnings
+
+
+# -- the walk -------------------------------------------------------------------------------------------
+
+@dataclass
+class _Container:
+    start: int                 # index into pieces
+    length0: int               # characters before it
+    links: list = field(default_factory=list)
+
+
+@dataclass
+class _LinkRec:
+    href: str
+    headings: tuple[str, ...]  # the heading chain above the link, nearest last
+    in_nav: bool
+    container: _Container | None
+    title_attr: str = ""       # title / aria-label: the anchor text of last resort
+    text: str = ""
+    context: str = ""
+
+
+@dataclass
+class _TableRec:
+    rows: list[list[str]] = field(default_factory=list)
+    layout: bool = False       # holds another table: page layout, not data
+
+
+class _Frame:
+    __slots__ = ("name", "start", "length0", "nav", "container", "anchor", "table", "row",
+                 "cell", "links0", "saved_headings", "mail")
+
+    def __init__(self, name: str, start: int, length0: int, links0: int):
+        self.name, self.start, self.length0, self.links0 = name, start, length0, links0
+        self.nav = False
+        self.container = self.anchor = self.table = self.row = None
+        self.cell = False
+        self.saved_headings = self.mail = None
+
+
+class _Walker:
+    def __init__(self, base_url: str | None):
+        self.base_url = base_url
+        self.pieces: list[str] = []
+        self.length = 0
+        self.nav_depth = 0
+        self.pre_depth = 0
+        self.headings: list[tuple[int, str]] = []     # (level, text), levels increasing
+        self.first_h1 = ""
+        self.links: list[_LinkRec] = []
+        self.containers: list[_Container] = []
+        self.anchors: list[tuple[_LinkRec, list[str]]] = []
+        self.tables: list[_TableRec] = []
+        self.table_stack: list[_TableRec] = []
+        self.row_stack: list[list[str]] = []
+        self.cells = 0
+        self.too_many_links = False
+        self.warnings: list[str] = []
+
+    # -- text
+    def add(self, text: str) -> None:
+        if not self.pre_depth:
+            text = _SPACES.sub(" ", text)
+        if text:
+            self.pieces.append(text)
+            self.length += len(text)
+
+    def newline(self) -> None:
+        if self.pieces and self.pieces[-1] != "\n":
+            self.pieces.append("\n")
+            self.length += 1
+
+    def capture(self, start: int, limit: int) -> str:
+        """The text added since pieces[start], at most about `limit` characters."""
+        out, size = [], 0
+        for piece in self.pieces[start:]:
+            out.append(piece)
+            size += len(piece)
+            if size >= limit:
+                break
+        return "".join(out)[:limit]
+
+    # -- elements
+    def enter(self, tag: Tag) -> _Frame | None:
+        name = tag.name
+        if name in _DROP:
+            return None
+        frame = _Frame(name, len(self.pieces), self.length, len(self.links))
+        if name in _NAV_TAGS or _looks_nav(tag):
+            frame.nav = True
+            frame.saved_headings = self.headings       # navigation has headings of its own
+            self.headings = []
+            self.nav_depth += 1
+        if name in _BLOCK:
+            self.newline()
+        if name == "br":
+            self.add("\n")
+        elif name == "pre":
+            self.pre_depth += 1
+        elif name in ("td", "th"):
+            frame.cell = True
+            self.add(" ")
+        elif name == "img" and self.anchors:
+            alt = tag.get("alt") or tag.get("title")
+            if isinstance(alt, str) and alt.strip():
+                self.anchors[-1][1].append(alt)
+        if name in _CONTAINERS:
+            frame.container = _Container(frame.start, frame.length0)
+            self.containers.append(frame.container)
+        if name == "a":
+            href = _attr(tag, "href")
+            if href is not None:
+                link = self._link(href, tag)
+                if link is not None:
+                    frame.anchor = link
+                    self.anchors.append((link, []))
+                elif href.strip().lower().startswith(("mailto:", "tel:")):
+                    frame.mail = unquote(href.strip().split(":", 1)[1].split("?")[0]).strip()
+        elif name in _EMBEDS:
+            src = _attr(tag, _EMBEDS[name])
+            if src is not None:
+                link = self._link(src, tag)
+                if link is not None:
+                    link.text = one_line(_attr(tag, "title") or _attr(tag, "alt") or "")
+            if name != "area":
+                return None       # fallback content of iframe/embed is not shown
+        elif name == "table":
+            if self.table_stack:
+                self.table_stack[-1].layout = True
+            frame.table = _TableRec()
+            self.table_stack.append(frame.table)
+            if frame.saved_headings is None:
+                frame.saved_headings = list(self.headings)  # captions and row headers end with it
+        elif name == "tr" and self.table_stack:
+            frame.row = []
+            self.row_stack.append(frame.row)
+        return frame
+
+    def exit(self, frame: _Frame) -> None:
+        name = frame.name
+        if name in _BLOCK:
+            self.newline()
+        if name == "pre":
+            self.pre_depth -= 1
+        if frame.cell:
+            self._cell(frame)
+        elif name in _HEADING_LEVELS:
+            text = one_line(self.capture(frame.start, HEADING_MAX_CHARS))
+            if text:
+                self.set_heading(_HEADING_LEVELS[name], text)
+                if name == "h1" and not self.first_h1:
+                    self.first_h1 = text
+        elif name in _BOLD:
+            self._bold_heading(frame)
+        if frame.anchor is not None:
+            link, alts = self.anchors.pop()
+            text = self.capture(frame.start, 500)
+            link.text = one_line(text) or one_line(" ".join(alts)) or one_line(link.title_attr)
+        if frame.mail:
+            anchor_text = self.capture(frame.start, 500)
+            if frame.mail not in anchor_text:
+                self.add(f" {frame.mail} ")
+        if frame.row is not None:
+            self._row(frame)
+        if frame.table is not None:
+            self.table_stack.pop()
+            table = frame.table
+            if not table.layout and table.rows and len(self.tables) < MAX_TABLES:
+                self.tables.append(table)
+        if frame.container is not None:
+            self.containers.pop()
+            self._context(frame.container)
+        if frame.nav:
+            self.nav_depth -= 1
+        if frame.saved_headings is not None:
+            self.headings = frame.saved_headings
+
+    def set_heading(self, level: int, text: str) -> None:
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        self.headings.append((level, text))
+
+    def _link(self, href: str, tag: Tag) -> _LinkRec | None:
+        href = href.strip()
+        low = href.lower()
+        if not href or href.startswith("#") or low.startswith(_SKIP_SCHEMES):
+            return None
+        if len(self.links) >= MAX_LINKS:
+            if not self.too_many_links:
+                self.too_many_links = True
+                self.warnings.append(f"more than {MAX_LINKS} links: the rest ignored")
+            return None
+        absolute = _absolute(href, self.base_url)
+        if absolute is None:
+            return None
+        link = _LinkRec(absolute, tuple(text for _, text in self.headings), self.nav_depth > 0,
+                        self.containers[-1] if self.containers else None,
+                        title_attr=_attr(tag, "title") or _attr(tag, "aria-label") or "")
+        if link.container is not None:
+            link.container.links.append(link)
+        self.links.append(link)
+        return link
+
+    def _cell(self, frame: _Frame) -> None:
+        if not self.row_stack:
+            return
+        row = self.row_stack[-1]
+        if self.cells >= MAX_TABLE_CELLS:
+            return
+        self.cells += 1
+        text = one_line(self.capture(frame.start, MAX_CELL_CHARS))
+        row.append(text)
+
+    def _row(self, frame: _Frame) -> None:
+        self.row_stack.pop()
+        row = frame.row
+        while row and not row[-1]:
+            row.pop()
+        if not any(row):
+            return
+        if self.table_stack:
+            self.table_stack[-1].rows.append(row)
+        # A row of one non-empty cell with no link in it ("ไตรมาส 2") heads the rows below it.
+        filled = [c for c in row if c]
+        if len(self.links) == frame.links0 and len(filled) == 1 and len(filled[0]) <= HEADING_MAX_CHARS:
+            self.set_heading(_ROW_HEADING, filled[0])
+
+    def _bold_heading(self, frame: _Frame) -> None:
+        """<p><strong>รายงานผล…</strong></p>: bold text opening its container is a heading."""
+        if len(self.links) != frame.links0 or not self.containers:
+            return
+        container = self.containers[-1]
+        if frame.start - container.start > 8 or "".join(self.pieces[container.start:frame.start]).strip():
+            return                                    # something came before it in its container
+        text = one_line(self.capture(frame.start, HEADING_MAX_CHARS))
+        if 2 <= len(text) <= 120:
+            self.set_heading(_BOLD_HEADING, text)
+
+    def _context(self, container: _Container) -> None:
+        if not container.links:
+            return
+        size = self.length - container.length0
+        if size > CONTEXT_MAX_CHARS * 3:
+            return
+        text = one_line(self.capture(container.start, CONTEXT_MAX_CHARS * 3))
+        if len(text) > CONTEXT_MAX_CHARS:
+            return
+        for link in container.links:
+            link.context = text
+
+
+def _attr(tag: Tag, name: str) -> str | None:
+    value = tag.get(name)
+    if isinstance(value, list):
+        value = " ".join(value)
+    return value if isinstance(value, str) else None
+
+
+def _looks_nav(tag: Tag) -> bool:
+    if (_attr(tag, "role") or "").lower() == "navigation":
+        return True
+    marks = " ".join(filter(None, (_attr(tag, "id"), _attr(tag, "class"))))
+    return bool(marks) and bool(_NAV_WORDS.search(marks))
+
+
+def _absolute(href: str, base: str | None) -> str | None:
+    try:
+        url = urljoin(base, href) if base else href
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme in ("http", "https"):
+        try:
+            return canonical(url)
+        except (ValueError, TypeError):
+            return url
+    if scheme in ("", "ftp"):
+        return url
+    return None
+
+
+def _walk(soup: BeautifulSoup, walker: _Walker) -> None:
+    """Depth-first over the tree with an explicit stack: enter/exit events, strings in between."""
+    stack: list[tuple[_Frame | None, list, int]] = [(None, soup.contents, 0)]
+    while stack:
+        frame, children, index = stack[-1]
+        if index >= len(children):
+            stack.pop()
+            if frame is not None:
+                walker.exit(frame)
+            continue
+        stack[-1] = (frame, children, index + 1)
+        child = children[index]
+        if isinstance(child, Tag):
+            child_frame = walker.enter(child)
+            if child_frame is not None:
+                stack.append((child_frame, child.contents, 0))
+        elif isinstance(child, NavigableString) and not isinstance(child, _SKIPPED_STRINGS):
+            walker.add(str(child))
+
+
+# -- the extractor ----------------------------------------------------------------------------------------
+
+def extract_html(body: bytes, *, charset: str | None = None, url: str | None = None) -> Extraction:
+    if looks_binary(body):
+        return Extraction(format="html", extractor="bs4+lxml", error="binary content, not an HTML page")
+    text, _encoding, warnings = _decode(body, charset)
+    if len(text) > MAX_HTML_CHARS:
+        text = text[:MAX_HTML_CHARS]
+        warnings.append(f"page cut at {MAX_HTML_CHARS} characters before parsing")
+    soup = BeautifulSoup(text, "lxml")
+    base = url
+    base_tag = soup.find("base", href=True)
+    if base_tag is not None:
+        base_href = _attr(base_tag, "href")
+        if base_href:
+            base = urljoin(url, base_href.strip()) if url else base_href.strip()
+    walker = _Walker(base)
+    _walk(soup, walker)
+
+    full_text = normalize(_BLANK_LINES.sub("\n", "".join(walker.pieces)))
+    title_tag = soup.title
+    title = one_line(title_tag.get_text(" ")) if title_tag is not None else ""
+    title = title or walker.first_h1
+    links = [_finish_link(link) for link in walker.links]
+    tables = [Table(where=f"table {i}", rows=t.rows) for i, t in enumerate(walker.tables, 1)]
+    return Extraction(
+        format="html", title=title[:500], text=full_text, text_layer=text_layer_of(full_text),
+        tables=tables, links=links, extractor="bs4+lxml",
+        warnings=warnings + walker.warnings,
+    )
+
+
+def _finish_link(link: _LinkRec) -> Link:
+    """Context: the container's text (else the anchor text), after the two nearest headings."""
+    text = link.text or one_line(link.title_attr)
+    context = link.context or text
+    squeezed = compact(context)
+    above = [h for h in link.headings[-2:] if compact(h) not in squeezed]
+    if above:
+        context = " › ".join(above) + (f" — {context}" if context else "")
+    heading = link.headings[-1] if link.headings else ""
+    return Link(href=link.href, text=text, context=context, heading=heading, in_nav=link.in_nav)

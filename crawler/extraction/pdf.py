@@ -1,0 +1,499 @@
+"""PDF: text with pypdfium2, text-layer quality, and (only where they matter) tables.
+
+Text: pypdfium2 `get_text_range()` per page, the fastest and most Thai-correct extractor measured
+(thai-text.md). Two defects of Word/PowerPoint-made Thai PDFs are repaired here because they need
+character positions, which `crawler.thai.normalize` never sees:
+
+* marks drawn over the consonant *before* the one they follow in the content stream ("ขอ้มลู" for
+  ข้อมูล, "วสิยัทศัน์" for วิสัยทัศน์), with the spaces and line breaks pdfium generates around them:
+  each mark goes back after the consonant it is drawn on;
+* fonts whose ToUnicode map gives the sara aa glyph as ำ and the nikhahit as a space ("ประชำชน",
+  "ส ำนัก"): recognised per font (it never yields า, and does yield "space + ำ"), then repaired.
+
+Measured on the 40 real Thai PDFs of /work/shared/real-docs (332 pages, 2-core machine, each
+extractor's text through thai.normalize):
+
+    extractor                         pages/s   manifest-title words found   marks with no base
+    pypdfium2 get_text_range()        ~400      0.806                        2 / 56,490
+    pypdfium2 + the repairs here      ~285      (see tests)                  -
+    pdfplumber extract_text()         ~9.5      0.785                        11 / 56,412
+
+pdfplumber also loses words pypdfium2 keeps (common words counted in the 132-page plan: pdfium
+5,087, pdfplumber 3,790: its x-sort puts marks before their consonant).
+
+Text layer: "scan" (almost no characters, but images), "garbage" (thai.is_garbage_thai, unmapped
+glyphs, or Latin debris where Thai was expected over page images), "empty", else "text"; a document
+with some scanned pages says which in a "scan_pages: 2,3" warning.
+
+Tables: pdfplumber's `find_tables()` grid (pdfplumber is ~50x slower, so it runs only for documents
+up to MAX_TABLE_PAGES pages that ask for it or look like summary tables), each cell filled with the
+pypdfium2 characters whose centre lies in it, every Thai mark kept with its base character.
+"""
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+import time
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from crawler.extraction import Extraction, Table, error_message, first_line, one_line
+from crawler.thai import compact, is_garbage_thai, normalize, thai_ratio
+
+MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
+MAX_TABLE_PAGES = 30            # documents longer than this get no tables
+SCAN_CHARS_PER_PAGE = 20        # fewer non-space characters than this on a page with images: a scan
+TIME_BUDGET_S = 60.0            # stop reading further pages after this long (warning)
+TABLE_HINTS = ("สขร", "สรุปผลการจัดซื้อจัดจ้าง", "สรุปผลการดำเนินการจัดซื้อจัดจ้าง", "สถิติ", "ตาราง")
+
+_MARKS = frozenset(map(chr, [0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)]))
+_TONES = frozenset(map(chr, range(0x0E48, 0x0E4C)))
+_CONSONANTS = frozenset(map(chr, range(0x0E01, 0x0E2F)))
+_SARA_AA, _SARA_AM = "\u0e32", "\u0e33"
+_MARK_OR_AM = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
+_SPACE_THEN_AM = re.compile(r"\s[\u0e48-\u0e4b]?\u0e33")
+_UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+_TOKEN = re.compile(r"\S+")
+_LATIN_WORD = re.compile(r"^[A-Za-z][a-z]+[.,;:]?$|^[A-Z]{2,}[.,;:]?$")
+
+
+def _is_thai(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e5b"
+
+
+# -- page text with the position repairs ------------------------------------------------------------------
+
+class _Page:
+    """The characters of one text page, in a repaired order, with boxes fetched on demand."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage):
+        self.tp = textpage
+        self.raw_text = textpage.get_text_range()
+        self.count = textpage.count_chars()
+        self.boxes: dict[int, tuple[float, float, float, float]] = {}
+        self._font_buffer = ctypes.create_string_buffer(256)
+
+    def box(self, i: int) -> tuple[float, float, float, float]:
+        found = self.boxes.get(i)
+        if found is None:
+            try:
+                found = self.tp.get_charbox(i)
+            except pdfium.PdfiumError:
+                found = (0.0, 0.0, 0.0, 0.0)
+            self.boxes[i] = found
+        return found
+
+    def font(self, i: int) -> bytes:
+        self._font_buffer[0] = b"\0"           # pdfium leaves the buffer alone when it is too small
+        pdfium_c.FPDFText_GetFontInfo(self.tp.raw, i, self._font_buffer, 256, None)
+        return self._font_buffer.value
+
+    def generated(self, i: int) -> bool:
+        return pdfium_c.FPDFText_IsGenerated(self.tp.raw, i) == 1
+
+    def font_size(self, i: int) -> float:
+        return pdfium_c.FPDFText_GetFontSize(self.tp.raw, i) or 10.0
+
+    def am_font_counts(self, stats: dict[bytes, list[int]]) -> None:
+        """Per font: [ำ, า, whitespace + ำ] on this page (only pages showing "space + ำ")."""
+        text = self.raw_text
+        if len(text) != self.count or not _SPACE_THEN_AM.search(text):
+            return
+        for i, ch in enumerate(text):
+            if ch == _SARA_AM or ch == _SARA_AA:
+                counts = stats.setdefault(self.font(i), [0, 0, 0])
+                if ch == _SARA_AA:
+                    counts[1] += 1
+                    continue
+                counts[0] += 1
+                j = i - 1
+                while j >= 0 and text[j] in _TONES:
+                    j -= 1
+                if j >= 0 and text[j].isspace() and not self.generated(j):
+                    counts[2] += 1
+
+    def ordered(self, broken_am_fonts: frozenset[bytes] = frozenset()) -> list[tuple[str, int]]:
+        """(character, char index) in reading order after the repairs."""
+        text = self.raw_text
+        if len(text) != self.count or not _MARK_OR_AM.search(text):
+            return [(ch, i) for i, ch in enumerate(text)]
+        chars = list(text)
+        if broken_am_fonts and _SARA_AM in text:
+            self._repair_am(chars, broken_am_fonts)
+        order = self._reorder_marks(chars)
+        dropped = self._generated_gaps(chars, order)
+        return [(chars[i], i) for i in order if chars[i] and i not in dropped]
+
+    def _repair_am(self, chars: list[str], broken: frozenset[bytes]) -> None:
+        """In a font that maps sara aa to ำ and nikhahit to a space: "space ำ" is ำ, a bare ำ is า.
+        Only a space written in the PDF is a nikhahit; one pdfium generated is a gap ("เป้ ำหมำย")."""
+        if any(ch == _SARA_AA and self.font(i) in broken for i, ch in enumerate(chars)):
+            return            # this page shows the font writing า after all: leave it alone
+        for i, ch in enumerate(chars):
+            if ch != _SARA_AM or self.font(i) not in broken:
+                continue
+            j = i - 1
+            while j >= 0 and chars[j] in _TONES:
+                j -= 1
+            if j >= 0 and chars[j].isspace() and not self.generated(j):
+                while j >= 0 and chars[j].isspace():
+                    chars[j] = ""
+                    j -= 1
+            else:
+                chars[i] = _SARA_AA
+
+    def _reorder_marks(self, chars: list[str]) -> list[int]:
+        """Char indices with each mark moved after the consonant it is drawn over, if not there."""
+        order: list[int] = []
+        for i, ch in enumerate(chars):
+            if ch in _MARKS and order:
+                k = self._previous_base(chars, order, len(order) - 1)
+                if k is not None and _is_thai(chars[order[k]]):
+                    left, _, right, _ = self.box(i)
+                    centre = (left + right) / 2
+                    if not self._over(centre, order[k]):
+                        k2 = self._previous_base(chars, order, k - 1)
+                        if k2 is not None and chars[order[k2]] in _CONSONANTS and self._over(centre, order[k2]):
+                            j = k2 + 1
+                            while j < len(order) and chars[order[j]] in _MARKS:
+                                j += 1
+                            order.insert(j, i)
+                            continue
+            order.append(i)
+        return order
+
+    @staticmethod
+    def _previous_base(chars: list[str], order: list[int], k: int) -> int | None:
+        while k >= 0:
+            ch = chars[order[k]]
+            if ch and ch not in _MARKS and not ch.isspace():
+                return k
+            k -= 1
+        return None
+
+    def _over(self, x: float, i: int) -> bool:
+        left, _, right, _ = self.box(i)
+        return left - 0.5 <= x <= right + 0.5
+
+    def _generated_gaps(self, chars: list[str], order: list[int]) -> set[int]:
+        """Whitespace pdfium generated next to a Thai mark between two letters of one word."""
+        dropped: set[int] = set()
+        n = len(order)
+        p = 0
+        while p < n:
+            i = order[p]
+            if not chars[i].isspace():
+                p += 1
+                continue
+            q = p
+            while q < n and (chars[order[q]].isspace() or not chars[order[q]]):
+                q += 1
+            run = [order[r] for r in range(p, q) if chars[order[r]]]
+            if run and self._drop_run(chars, order, p, q, run):
+                dropped.update(run)
+            p = q
+        return dropped
+
+    def _drop_run(self, chars: list[str], order: list[int], p: int, q: int, run: list[int]) -> bool:
+        neighbours = [order[p - 1]] if p else []
+        neighbours += [order[q]] if q < len(order) else []
+        neighbours += [run[0] - 1, run[-1] + 1]          # neighbours before the marks moved
+        if not any(0 <= j < len(chars) and chars[j] in _MARKS for j in neighbours):
+            return False
+        if not all(self.generated(i) for i in run):
+            return False
+        before = self._previous_base(chars, order, p - 1)
+        after = next((r for r in range(q, len(order))
+                      if chars[order[r]] and chars[order[r]] not in _MARKS and not chars[order[r]].isspace()),
+                     None)
+        if before is None or after is None:
+            return False
+        a, b = order[before], order[after]
+        if not (_is_thai(chars[a]) and _is_thai(chars[b])):
+            return False
+        a_left, a_bottom, a_right, a_top = self.box(a)
+        b_left, b_bottom, b_right, b_top = self.box(b)
+        overlap = min(a_top, b_top) - max(a_bottom, b_bottom)
+        if overlap <= 0.5 * min(a_top - a_bottom, b_top - b_bottom):
+            return False                                    # not on one line
+        gap = (b_left - a_right) / self.font_size(a)
+        return -0.25 < gap < 0.15                           # word spaces measured >= 0.19 em
+
+
+def _broken_am_fonts(stats: dict[bytes, list[int]]) -> frozenset[bytes]:
+    return frozenset(font for font, (am, aa, space_am) in stats.items()
+                     if aa == 0 and am >= 2 and space_am >= 1)
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        return True
+    return False
+
+
+# -- the extractor -------------------------------------------------------------------------------------------
+
+def _open(body: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(body)
+    except pdfium.PdfiumError as exc:
+        if "password" not in str(exc).lower():
+            raise
+    return pdfium.PdfDocument(body, password="")
+
+
+def extract_pdf(body: bytes, *, filename: str | None = None, url: str | None = None,
+                want_tables: bool | None = None) -> Extraction:
+    """The Extraction of a PDF. `want_tables`: True forces tables, False skips them, None decides
+    from the file name and first page (summary-table words)."""
+    try:
+        pdf = _open(body)
+    except pdfium.PdfiumError as exc:
+        reason = "encrypted PDF: needs a password" if "password" in str(exc).lower() else "unreadable PDF"
+        return Extraction(format="pdf", extractor="pypdfium2", error=f"{reason} ({exc})"[:300])
+    try:
+        return _extract(pdf, body, filename=filename, url=url, want_tables=want_tables)
+    finally:
+        pdf.close()
+
+
+def _extract(pdf: pdfium.PdfDocument, body: bytes, *, filename: str | None, url: str | None,
+             want_tables: bool | None) -> Extraction:
+    started = time.monotonic()
+    total = len(pdf)
+    result = Extraction(format="pdf", extractor="pypdfium2", pages=total)
+    if total > MAX_PAGES:
+        result.warnings.append(f"only the first {MAX_PAGES} of {total} pages read")
+    texts: list[str] = []
+    read_with: list[frozenset[bytes]] = []     # the broken fonts known when each page was read
+    chars_per_page: list[int] = []
+    images: list[bool] = []
+    am_stats: dict[bytes, list[int]] = {}
+    unreadable: list[int] = []
+    for index in range(min(total, MAX_PAGES)):
+        if time.monotonic() - started > TIME_BUDGET_S:
+            result.warnings.append(f"stopped after {index} pages: over {TIME_BUDGET_S:.0f} s")
+            break
+        try:
+            text, has_image = _read_page(pdf, index, am_stats)
+        except pdfium.PdfiumError:
+            unreadable.append(index + 1)
+            text, has_image = "", False
+        texts.append(text)
+        read_with.append(_broken_am_fonts(am_stats))
+        images.append(has_image)
+        chars_per_page.append(len("".join(text.split())))
+    broken = _broken_am_fonts(am_stats)
+    if broken:        # pages read before the font was recognised: again, now that it is known
+        texts = _reread_am_pages(pdf, texts, read_with, broken)
+        result.warnings.append("font mapping sara aa to sara am repaired: "
+                               + ", ".join(f.decode("latin-1", "replace") for f in sorted(broken)))
+    if unreadable:
+        result.warnings.append("unreadable pages: " + ",".join(map(str, unreadable)))
+
+    raw = "\n\n".join(texts)
+    unmapped = len(_UNMAPPED.findall(raw))
+    text = normalize(_UNMAPPED.sub("", raw))
+    result.text = text
+    result.title = _title(pdf, text)
+    result.text_layer = _text_layer(result, text, chars_per_page, images, unmapped, filename, url)
+    if result.text_layer == "garbage":
+        result.title = ""             # a line of OCR debris is no title
+    if result.text_layer == "text" and want_tables is not False and total <= MAX_TABLE_PAGES:
+        if want_tables or _wants_tables(filename, texts[0] if texts else ""):
+            result.tables = _tables(pdf, body, broken, result.warnings)
+    return result
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int, am_stats: dict[bytes, list[int]]) -> tuple[str, bool]:
+    """The repaired text of one page and whether it shows an image; counts sara am per font."""
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            reader = _Page(textpage)
+            reader.am_font_counts(am_stats)
+            text = "".join(ch for ch, _ in reader.ordered(_broken_am_fonts(am_stats)))
+        finally:
+            textpage.close()
+        return text, _has_image(page)
+    finally:
+        page.close()
+
+
+def _reread_am_pages(pdf: pdfium.PdfDocument, texts: list[str], read_with: list[frozenset[bytes]],
+                     broken: frozenset[bytes]) -> list[str]:
+    texts = list(texts)
+    for index, old in enumerate(texts):
+        if read_with[index] == broken or _SARA_AM not in old:
+            continue
+        page = pdf[index]
+        textpage = page.get_textpage()
+        try:
+            texts[index] = "".join(ch for ch, _ in _Page(textpage).ordered(broken))
+        finally:
+            textpage.close()
+            page.close()
+    return texts
+
+
+def _title(pdf: pdfium.PdfDocument, text: str) -> str:
+    """The metadata title when the document's first page says it too (Word leaves stale titles
+    in templates), else the first line with letters."""
+    try:
+        meta = one_line(pdf.get_metadata_value("Title") or "")
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+        meta = ""
+    if meta and compact(meta) in compact(text[:5000]):
+        return meta[:300]
+    return one_line(first_line(text))
+
+
+def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images: list[bool],
+                unmapped: int, filename: str | None, url: str | None) -> str:
+    pages = len(chars_per_page)
+    if not pages:
+        return "empty"
+    scans = [i + 1 for i in range(pages) if chars_per_page[i] < SCAN_CHARS_PER_PAGE and images[i]]
+    glyphs = sum(chars_per_page)
+    if glyphs / pages < SCAN_CHARS_PER_PAGE and any(images):
+        return "scan"
+    if not glyphs:
+        return "empty"
+    if scans:
+        result.warnings.append("scan_pages: " + ",".join(map(str, scans)))
+    if unmapped * 20 >= glyphs:
+        result.warnings.append(f"{unmapped} characters without a Unicode mapping")
+        return "garbage"
+    if is_garbage_thai(text):
+        return "garbage"
+    if _latin_debris_over_images(text, images, filename, url):
+        return "garbage"
+    return "text"
+
+
+def _latin_debris_over_images(text: str, images: list[bool], filename: str | None,
+                              url: str | None) -> bool:
+    """An OCR layer gone wrong: a Thai-named document with images on its text pages whose text is
+    Latin, and mostly not words."""
+    if thai_ratio(text) >= 0.2 or not all(images):
+        return False
+    if thai_ratio(" ".join(filter(None, (filename, url and _url_path(url))))) < 0.5:
+        return False
+    tokens = _TOKEN.findall(text[:50_000])
+    letters = [t for t in tokens if any(c.isalpha() for c in t)]
+    if len(letters) < 10:
+        return False
+    words = sum(1 for t in letters if _LATIN_WORD.match(t) and len(t) >= 3)
+    return words * 2 < len(letters)
+
+
+def _url_path(url: str) -> str:
+    from urllib.parse import unquote, urlsplit
+    return unquote(urlsplit(url).path)
+
+
+def _wants_tables(filename: str | None, first_page: str) -> bool:
+    squeezed = compact((filename or "") + " " + first_page[:3000])
+    return any(compact(hint) in squeezed for hint in TABLE_HINTS)
+
+
+# -- tables ------------------------------------------------------------------------------------------------
+
+def _tables(pdf: pdfium.PdfDocument, body: bytes, broken_am_fonts: frozenset[bytes],
+            warnings: list[str]) -> list[Table]:
+    try:
+        import pdfplumber
+    except ImportError:
+        warnings.append("tables skipped: pdfplumber not installed")
+        return []
+    tables: list[Table] = []
+    try:
+        with pdfplumber.open(io.BytesIO(body), password="") as plumb:
+            for index, plumb_page in enumerate(plumb.pages):
+                found = plumb_page.find_tables()
+                if not found:
+                    continue
+                if plumb_page.rotation:
+                    for table in found:
+                        rows = [[one_line(cell or "") for cell in row] for row in table.extract()]
+                        _add_table(tables, index, rows)
+                    continue
+                page = pdf[index]
+                textpage = page.get_textpage()
+                try:
+                    reader = _Page(textpage)
+                    chars = reader.ordered(broken_am_fonts)
+                    for table in found:
+                        _add_table(tables, index, _fill(table, reader, chars, float(plumb_page.height)))
+                finally:
+                    textpage.close()
+                    page.close()
+    except Exception as exc:   # pdfminer has many ways to fail on odd files; the text stands anyway
+        warnings.append(f"tables skipped: {error_message(exc)}")
+    return tables
+
+
+def _add_table(tables: list[Table], index: int, rows: list[list[str]]) -> None:
+    rows = [row for row in rows if any(row)]
+    if rows:
+        tables.append(Table(where=f"page {index + 1}", rows=rows))
+
+
+def _fill(table, reader: _Page, chars: list[tuple[str, int]], height: float) -> list[list[str]]:
+    """Cell texts from pypdfium2 characters: each character goes to the cell holding its centre
+    (pdfplumber coordinates: x as in the PDF, top = page height - y); a mark or a space goes with
+    the character before it."""
+    grid = [[cell for cell in row.cells] for row in table.rows]
+    texts = [["" for _ in row] for row in grid]
+    last_box: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+    current: tuple[int, int] | None = None
+    space = False              # a space written in the PDF since the last character
+    for ch, i in chars:
+        if ch.isspace():
+            space = space or not (ch in "\r\n" or reader.generated(i))
+            continue
+        if ch in _MARKS:
+            if current is not None:
+                texts[current[0]][current[1]] += ch
+            continue
+        box = reader.box(i)
+        left, bottom, right, top = box
+        current = _cell_at(grid, (left + right) / 2, height - (bottom + top) / 2)
+        if current is not None:
+            r, c = current
+            cell = texts[r][c]
+            previous = last_box.get(current)
+            if cell and previous is not None:
+                wrapped = min(top, previous[3]) - max(bottom, previous[1]) <= 0
+                if space or (wrapped and not _joins(cell[-1], ch)) or _gap(previous, box, reader.font_size(i)):
+                    cell += " "
+            texts[r][c] = cell + ch
+            last_box[current] = box
+        space = False
+    return [[one_line(cell) for cell in row] for row in texts]
+
+
+def _joins(before: str, after: str) -> bool:
+    """A line wrapped between these characters needs no space: Thai words are not separated by
+    spaces, and a number cut by a narrow column ("3,441,800.", "00") is one number."""
+    return (_is_thai(before) and _is_thai(after)) or (before in "0123456789.," and after.isdigit())
+
+
+def _gap(previous: tuple[float, float, float, float], box: tuple[float, float, float, float],
+         size: float) -> bool:
+    """A word gap on one line (pdfium generates a space there, which `space` ignores)."""
+    same_line = min(box[3], previous[3]) - max(box[1], previous[1]) > 0
+    return same_line and box[0] - previous[2] > 0.19 * size
+
+
+def _cell_at(grid, x: float, y: float) -> tuple[int, int] | None:
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                x0, top, x1, bottom = cell
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    return r, c
+    return None
