@@ -1,0 +1,130 @@
+"""report.md: a summary to paste into a memo (บันทึกข้อความ) or a chat, in Markdown.
+
+Every value is escaped so that text from the crawled site (a `|` in a title, `*stars*`, `<tags>`) stays
+text and cannot break a table or become markup; only http(s) URLs become links.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reports.writer import (Report, ReportWriter, SUB_INDICATORS, basis_label, element_status, fmt_num,
+                            fix_entries, is_published, items_to_fix, register,
+                            safe_url, site_name, status_label, thai_date)
+
+# Characters that are markup inside a line (CommonMark/GFM): escaped with a backslash.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# Characters that are markup at the start of a line or list item: heading, quote, list, setext rule.
+_LEADING_MARK = re.compile(r"^[#>+=-]")
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+_DEST_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60"}
+
+
+def md(value: object) -> str:
+    """Escape any value for use inside a line: a table cell or after other text (one line)."""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    return _INLINE.sub(r"\\\1", text)
+
+
+def md_start(value: object) -> str:
+    """Escape a value that starts a list item or line, where '# ', '> ', '- ' or '1. ' would be markup."""
+    text = _LEADING_MARK.sub(lambda m: "\\" + m.group(0), md(value))
+    return _LEADING_NUMBER.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def md_link(url: object, text: object = None) -> str:
+    href = safe_url(url)
+    label = md(text if text not in (None, "") else url)
+    if href is None:
+        return label
+    # Keep the destination one token: encode what would end or split it (Thai stays readable).
+    href = "".join(_DEST_ESCAPES.get(ch, ch) for ch in href)
+    return f"[{label}]({href})"
+
+
+def render_markdown(report: Report) -> str:
+    published = is_published(report)
+    ind = report.get("indicators") or {}
+    site = report.get("site") or {}
+    checklist = report.get("checklist") or {}
+    lines = [
+        f"# ผลคาดการณ์คะแนน OIT: {md(site_name(report))}",
+        "",
+        f"- เว็บไซต์: {md_link(site.get('url'))}",
+        f"- ปีงบประมาณ พ.ศ. {md(report.get('fiscal_year'))} · ข้อมูล ณ วันที่ {md(thai_date(report.get('as_of')))}",
+        f"- เกณฑ์: {md(checklist.get('title_th') or checklist.get('id'))} ({md(checklist.get('id'))} "
+        f"v{md(checklist.get('version'))}) · รอบการเก็บข้อมูล #{md((report.get('crawl') or {}).get('run_id'))}",
+        "",
+    ]
+    if not published:
+        reasons = (report.get("crawl") or {}).get("health_reasons") or ["ไม่ระบุสาเหตุ"]
+        lines += ["> **ไม่เผยแพร่คะแนน:** การเก็บข้อมูลเว็บไซต์ไม่สมบูรณ์ (no score published: the crawl was unhealthy)",
+                  ">"]
+        lines += [f"> - {md_start(r)}" for r in reasons]
+        lines.append("")
+
+    def score(value: object) -> str:
+        return fmt_num(value if published else None)
+
+    lines += ["## สรุปคะแนน", "", "| รายการ | คะแนน |", "|---|---:|",
+              f"| **คะแนน OIT ที่คาดการณ์ (เต็ม 100)** | **{score(report.get('oit_score'))}** |",
+              f"| คะแนน OIT ที่ได้ (เต็ม 40) | {score(report.get('oit_points'))} |"]
+    for code in ("9", *[c for c in SUB_INDICATORS if c.startswith("9.")],
+                 "10", *[c for c in SUB_INDICATORS if c.startswith("10.")]):
+        data = ind.get(code)
+        if data is None:
+            continue
+        if "." in code:
+            lines.append(f"| {code} {md(data.get('title_th'))} | {score(data.get('score'))} |")
+        else:
+            lines.append(f"| **ตัวชี้วัดที่ {code} {md(data.get('title_th'))}** | **{score(data.get('score'))}** |")
+    ita = report.get("ita")
+    if ita and published:
+        lines.append(f"| ITA รวม (รวมผลแบบสำรวจ) | {fmt_num(ita.get('total'))} ระดับ {md(ita.get('level_th'))} |")
+    lines.append("")
+
+    todo = items_to_fix(report)
+    lines += [f"## รายการที่ต้องแก้ไข ({len(todo)} รายการ)", ""]
+    if not todo:
+        lines += ["ทุกรายการผ่านเกณฑ์", ""]
+    for item in todo:
+        lines += [f"### {md(item.get('id'))} {md(item.get('title_th'))} — {md(status_label(item.get('status', '')))}",
+                  "",
+                  f"- หน่วยงานรับผิดชอบ: **{md(item.get('unit_th') or 'ไม่ระบุ')}** · คะแนน {fmt_num(item.get('score'))}/100"
+                  f" · เสีย {fmt_num(item.get('points_lost'))} จาก {fmt_num(item.get('points'))} คะแนน"]
+        for label, reason, fix in fix_entries(item):
+            text = f"**{md(label)}**" if label else ""
+            if reason:
+                text += f": {md(reason)}" if text else md_start(reason)
+            if fix:
+                text += f" → ต้องทำ: {md(fix)}" if text else f"ต้องทำ: {md(fix)}"
+            lines.append(f"- {text}")
+        lines.append("")
+
+    lines += ["## ผลรายข้อ", "",
+              "| รหัส | รายการ | สถานะ | คะแนน | คะแนนที่เสีย | ฐานของเกณฑ์ | หน่วยงาน | หลักฐาน |",
+              "|---|---|---|---:|---:|---|---|---|"]
+    for item in report.get("items", []):
+        evidence = [ev for el in item.get("elements", []) if element_status(el) == "satisfied"
+                    for ev in el.get("evidence") or []]
+        first = md_link(evidence[0].get("url"), evidence[0].get("link_text")) if evidence else ""
+        more = f" (+{len(evidence) - 1})" if len(evidence) > 1 else ""
+        lines.append(f"| {md(item.get('id'))} | {md(item.get('title_th'))} | {md(status_label(item.get('status', '')))} "
+                     f"| {fmt_num(item.get('score'))} | {fmt_num(item.get('points_lost'))} "
+                     f"| {md(basis_label(item.get('basis')))} | {md(item.get('unit_th'))} | {first}{more} |")
+    lines += ["", "ฐานของเกณฑ์: S = มีแหล่งอ้างอิง, I = อนุมาน · คะแนนเป็นการคาดการณ์จากการตรวจเว็บไซต์โดยอัตโนมัติ "
+              "ไม่ใช่ผลการประเมินอย่างเป็นทางการ", ""]
+    return "\n".join(lines)
+
+
+@register
+class MarkdownWriter(ReportWriter):
+    format = "md"
+    filename = "report.md"
+
+    def write(self, report: Report, out_dir: Path) -> Path:
+        path = Path(out_dir) / self.filename
+        path.write_text(render_markdown(report), encoding="utf-8")
+        return path
