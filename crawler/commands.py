@@ -1,0 +1,225 @@
+"""Sub-commands that judge and report: audit, report, inspect (registered into the `oit` parser)."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
+FORMATS = ("json", "html", "xlsx", "csv", "md")
+
+
+def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> None:
+    p = sub.add_parser("audit", help="crawl (or take a stored run), audit against O1–O22, write reports")
+    p.add_argument("url", nargs="?", help="start URL of the district site (omit with --run)")
+    p.add_argument("--run", type=positive_int, help="audit a stored run instead of crawling")
+    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
+    p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
+    p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
+    p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
+    p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
+    p.add_argument("--format", default=",".join(FORMATS),
+                   help=f"comma-separated report formats (default all: {','.join(FORMATS)})")
+    add_crawl_options(p)
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("report", help="re-render the reports of a stored run (no network)")
+    p.add_argument("--run", type=positive_int, required=True)
+    p.add_argument("--fiscal-year", type=fiscal_year, required=True)
+    p.add_argument("--as-of", type=iso_date)
+    p.add_argument("--checklist")
+    p.add_argument("--out", type=Path, default=Path("out"))
+    p.add_argument("--survey", type=Path)
+    p.add_argument("--format", default=",".join(FORMATS))
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("inspect", help="what the tool reads in one document or page, before you upload it")
+    p.add_argument("target", help="a file path or an http(s) URL")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="also judge the fiscal-year windows for this year")
+    p.add_argument("--as-of", type=iso_date)
+    p.add_argument("--checklist")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_inspect)
+
+
+# -- audit ------------------------------------------------------------------------------------------
+
+def _formats(value: str) -> list[str]:
+    from crawler.cli import UsageError
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"unknown report format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def _checklist(name: str | None, fy: int):
+    from crawler.checklist import ChecklistError, load_checklist
+    from crawler.cli import UsageError
+    try:
+        return load_checklist(name or f"bma-district-{fy}")
+    except ChecklistError as exc:
+        if name is None:
+            # No checklist for that exact year: the newest one is the best prediction we have.
+            from crawler.checklist import available_checklists
+            ids = sorted(i for i in available_checklists() if i.startswith("bma-district-"))
+            if ids:
+                return load_checklist(ids[-1])
+        raise UsageError(str(exc)) from None
+
+
+def _survey(path: Path | None):
+    if path is None:
+        return None
+    from crawler.cli import UsageError
+    from crawler.scoring import SurveyError, load_survey
+    try:
+        return load_survey(path)
+    except SurveyError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey) -> dict:
+    from crawler.audit import audit, crawl_health
+    from crawler.scoring import ita
+
+    evidence = store.load_run(run_id)
+    previous = [r for r in store.runs(evidence.site_url) if r["id"] < run_id and r["status"] == "complete"]
+    previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
+    health = crawl_health(evidence, previous_counts)
+    report = audit(evidence, checklist, fy, as_of, health=health)
+    report["crawl"]["failures"] = [
+        {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
+         "message": f["error"] or "", "referer": f["referer"]}
+        for f in store.failures(run_id)
+    ]
+    if survey is not None and report.get("published"):
+        report["ita"] = ita(report["oit_points"], survey, checklist)
+    return report
+
+
+def write_outputs(report: dict, out: Path, formats: list[str]) -> list[Path]:
+    """report.json first (the single source), then every other format rendered from it."""
+    from reports.validate import validate_report
+    from reports.writer import write_reports
+    validate_report(report)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    if "json" in formats:
+        path = out / "report.json"
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        paths.append(path)
+    others = [f for f in formats if f != "json"]
+    if others:
+        paths += write_reports(report, out, others)
+    return paths
+
+
+def cmd_audit(args) -> int:
+    from crawler.cli import UsageError, check_url, crawl, crawl_settings, start_failure
+    from crawler.store import Store
+
+    formats = _formats(args.format)
+    checklist = _checklist(args.checklist, args.fiscal_year)
+    survey = _survey(args.survey)
+    if args.run is None:
+        if not args.url:
+            raise UsageError("give the site's start URL, or --run ID to audit a stored run")
+        run_id = crawl(check_url(args.url), args.db, max_pages=args.max_pages, max_depth=args.max_depth,
+                       settings=crawl_settings(args))
+    else:
+        if args.url:
+            raise UsageError("give either a URL to crawl or --run ID, not both")
+        run_id = args.run
+    store = Store(args.db)
+    as_of = args.as_of or date.today()
+    report = build_report(store, run_id, args.fiscal_year, as_of, checklist, survey)
+    paths = write_outputs(report, args.out, formats)
+    print_summary(report, paths)
+    if not report["crawl"]["healthy"]:
+        why = start_failure(store, run_id)
+        reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
+        print(f"oit: crawl unhealthy, no score published: {reasons}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    if args.fail_under is not None and report["oit_score"] < args.fail_under:
+        print(f"oit: OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}",
+              file=sys.stderr)
+        return EXIT_BELOW
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from crawler.store import Store
+    formats = _formats(args.format)
+    checklist = _checklist(args.checklist, args.fiscal_year)
+    store = Store(args.db)
+    as_of = args.as_of or date.today()
+    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey))
+    paths = write_outputs(report, args.out, formats)
+    print_summary(report, paths)
+    return EXIT_OK if report["crawl"]["healthy"] else EXIT_UNHEALTHY
+
+
+# -- the terminal summary ---------------------------------------------------------------------------
+
+def print_summary(report: dict, paths: list[Path], stream=None) -> None:
+    out = stream or sys.stdout
+    w = lambda s="": print(s, file=out)  # noqa: E731
+    site = report["site"]
+    w(f"{site.get('name') or site['url']}  —  ปีงบประมาณ/FY {report['fiscal_year']}, "
+      f"ณ วันที่/as of {report['as_of']}, checklist {report['checklist']['id']}")
+    crawl = report["crawl"]
+    w(f"เก็บข้อมูล/crawl: run {crawl['run_id']}, {crawl['pages']} pages, {crawl['documents']} documents, "
+      f"{crawl['errors']} errors")
+    if not report.get("published"):
+        w("ไม่เผยแพร่คะแนน: การเก็บข้อมูลไม่สมบูรณ์ / No score published: the crawl was unhealthy")
+        for reason in crawl.get("health_reasons") or []:
+            w(f"  - {reason}")
+    else:
+        w(f"คะแนน OIT (คาดการณ์)/predicted OIT score: {report['oit_score']:.2f}  "
+          f"({report['oit_points']:.2f} / 40 points)")
+        ind = report["indicators"]
+        w("  " + "  ".join(f"{k}: {ind[k]['score']:.2f}" for k in ("9", "10")))
+        w("  " + "  ".join(f"{k}: {ind[k]['score']:.2f}" for k in sorted(ind, key=_ind_key)
+                         if "." in k))
+        if report.get("ita"):
+            ita = report["ita"]
+            w(f"ITA รวม/total: {ita['total']:.2f}  ระดับ/level: {ita['level_th']} ({ita['level_en']})")
+    by_id = {item["id"]: item for item in report["items"]}
+    for title, ids in (("ขาด/missing (0)", report.get("missing_items", [])),
+                       ("ได้บางส่วน/partial", report.get("partial_items", [])),
+                       ("ต้องตรวจด้วยตา/review", report.get("review_items", []))):
+        if ids:
+            w(f"{title}:")
+            for item_id in ids:
+                item = by_id[item_id]
+                reason = item.get("reason_th") or ""
+                score = "" if item.get("score") is None else f" {item['score']:g}"
+                w(f"  {item_id}{score}  {item['title_th']} — {reason}"
+                  + (f" / {item['reason_en']}" if item.get("reason_en") else ""))
+    for path in paths:
+        w(f"รายงาน/report: {path}")
+
+
+def _ind_key(key: str) -> tuple:
+    return tuple(int(p) for p in key.split("."))
+
+
+# -- inspect ----------------------------------------------------------------------------------------
+
+def cmd_inspect(args) -> int:
+    from crawler.inspect import inspect_target
+    from crawler.cli import UsageError
+    try:
+        result = inspect_target(args.target, fiscal_year=args.fiscal_year, as_of=args.as_of,
+                                checklist=_checklist(args.checklist, args.fiscal_year or 2568))
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise UsageError(f"cannot read {args.target}: {exc.strerror or exc}") from None
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from crawler.inspect import print_inspection
+        print_inspection(result)
+    return EXIT_OK

@@ -1,0 +1,117 @@
+"""URL identity and scope: one URL is one resource, whatever the spelling of its Thai slug."""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from email.message import Message
+from email.utils import collapse_rfc2231_value
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+DOCUMENT_EXTENSIONS = {
+    "pdf", "xls", "xlsx", "doc", "docx", "ods", "odt", "csv", "ppt", "pptx", "odp", "rtf", "txt",
+    "jpg", "jpeg", "png", "gif", "zip", "rar",
+}
+# Extensions never worth fetching as evidence.
+SKIP_EXTENSIONS = {"css", "js", "ico", "svg", "woff", "woff2", "ttf", "eot", "mp4", "mp3", "avi",
+                   "mov", "wmv", "exe", "dmg", "iso", "apk"}
+
+_MULTI_SLASH = re.compile(r"/{2,}")
+
+
+def canonical(url: str) -> str:
+    """The one spelling of a URL: raw, percent-encoded and double-encoded Thai slugs agree.
+
+    Percent-decoding is repeated until stable (double-encoded slugs come from CMSs that encode an
+    already encoded link), then w3lib canonicalises (sorted query, uniform percent-encoding, no
+    fragment). Repeated identical query parameters collapse to one.
+    """
+    parts = urlsplit(url.strip())
+    path = parts.path or "/"
+    for _ in range(3):
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    path = _MULTI_SLASH.sub("/", path)
+    query = "&".join(sorted(set(parts.query.split("&")))) if parts.query else ""
+    query_pairs = parse_qsl(query, keep_blank_values=True)
+    seen: dict[tuple[str, str], None] = {}
+    for k, v in query_pairs:
+        seen[(unquote(k), unquote(v))] = None
+    rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(list(seen)), ""))
+    return canonicalize_url(rebuilt)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Same host and the site's path prefix, e.g. https://webportal.bangkok.go.th/samphanthawong/."""
+
+    scheme: str
+    host: str
+    prefix: str
+
+    @classmethod
+    def from_start_url(cls, url: str) -> "Scope":
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        if not path.endswith("/"):
+            last = path.rsplit("/", 1)[-1]
+            # /samphanthawong -> /samphanthawong/ ; /samphanthawong/index.php -> /samphanthawong/
+            path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
+        return cls(parts.scheme.lower(), parts.netloc.lower(), unquote(path))
+
+    def same_host(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() == self.host
+
+    def contains(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.netloc.lower() == self.host and unquote(parts.path or "/").startswith(self.prefix)
+
+
+def extension(url: str) -> str:
+    path = unquote(urlsplit(url).path)
+    ext = posixpath.splitext(path)[1].lower().lstrip(".")
+    return ext
+
+
+def filename_from_url(url: str) -> str:
+    name = posixpath.basename(unquote(urlsplit(url).path))
+    return name if "." in name else ""
+
+
+def filename_from_disposition(header: str | bytes | None) -> str:
+    """The file name a Content-Disposition header gives, RFC 5987/2231 `filename*` included."""
+    if not header:
+        return ""
+    if isinstance(header, bytes):
+        # Servers send raw UTF-8 (or TIS-620) in plain filename= too.
+        try:
+            header = header.decode("utf-8")
+        except UnicodeDecodeError:
+            header = header.decode("cp874", errors="replace")
+    msg = Message()
+    msg["content-disposition"] = header
+    params = msg.get_params(header="content-disposition") or []
+    # RFC 6266: the extended filename* (RFC 5987, decoded by the email package into a tuple)
+    # wins over the plain filename.
+    extended = [v for k, v in params if k.lower() == "filename" and isinstance(v, tuple)]
+    name = (collapse_rfc2231_value(extended[-1]) if extended else msg.get_filename()) or ""
+    return posixpath.basename(name.replace("\\", "/")).strip()
+
+
+def looks_like_trap(url: str, max_length: int = 1000, max_repeats: int = 3) -> str | None:
+    """Why a URL looks like a crawler trap, or None. (Query-variant counting lives in the spider.)"""
+    if len(url) > max_length:
+        return f"URL longer than {max_length} characters"
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    for seg in set(segments):
+        if segments.count(seg) > max_repeats:
+            return f"path segment '{seg}' repeated {segments.count(seg)} times"
+    keys = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    if len(keys) > 12:
+        return f"{len(keys)} query parameters"
+    return None
