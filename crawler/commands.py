@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
@@ -89,7 +89,8 @@ def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey) ->
     previous = [r for r in store.runs(evidence.site_url) if r["id"] < run_id and r["status"] == "complete"]
     previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
     health = crawl_health(evidence, previous_counts)
-    report = audit(evidence, checklist, fy, as_of, health=health)
+    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
+    report = audit(evidence, checklist, fy, as_of, health=health, generated_at=generated)
     report["crawl"]["failures"] = [
         {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
          "message": f["error"] or "", "referer": f["referer"]}

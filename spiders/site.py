@@ -52,6 +52,7 @@ class SiteSpider(scrapy.Spider):
         self.start_url = canonical(url)
         self.scope = Scope.from_start_url(self.start_url)
         self.pages_scheduled = 0
+        self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
         self.query_variants: dict[str, set[str]] = defaultdict(set)
         self.links = LinkExtractor(
             tags=("a", "area", "iframe", "embed"), attrs=("href", "src"),
@@ -70,6 +71,7 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self):
         self.pages_scheduled = 1
+        self.seen.add(self.start_url)
         yield self._request(self.start_url, kind="page", depth=0, referer=None)
 
     # -- deciding what to fetch -------------------------------------------------------------------
@@ -93,6 +95,9 @@ class SiteSpider(scrapy.Spider):
             if urlsplit(link.url).scheme not in ("http", "https"):
                 continue
             url = canonical(link.url)
+            if url in self.seen:         # menus repeat on every page: one URL is one resource
+                continue
+            self.seen.add(url)
             in_scope = self.scope.contains(url)
             ext = extension(url)
             if in_scope and ext not in DOCUMENT_EXTENSIONS:
