@@ -47,7 +47,7 @@ from urllib.parse import unquote, urlsplit
 from crawler.checklist import FORMAT_FAMILIES, Checklist, Element, Phrase
 from crawler.dates import MONTHS, find_dates, fiscal_year_bounds
 from crawler.evidence import DateFound, LinkRef, Resource, RunEvidence
-from crawler.thai import strip_tone_marks, thai_digits_to_arabic, thai_ratio
+from crawler.thai import compact, strip_tone_marks, thai_digits_to_arabic, thai_ratio
 
 # -- failure reasons --------------------------------------------------------------------------------
 
@@ -78,6 +78,7 @@ FIELD_ORDER = ("title", "link_text", "context", "filename", "text")
 OWN_SOURCES = ("text", "title")
 LINK_SOURCES = ("link_text", "context")
 NAME_SOURCES = ("filename", "url")
+ROW_SOURCE = "rows"              # dates in a listing page's rows that link to other resources
 HEAD_CHARS = 300                 # a document's "first lines", where exclude_phrases void a text match
 RECENT_DAYS = 60
 MONTH_GRACE_DAYS = 15            # a month is due once it ended this many days before the as-of date
@@ -322,9 +323,9 @@ def _iso(value: str | None) -> date | None:
         return None
 
 
-def stamp_of(found: DateFound, ocr: bool) -> Stamp:
+def stamp_of(found: DateFound, ocr: bool, source: str | None = None) -> Stamp:
     unsure = found.confidence < LOW_CONFIDENCE or (ocr and found.source in OWN_SOURCES and found.confidence < 1)
-    return Stamp(found.fiscal_year, found.source, found.kind, _iso(found.start), _iso(found.end), found.match,
+    return Stamp(found.fiscal_year, source or found.source, found.kind, _iso(found.start), _iso(found.end), found.match,
                  not unsure)
 
 
@@ -407,6 +408,7 @@ class Candidate:
     own: str = ""                            # compact own text (a page: without menus and linked rows)
     own_atoms: frozenset[str] = frozenset()
     placeholder: bool = False                # linked but never fetched
+    empty: bool = False                      # a page with nothing of its own ("อยู่ระหว่างปรับปรุงข้อมูล")
     _year: YearReading | None = None
     _stamps: list[Stamp] | None = None
 
@@ -480,6 +482,7 @@ class EvidenceIndex:
                                                          filename=_url_name(target))
             self.links_to[target].append(link)
 
+        self.boilerplate = boilerplate_lines(evidence)
         self.candidates: dict[str, Candidate] = {}
         for url, resource in resources.items():
             self.candidates[url] = self._candidate(resource)
@@ -542,8 +545,10 @@ class EvidenceIndex:
         if not text or not (resource.format == "html" or resource.kind == "page"):
             return text
         for link in self.links_from.get(resource.url, ()):
-            if link.target_url == resource.url or not link.target_url.startswith(("http://", "https://")):
+            if not link.target_url.startswith(("http://", "https://")):
                 continue
+            if link.target_url == resource.url and not link.is_nav:
+                continue             # a page's own heading may link to itself; a menu entry never counts
             for piece in (self._row(link), self.compact(link.text)):
                 if len(piece) >= 2 and piece in text:
                     text = text.replace(piece, "|", 1)
@@ -578,8 +583,24 @@ class EvidenceIndex:
                 value = self.names.strip(context)
                 fields.append(Field("context", value, self.finder.find(value), link))
         candidate = Candidate(resource.url, resource, links, fields, own=own)
+        if resource.ok and (resource.format == "html" or resource.kind == "page"):
+            candidate.empty = self._empty_page(resource)
         candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "text")))
         return candidate
+
+    def _empty_page(self, resource: Resource) -> bool:
+        """Nothing but the site's frame, its links and placeholder words: no evidence of anything."""
+        own_lines = [line for line in _lines(resource.text) if line not in self.boilerplate]
+        linked = {self.compact(link.text) for link in self.links_from.get(resource.url, ()) if link.text}
+        rest = "".join(self.compact(line) for line in own_lines)
+        for phrase in sorted(linked, key=len, reverse=True):
+            if len(phrase) >= 2:
+                rest = rest.replace(phrase, "")
+        rest = _PLACEHOLDER.sub("", rest)
+        title = self.compact(resource.title)
+        if title:
+            rest = rest.replace(self.names.strip(title), "")
+        return len(rest) < EMPTY_PAGE_CHARS
 
     def _own_atoms(self, text: str, ocr: bool) -> frozenset[str]:
         atoms = self.finder.find(text)
@@ -599,6 +620,8 @@ class EvidenceIndex:
                 urls |= set.intersection(*sets) if len(sets) > 1 else sets[0]
         found: dict[str, Match] = {}
         for url in urls:
+            if self.candidates[url].empty:
+                continue
             match = field_match(self.candidates[url].fields, element)
             if match is not None:
                 found[url] = match
@@ -620,10 +643,18 @@ class EvidenceIndex:
             ocr = r.ocr is not None
             stamps: list[Stamp] = []
             page_text = candidate.own if candidate.is_page else None
+            rows: list[str] | None = None
             for found in r.dates:
                 if found.source == "text" and page_text is not None:
-                    # A page's own dates only: not those of rows that link elsewhere, nor its menu.
-                    if self.compact(found.match) not in page_text:
+                    # A page's own dates first; those of the rows that link elsewhere say what a
+                    # listing page holds (weaker than its own, stronger than links pointing to it).
+                    match = self.compact(found.match)
+                    if match not in page_text:
+                        if rows is None:
+                            rows = [self._row(link) for link in self.links_from.get(r.url, ())
+                                    if not link.is_nav and link.target_url != r.url]
+                        if any(match in row for row in rows):
+                            stamps.append(stamp_of(found, ocr, source=ROW_SOURCE))
                         continue
                 if found.source == "text" and r.text_layer == "garbage":
                     continue
@@ -677,6 +708,7 @@ _TIERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (("title",), ("fiscal_year",), "first"),
     (("text",), _DATED_KINDS, "mode"),
     (("title",), _DATED_KINDS, "mode"),
+    ((ROW_SOURCE,), ("fiscal_year", "year", *_DATED_KINDS), "mode"),
     (LINK_SOURCES, ("fiscal_year",), "first"),
     (LINK_SOURCES, _DATED_KINDS, "mode"),
     (OWN_SOURCES, ("year",), "first"),
@@ -1138,6 +1170,29 @@ def _find_atom(text: str, atom: str, ocr: bool) -> int:
 # -- one index per run and checklist ----------------------------------------------------------------
 
 _INDEXES: dict[tuple, tuple[weakref.ref, EvidenceIndex]] = {}
+
+
+EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
+BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
+_PLACEHOLDER = re.compile("|".join(compact(p) for p in (
+    "อยู่ระหว่างปรับปรุงข้อมูล", "อยู่ระหว่างปรับปรุง", "อยู่ระหว่างดำเนินการ", "อยู่ระหว่างจัดทำ", "ไม่พบข้อมูล",
+    "ยังไม่มีข้อมูล", "coming soon", "under construction", "หน้าหลัก")))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def boilerplate_lines(evidence: RunEvidence) -> frozenset[str]:
+    """Lines of text repeated on most pages of the site: header, menus, footer."""
+    pages = [r for r in evidence.resources.values() if r.ok and r.on_site and (r.format == "html" or r.kind == "page")]
+    if len(pages) < 3:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update(set(_lines(page.text)))
+    floor = max(3, BOILERPLATE_SHARE * len(pages))
+    return frozenset(line for line, n in counts.items() if n >= floor)
 
 
 def index_for(evidence: RunEvidence, checklist: Checklist) -> EvidenceIndex:

@@ -87,6 +87,7 @@ MATCHED_IN_LABELS: dict[str, str] = {
     "filename": "ชื่อไฟล์",
     "text": "เนื้อหาเอกสาร",
     "url": "ที่อยู่ URL",
+    "rows": "รายการในหน้า",
 }
 
 FAILURE_KINDS: dict[str, str] = {
