@@ -244,3 +244,74 @@ def test_no_split_sara_am_or_private_use_glyphs_survive(audited):
         assert "\u0e4d\u0e32" not in text, r.url          # nikhahit + sara aa left unjoined
         assert not any("\uf700" <= ch <= "\uf71a" for ch in text), r.url
         assert "ส านัก" not in text, r.url
+
+
+# -- the report a working group opens ----------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is needed (scripts/install-system-deps)")
+def test_demo_report_html_in_a_real_browser(audited, tmp_path):
+    """The Samphanthawong report.html as Chromium renders it, offline: Thai text, the items to fix first,
+    every evidence link, and the hostile news title shown as text with no script run."""
+    from test_report_browser import DomIndex, chromium
+
+    a = audited["samphanthawong_2567"]
+    html_path = a.dir / "out" / "report.html"
+    url = html_path.resolve().as_uri()
+    dom = chromium("--dump-dom", url, profile=tmp_path / "profile")
+    shot = tmp_path / "demo.png"
+    chromium("--window-size=1280,3000", f"--screenshot={shot}", url, profile=tmp_path / "profile")
+    assert shot.stat().st_size > 20_000
+    index = DomIndex(dom)
+    for text in ("สำนักงานเขตสัมพันธวงศ์", "73.75", "87.67", "ข้อมูลสถิติการจัดเก็บภาษี"):
+        assert text in dom, text
+    order = [item for item, _ in index.items]
+    assert order[:6] == ["O5", "O9", "O15", "O18", "O19", "O22"]
+    report = a.report
+    evidence = {ev["url"] for item in report["items"] for el in item["elements"] for ev in el["evidence"]}
+    from reports.writer import safe_url
+    assert evidence and not [u for u in evidence if safe_url(u) not in index.hrefs]
+    hostile = [ev for item in report["items"] for el in item["elements"] for ev in el["evidence"]
+               if "<script>" in ev["link_text"] or "<script>" in (ev["snippet"] or "")]
+    assert hostile, "the generated site's hostile news title reaches the report"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+    assert "script" not in index.tags
+
+
+# -- a crash loses nothing -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+def test_interrupted_crawl_keeps_what_it_fetched(site_server, tmp_path, how):
+    import signal
+    import time
+
+    server = site_server("samphanthawong_2567")
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "crawl", server.start_url,
+                             "--delay", "0.05", "--concurrency", "1", "--no-progress"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    db = tmp_path / "e.sqlite"
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and stored < 20:
+        time.sleep(0.3)
+        if db.exists():
+            try:
+                stored = Store(db).db.execute("SELECT count(*) FROM resources").fetchone()[0]
+            except Exception:       # the file may be mid-creation
+                stored = 0
+    assert stored >= 20, "the crawl stores resources as it goes"
+    proc.send_signal(getattr(signal, how))
+    _out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    store = Store(db)                      # opening the store notices the dead crawler
+    run = store.runs()[0]
+    assert run["status"] == "incomplete"
+    assert store.counts(run["id"])["pages"] >= 10
+    report = oit("--db", "e.sqlite", "audit", "--run", str(run["id"]), "--fiscal-year", "2567",
+                 "--as-of", "2024-06-30", "--format", "json", "--out", "out", cwd=tmp_path)
+    assert report.returncode in (0, 3), report.stderr
+    data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert data["crawl"]["status"] == "incomplete"
+    assert any("ไม่เสร็จสมบูรณ์" in w for w in data["crawl"]["health_warnings"])
