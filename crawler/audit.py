@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from statistics import median
 from typing import Any, Iterable
 
 from crawler.checklist import Checklist, Item, fill, load_checklist
@@ -28,6 +29,9 @@ __all__ = ["REASONS", "audit", "crawl_health", "item_verdict"]
 SCHEMA_VERSION = "1.0"
 MAX_EVIDENCE = 12
 FAILED_SHARE_LIMIT = 0.5
+PREVIOUS_SHARE_LIMIT = 0.5           # pages or documents under half of the earlier runs' median
+MIN_USUAL_DOCUMENTS = 4               # below this the document count of a site is too small to judge by
+ERROR_RATE_JUMP = 0.20                # error share this many points above the earlier runs' median
 NOT_ATTEMPTED = frozenset({"robots", "limit", "trap_bound", "not_fetched", "skipped"})
 _DISTRICT_NAME = re.compile("สำนักงานเขต[\u0e01-\u0e4e]+")
 
@@ -35,8 +39,12 @@ _DISTRICT_NAME = re.compile("สำนักงานเขต[\u0e01-\u0e4e]+")
 # -- crawl health -----------------------------------------------------------------------------------
 
 def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = None) -> dict:
-    """Is the run good enough to publish a score? Unhealthy when the start page failed or more than half
-    of the fetches failed. `previous_runs` (store.counts() of earlier complete runs) only add warnings."""
+    """Is the run good enough to publish a score? Unhealthy when the start page failed, more than half of
+    the fetches failed, or, against the site's earlier complete runs (`previous_runs`: store.counts()
+    dicts, most recent last), the pages or documents found fell under half of the usual number or the
+    error rate jumped. Then the site, not its content, was probably down: a score would be a false drop.
+    The median of the earlier runs is the yardstick, so one odd run neither trips nor resets it, and a
+    site that really shrank becomes the new normal after a few runs."""
     reasons: list[str] = []
     warnings: list[str] = []
     start = _start_resource(evidence)
@@ -54,14 +62,29 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     if evidence.status != "complete":
         warnings.append(f"การเก็บข้อมูลไม่เสร็จสมบูรณ์ ({evidence.status}) / the crawl is {evidence.status}")
     counts = _counts(evidence)
-    earlier = [p for p in previous_runs or [] if (p.get("pages") or 0) > 0]
-    if earlier:
-        typical = sorted(p["pages"] for p in earlier)[len(earlier) // 2]
-        if counts["pages"] < typical / 2:
-            warnings.append(f"เก็บหน้าเว็บได้ {counts['pages']} หน้า น้อยกว่าครึ่งของรอบก่อน ({typical}) / "
-                            f"{counts['pages']} pages, under half of the usual {typical}")
+    reasons += _against_previous(counts, len(evidence.resources), list(previous_runs or []))
     return {"healthy": not reasons, "reasons": reasons, "warnings": warnings, "attempted": len(attempted),
             "failed": len(failed), **counts}
+
+
+def _against_previous(counts: dict, resources: int, previous: list[dict]) -> list[str]:
+    """Reasons this run falls far below the site's earlier complete runs (the same store.counts() terms)."""
+    earlier = [p for p in previous if (p.get("pages") or 0) > 0]
+    if not earlier:
+        return []
+    reasons = []
+    for key, th, minimum in (("pages", "หน้าเว็บ", 2), ("documents", "เอกสาร", MIN_USUAL_DOCUMENTS)):
+        usual = median(p.get(key) or 0 for p in earlier)
+        if usual >= minimum and counts[key] < usual * PREVIOUS_SHARE_LIMIT:
+            reasons.append(f"พบ{th} {counts[key]} รายการ น้อยกว่าครึ่งของรอบก่อน ๆ (ปกติ {usual:g}) / "
+                           f"{counts[key]} {key}, under half of the usual {usual:g} in earlier runs")
+    rates = [(p.get("errors") or 0) / p["resources"] for p in earlier if p.get("resources")]
+    if rates and resources:
+        usual_rate, rate = median(rates), counts["errors"] / resources
+        if rate > usual_rate + ERROR_RATE_JUMP:
+            reasons.append(f"อัตราข้อผิดพลาดเพิ่มจาก {usual_rate:.0%} เป็น {rate:.0%} / "
+                           f"the error rate jumped from the usual {usual_rate:.0%} to {rate:.0%}")
+    return reasons
 
 
 def _start_resource(evidence: RunEvidence) -> Resource | None:

@@ -31,19 +31,23 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from crawler.transfer import TransferStats
     from spiders.site import SiteSpider
 
     s = Settings()
     s.setmodule("crawler.settings", priority="project")
     s.set("OIT_DB", str(db), priority="cmdline")
     s.set("HTTPCACHE_DIR", str(Path(db).resolve()) + ".httpcache", priority="cmdline")
+    # Bytes that really crossed the network (a 304 re-crawl costs headers only): oit/received_bytes.
+    s.setdefault_in_component_priority_dict("EXTENSIONS", TransferStats, 510)
     if max_pages is not None:
         s.set("OIT_MAX_PAGES", max_pages, priority="cmdline")
     if max_depth is not None:
         s.set("OIT_MAX_DEPTH", max_depth, priority="cmdline")
     for key, value in (settings or {}).items():
         s.set(key, value, priority="cmdline")
-    process = CrawlerProcess(s, install_root_handler=False)
+    s.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(s)
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, url=url)
     process.start()
@@ -110,16 +114,12 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_runs(args) -> int:
-    store = Store(args.db)
-    runs = store.runs(args.site)
-    if not runs:
+    from crawler.history import print_runs, run_summaries
+    summaries = run_summaries(Store(args.db), args.site)
+    if not summaries:
         print(f"no runs stored in {args.db}")
         return EXIT_OK
-    print(f"{'run':>4}  {'started (UTC)':<25} {'status':<10} {'pages':>6} {'docs':>6} {'errors':>6}  site")
-    for run in runs:
-        c = store.counts(run["id"])
-        print(f"{run['id']:>4}  {run['started_at']:<25} {run['status']:<10} {c['pages']:>6} "
-              f"{c['documents']:>6} {c['errors']:>6}  {run['site_url']}")
+    print_runs(summaries, sys.stdout)     # with each run's fiscal year, score and health (latest audit)
     return EXIT_OK
 
 
@@ -185,8 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", help="only runs of this start URL")
     p.set_defaults(func=cmd_runs)
 
-    from crawler import commands
+    from crawler import commands, commands_history
     commands.register(sub, add_crawl_options, fiscal_year, iso_date, positive_int)
+    commands_history.register(sub, add_crawl_options, fiscal_year, iso_date, positive_int)
+    from crawler import commands_kit
+    commands_kit.register(sub, fiscal_year, iso_date, positive_int)
     return parser
 
 
@@ -225,4 +228,6 @@ def _hoist_global(argv: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m crawler.cli`: run the package's module, so its exception classes are the ones raised.
+    from crawler.cli import main as _main
+    sys.exit(_main())

@@ -22,6 +22,7 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
     p.add_argument("--format", default=",".join(FORMATS),
                    help=f"comma-separated report formats (default all: {','.join(FORMATS)})")
+    _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
 
@@ -33,6 +34,7 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--survey", type=Path)
     p.add_argument("--format", default=",".join(FORMATS))
+    _add_kit_options(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("inspect", help="what the tool reads in one document or page, before you upload it")
@@ -42,6 +44,13 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--checklist")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_inspect)
+
+
+def _add_kit_options(p) -> None:
+    p.add_argument("--overrides", type=Path, help="YAML of items the working group checked by hand "
+                   "(applied on top of the audit, shown as overrides in every report)")
+    p.add_argument("--submit-sheet", action="store_true",
+                   help="also write submit-sheet.xlsx and submit-sheet.txt (the URLs for the ITA system)")
 
 
 # -- audit ------------------------------------------------------------------------------------------
@@ -64,8 +73,13 @@ def _checklist(name: str | None, fy: int):
         if name is None:
             # No checklist for that exact year: the newest one is the best prediction we have.
             from crawler.checklist import available_checklists
-            ids = sorted(i for i in available_checklists() if i.startswith("bma-district-"))
+            years = {int(i.rsplit("-", 1)[1]): i for i in available_checklists()
+                     if i.startswith("bma-district-") and i.rsplit("-", 1)[1].isdigit()}
+            # The nearest rubric year is the best prediction we have (a later one on a tie).
+            ids = [years[y] for y in sorted(years, key=lambda y: (abs(y - fy), -y))][:1]
             if ids:
+                print(f"oit: ไม่มีเกณฑ์ของปีงบประมาณ {fy} จึงใช้ {ids[-1]} / no checklist for FY {fy}: "
+                      f"using {ids[-1]} (choose with --checklist)", file=sys.stderr)
                 return load_checklist(ids[-1])
         raise UsageError(str(exc)) from None
 
@@ -81,12 +95,32 @@ def _survey(path: Path | None):
         raise UsageError(str(exc)) from None
 
 
-def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey) -> dict:
+def _overrides(path: Path | None, checklist, fy: int):
+    if path is None:
+        return None
+    from crawler.cli import UsageError
+    from crawler.overrides import OverrideError, load_overrides
+    try:
+        return load_overrides(path, checklist, fy)
+    except OverrideError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey, *, keep: bool = True,
+                 overrides=None, overrides_source: str | None = None) -> dict:
+    """Audit a stored run; `keep` stores the audit in the run's history (a diff's own audits are not kept)."""
     from crawler.audit import audit, crawl_health
+    from crawler.history import score_history
     from crawler.scoring import ita
 
     evidence = store.load_run(run_id)
-    previous = [r for r in store.runs(evidence.site_url) if r["id"] < run_id and r["status"] == "complete"]
+
+    def limits(run: dict) -> tuple:   # earlier runs crawled with other limits are no yardstick for this one
+        return run["settings"].get("OIT_MAX_PAGES"), run["settings"].get("OIT_MAX_DEPTH")
+
+    this = limits(store.run(run_id))
+    previous = [r for r in store.runs(evidence.site_url)
+                if r["id"] < run_id and r["status"] == "complete" and limits(r) == this]
     previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
     health = crawl_health(evidence, previous_counts)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
@@ -98,6 +132,18 @@ def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey) ->
     ]
     if survey is not None and report.get("published"):
         report["ita"] = ita(report["oit_points"], survey, checklist)
+    if overrides:   # a post-step: the audit above stays pure; the report says what changed and by whom
+        from crawler.overrides import apply_overrides
+        report = apply_overrides(report, overrides, checklist, source=overrides_source)
+    from crawler.plan import build_plan
+    plan = build_plan(report, checklist, survey)
+    if plan is not None:
+        report["plan"] = plan
+    history = score_history(store, report)      # the score as reported, overrides included
+    if history:
+        report["history"] = history
+    if keep:
+        store.add_audit(report)      # every audit is kept: `oit history`, `oit diff`
     return report
 
 
@@ -125,6 +171,7 @@ def cmd_audit(args) -> int:
     formats = _formats(args.format)
     checklist = _checklist(args.checklist, args.fiscal_year)
     survey = _survey(args.survey)
+    overrides = _overrides(args.overrides, checklist, args.fiscal_year)
     if args.run is None:
         if not args.url:
             raise UsageError("give the site's start URL, or --run ID to audit a stored run")
@@ -136,8 +183,10 @@ def cmd_audit(args) -> int:
         run_id = args.run
     store = Store(args.db)
     as_of = args.as_of or date.today()
-    report = build_report(store, run_id, args.fiscal_year, as_of, checklist, survey)
+    report = build_report(store, run_id, args.fiscal_year, as_of, checklist, survey, overrides=overrides,
+                          overrides_source=_source(args.overrides))
     paths = write_outputs(report, args.out, formats)
+    paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
@@ -155,12 +204,26 @@ def cmd_report(args) -> int:
     from crawler.store import Store
     formats = _formats(args.format)
     checklist = _checklist(args.checklist, args.fiscal_year)
+    overrides = _overrides(args.overrides, checklist, args.fiscal_year)
     store = Store(args.db)
     as_of = args.as_of or date.today()
-    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey))
+    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey),
+                          overrides=overrides, overrides_source=_source(args.overrides))
     paths = write_outputs(report, args.out, formats)
+    paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
     return EXIT_OK if report["crawl"]["healthy"] else EXIT_UNHEALTHY
+
+
+def _source(path: Path | None) -> str | None:
+    return path.name if path is not None else None
+
+
+def _submit_sheet(args, report: dict, checklist) -> list[Path]:
+    if not getattr(args, "submit_sheet", False):
+        return []
+    from crawler.submit import write_sheet
+    return write_sheet(report, checklist, args.out)
 
 
 # -- the terminal summary ---------------------------------------------------------------------------
@@ -188,6 +251,7 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
         if report.get("ita"):
             ita = report["ita"]
             w(f"ITA รวม/total: {ita['total']:.2f}  ระดับ/level: {ita['level_th']} ({ita['level_en']})")
+    _print_overrides(report, w)
     by_id = {item["id"]: item for item in report["items"]}
     for title, ids in (("ขาด/missing (0)", report.get("missing_items", [])),
                        ("ได้บางส่วน/partial", report.get("partial_items", [])),
@@ -202,6 +266,24 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
                   + (f" / {item['reason_en']}" if item.get("reason_en") else ""))
     for path in paths:
         w(f"รายงาน/report: {path}")
+
+
+def _print_overrides(report: dict, w) -> None:
+    overrides = report.get("overrides")
+    if not overrides:
+        return
+    from reports.writer import fmt_num
+    without, with_ = overrides.get("without") or {}, overrides.get("with") or {}
+    line = (f"ปรับผลโดยคณะทำงาน/overrides ({overrides.get('source') or 'file'}): "
+            f"OIT {fmt_num(with_.get('oit_score'))} รวมการปรับผล/with, "
+            f"{fmt_num(without.get('oit_score'))} ตามการตรวจอัตโนมัติ/without")
+    if with_.get("ita_total") is not None:
+        line += (f"; ITA {fmt_num(with_.get('ita_total'))} {with_.get('level_th')} / "
+                 f"{fmt_num(without.get('ita_total'))} {without.get('level_th')}")
+    w(line)
+    for item in report["items"]:
+        if item.get("override"):
+            w(f"  {item['id']}  {item['override'].get('label_th')}")
 
 
 def _ind_key(key: str) -> tuple:

@@ -1,4 +1,4 @@
-"""The evidence store: one SQLite file holding runs, resources, links and extracted texts.
+"""The evidence store: one SQLite file holding runs, resources, links, extracted texts and audits.
 
 Written as the crawl goes, one short transaction per resource, so a crash or Ctrl-C loses nothing that
 was already fetched and leaves the run marked `incomplete`. A finished run is immutable (enforced by
@@ -84,6 +84,19 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_run_target ON links(run_id, target_url);
 CREATE INDEX IF NOT EXISTS resources_run ON resources(run_id);
+-- Every audit of a run (history, diffs): the report.json as written, one row per judgement inputs.
+CREATE TABLE IF NOT EXISTS audits (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER NOT NULL REFERENCES runs(id),
+    checklist    TEXT NOT NULL,
+    fiscal_year  INTEGER NOT NULL,
+    as_of        TEXT NOT NULL,
+    generated_at TEXT,
+    oit_score    REAL,             -- NULL when not published
+    published    INTEGER NOT NULL, -- 0: the crawl was unhealthy, the score is not the site's score
+    report       TEXT NOT NULL,    -- report.json
+    UNIQUE (run_id, checklist, fiscal_year, as_of)
+);
 
 CREATE TRIGGER IF NOT EXISTS resources_frozen BEFORE INSERT ON resources
 WHEN (SELECT status FROM runs WHERE id = NEW.run_id) = 'complete'
@@ -290,6 +303,44 @@ class Store:
         return RunEvidence(run_id=run_id, site_url=run["site_url"], started_at=run["started_at"],
                            finished_at=run["finished_at"], status=run["status"], resources=resources,
                            links=links, stats=run["stats"])
+
+    # -- audits -----------------------------------------------------------------------------------
+
+    def add_audit(self, report: dict) -> int:
+        """Keep an audit's report.json; the same run, checklist, fiscal year and as-of date replace
+        the earlier one (the audit is a pure function of them)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                """INSERT INTO audits (run_id, checklist, fiscal_year, as_of, generated_at, oit_score,
+                       published, report) VALUES (?,?,?,?,?,?,?,?)
+                   ON CONFLICT (run_id, checklist, fiscal_year, as_of) DO UPDATE SET
+                       generated_at=excluded.generated_at, oit_score=excluded.oit_score,
+                       published=excluded.published, report=excluded.report
+                   RETURNING id""",
+                (report["crawl"]["run_id"], report["checklist"]["id"], report["fiscal_year"], report["as_of"],
+                 report.get("generated_at"), report.get("oit_score"), int(bool(report.get("published"))),
+                 json.dumps(report, ensure_ascii=False)))
+            return int(cur.fetchone()[0])
+
+    def audits(self, site_url: str | None = None, run_id: int | None = None,
+               fiscal_year: int | None = None) -> list[dict]:
+        """Stored audits (without the report), oldest run first, with their run's site and dates."""
+        sql = """SELECT a.id, a.run_id, a.checklist, a.fiscal_year, a.as_of, a.generated_at, a.oit_score,
+                          a.published, r.site_url, r.started_at, r.finished_at, r.status
+                   FROM audits a JOIN runs r ON r.id = a.run_id WHERE 1=1"""
+        args: list = []
+        for column, value in (("r.site_url", site_url), ("a.run_id", run_id), ("a.fiscal_year", fiscal_year)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        rows = self.db.execute(sql + " ORDER BY a.run_id, a.id", args)
+        return [{**dict(r), "published": bool(r["published"])} for r in rows]
+
+    def audit_report(self, audit_id: int) -> dict:
+        row = self.db.execute("SELECT report FROM audits WHERE id=?", (audit_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no audit {audit_id} in {self.path}")
+        return json.loads(row["report"])
 
     def failures(self, run_id: int) -> list[dict]:
         return [dict(r) for r in self.db.execute(

@@ -11,6 +11,7 @@ from reports.writer import ITEM_COLUMNS, Report, ReportWriter, item_rows, regist
 
 # A cell that starts like a formula runs as one when Excel opens the file (CSV injection): quote it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+OVERRIDE_COLUMN = "ปรับผลโดยคณะทำงาน"
 
 
 def _cell(value: object) -> object:
@@ -28,9 +29,15 @@ class CsvWriter(ReportWriter):
 
     def write(self, report: Report, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
+        columns = ITEM_COLUMNS
+        rows = item_rows(report)
+        if report.get("overrides"):     # overridden items say so, with who and when, on their own row
+            columns = ITEM_COLUMNS + (OVERRIDE_COLUMN,)
+            for row, item in zip(rows, report.get("items", [])):
+                row[OVERRIDE_COLUMN] = (item.get("override") or {}).get("label_th", "")
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=ITEM_COLUMNS)
+            writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
-            for row in item_rows(report):
+            for row in rows:
                 writer.writerow({k: _cell(v) for k, v in row.items()})
         return path

@@ -68,9 +68,11 @@ def render_html(report: Report) -> str:
         _header(report, name),
         '<main class="wrap">',
         _summary(report),
+        _overrides_section(report),
         _toc(report),
         _indicators_section(report),
         _fix_section(report),
+        _plan_section(report),
         _items_section(report),
         _history_section(report),
         _crawl_section(report),
@@ -185,7 +187,12 @@ def _bar(value: Any, status: str | None = None) -> str:
 
 
 def _toc(report: Report) -> str:
-    links = [("#indicators", "ตัวชี้วัดย่อย"), ("#fix", "ต้องแก้ไข"), ("#items", "ผลรายข้อ O1–O22")]
+    links = [("#indicators", "ตัวชี้วัดย่อย"), ("#fix", "ต้องแก้ไข")]
+    if report.get("plan"):
+        links.append(("#plan", "แผนแก้ไข"))
+    links.append(("#items", "ผลรายข้อ O1–O22"))
+    if report.get("overrides"):
+        links.append(("#overrides", "การปรับผลโดยคณะทำงาน"))
     if report.get("history"):
         links.append(("#history", "คะแนนย้อนหลัง"))
     links.append(("#crawl", "การเก็บข้อมูล"))
@@ -403,6 +410,9 @@ def _item_card(item: dict) -> str:
         if lines:
             verdict = f'<div class="verdict">{"".join(lines)}</div>'
     note_html = f'<p class="basis-note">{e(note)}</p>' if note else ""
+    if item.get("override"):
+        verdict = (f'<p class="override-note"><span class="k">ปรับผล</span> {e(item["override"].get("label_th"))}'
+                   f' <a href="#overrides">ดูการปรับผลทั้งหมด</a></p>') + verdict
     elements = item.get("elements", [])
     n_evidence = sum(len(el.get("evidence") or []) for el in elements)
     # Passing items fold their evidence away so the page stays scannable; the rest show it open.
@@ -479,6 +489,95 @@ def _evidence(ev: dict) -> str:
 <p class="ev-url" title="{e(url)}">{e(url)}</p>
 {f'<p class="ev-detail">{" · ".join(detail)}</p>' if detail else ""}{src}
 </li>"""
+
+
+# --------------------------------------------------------------------------------------------------
+# Overrides and the fix plan (crawler/overrides.py, crawler/plan.py)
+
+
+def _overrides_section(report: Report) -> str:
+    overrides = report.get("overrides")
+    if not overrides:
+        return ""
+    without, with_ = overrides.get("without") or {}, overrides.get("with") or {}
+    scores = (f"คะแนน OIT รวมการปรับผล <strong>{fmt_num(with_.get('oit_score'))}</strong> · "
+              f"ตามการตรวจอัตโนมัติ (ไม่รวมการปรับผล) <strong>{fmt_num(without.get('oit_score'))}</strong>")
+    if with_.get("ita_total") is not None:
+        scores += (f" · ITA รวมการปรับผล {fmt_num(with_.get('ita_total'))} ระดับ{e(with_.get('level_th'))}"
+                   f" / ไม่รวม {fmt_num(without.get('ita_total'))} ระดับ{e(without.get('level_th'))}")
+    rows = []
+    for item in report.get("items", []):
+        record = item.get("override")
+        if not record:
+            continue
+        now = badge(record["status"]) + f" {fmt_num(record.get('score'))}" if record.get("status") else "—"
+        was = (badge(record["audit_status"]) + f" {fmt_num(record.get('audit_score'))}"
+               if record.get("audit_status") else "—")
+        url = link(record["url"]) if record.get("url") else ""
+        rows.append(f"""<tr><th scope="row"><a href="#item-{e(item.get("id"))}" class="code">{e(item.get("id"))}</a></th>
+<td>{now}</td><td>{was}</td><td>{e(record.get("who"))}</td><td>{e(thai_date(record.get("date")))}</td>
+<td>{e(record.get("note") or "")}{f'<div class="small">{url}</div>' if url else ""}</td></tr>""")
+    source = overrides.get("source")
+    return f"""<section id="overrides" class="block overrides" aria-label="การปรับผลโดยคณะทำงาน">
+<h2>{bi("การปรับผลโดยคณะทำงาน", "Overrides")} <span class="count">{e(overrides.get("count"))} ข้อ</span></h2>
+<p class="intro">ผลบางข้อในรายงานนี้มาจากการตรวจสอบด้วยตนเองของคณะทำงาน ไม่ใช่จากการตรวจเว็บไซต์อัตโนมัติ
+{f"(ไฟล์ {e(source)})" if source else ""} ลบไฟล์นี้แล้วสร้างรายงานใหม่ จะได้ผลตามการตรวจอัตโนมัติกลับมา
+<span class="en">Some verdicts come from the working group's own checks; without the file the audit's verdicts return.</span></p>
+<p class="gain">{scores}</p>
+<div class="table-wrap"><table class="ovr">
+<thead><tr><th scope="col">ข้อ</th><th scope="col">{bi("ผลที่ปรับ", "Override")}</th>
+<th scope="col">{bi("ผลตรวจอัตโนมัติ", "Audit")}</th><th scope="col">{bi("ผู้ตรวจสอบ", "Who")}</th>
+<th scope="col">{bi("วันที่ตรวจ", "Checked")}</th><th scope="col">{bi("หมายเหตุ", "Note")}</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
+</section>"""
+
+
+def _plan_section(report: Report) -> str:
+    plan = report.get("plan")
+    if not plan:
+        return ""
+    survey = plan.get("survey")
+    targets = "".join(
+        f'<li><strong>{e(t.get("level_th"))}</strong> <span class="en">{e(t.get("level_en"))}</span>: '
+        f'{e(t.get("statement_th"))}</li>' for t in plan.get("targets") or [])
+    rows = []
+    for fix in plan.get("fixes") or []:
+        after = fix.get("after") or {}
+        what = "".join(f'<li><span class="what">{e(el.get("publish_th"))}</span>'
+                       f'<div class="small muted">รูปแบบ: {e(el.get("format_th"))} · ปี: {e(el.get("year_th"))}</div></li>'
+                       for el in fix.get("elements") or []) or f'<li>{e(fix.get("fix_th") or "")}</li>'
+        result = f"OIT {fmt_num(after.get('oit_score'))}"
+        if survey:
+            result += f'<div class="small">ITA {fmt_num(after.get("ita_total"))} {e(after.get("level_th"))}</div>'
+        rows.append(f"""<tr data-item="{e(fix.get("item"))}"><td class="num">{e(fix.get("rank"))}</td>
+<th scope="row"><a href="#item-{e(fix.get("item"))}" class="code">{e(fix.get("item"))}</a>
+<div class="small">{e(fix.get("title_th"))}</div></th>
+<td><ul class="todo">{what}</ul></td><td>{e(fix.get("unit_th") or "—")}</td>
+<td class="num">+{fmt_num(fix.get("points"))}<div class="small">+{fmt_num(fix.get("oit_score_gain"))} บน OIT</div>
+<div class="small">ขาด {e(fix.get("missing_count"))} องค์ประกอบ</div></td>
+<td class="num">{result}</td></tr>""")
+    now = plan.get("now") or {}
+    now_text = f"ตอนนี้ OIT {fmt_num(now.get('oit_score'))}"
+    if survey:
+        now_text += f" · ITA {fmt_num(now.get('ita_total'))} ระดับ{e(now.get('level_th'))}"
+    note = "" if survey else ('<p class="muted">ไม่มีผลแบบสำรวจ IIT/EIT (ใช้ --survey) จึงคำนวณเฉพาะคะแนน OIT '
+                              '<span class="en">No survey given: OIT only</span></p>')
+    table = (f"""<div class="table-wrap"><table class="plan">
+<thead><tr><th scope="col" class="num">ลำดับ</th><th scope="col">ข้อ</th>
+<th scope="col">{bi("สิ่งที่ต้องเผยแพร่ รูปแบบไฟล์ และปี", "What to publish, format, year")}</th>
+<th scope="col">{bi("หน่วยงาน", "Unit")}</th><th scope="col" class="num">{bi("ได้คืน", "Points")}</th>
+<th scope="col" class="num">{bi("หลังแก้ไข", "After")}</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>""" if rows else '<p class="ok-note">ทุกข้อได้คะแนนเต็มแล้ว</p>')
+    return f"""<section id="plan" class="block">
+<h2>{bi("แผนแก้ไขเพื่อเพิ่มคะแนน", "Fix plan")}</h2>
+<p class="intro">เรียงตามคะแนนที่ได้คืนต่อองค์ประกอบที่ยังขาด (แก้น้อย ได้มาก ก่อน) คะแนนหลังแก้ไขเป็นผลสะสมตามลำดับ
+{"รวมการปรับผลโดยคณะทำงานแล้ว" if plan.get("overrides_included") else ""}
+<span class="en">Ranked by points recovered per missing element; scores are cumulative.</span></p>
+<p class="gain">{now_text}</p>
+<ul class="targets">{targets}</ul>
+{note}
+{table}
+</section>"""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -747,6 +846,11 @@ a.quiet{color:var(--muted)}
 .el-wrap>summary{cursor:pointer;color:var(--brand2);font-weight:600;font-size:.92em;padding:2px 0}
 .el-wrap[open]>summary{margin-bottom:2px}
 .cands summary{cursor:pointer;color:var(--muted)}
+.override-note{margin:6px 0;padding:6px 10px;background:var(--review-bg);border-radius:8px;color:var(--review)}
+.overrides{border-left:6px solid var(--review)}
+.plan td,.plan th{font-size:.92em}.plan .todo{margin:0;padding-left:1.1em}.plan th[scope=row]{min-width:9em;max-width:16em}
+.overrides h2 .count{background:var(--review)}
+.targets{margin:0 0 12px;padding-left:1.2em}
 .history{margin:0}
 .history-svg{width:100%;height:auto;max-width:680px}
 .history-svg .tick{font-size:11px;fill:#8a96a6}

@@ -84,6 +84,8 @@ def render_markdown(report: Report) -> str:
     if ita and published:
         lines.append(f"| ITA รวม (รวมผลแบบสำรวจ) | {fmt_num(ita.get('total'))} ระดับ {md(ita.get('level_th'))} |")
     lines.append("")
+    lines += _overrides_lines(report)
+    lines += _plan_lines(report)
 
     todo = items_to_fix(report)
     lines += [f"## รายการที่ต้องแก้ไข ({len(todo)} รายการ)", ""]
@@ -111,12 +113,50 @@ def render_markdown(report: Report) -> str:
                     for ev in el.get("evidence") or []]
         first = md_link(evidence[0].get("url"), evidence[0].get("link_text")) if evidence else ""
         more = f" (+{len(evidence) - 1})" if len(evidence) > 1 else ""
-        lines.append(f"| {md(item.get('id'))} | {md(item.get('title_th'))} | {md(status_label(item.get('status', '')))} "
+        mark = " (ปรับผลโดยคณะทำงาน)" if item.get("override") else ""
+        lines.append(f"| {md(item.get('id'))} | {md(item.get('title_th'))} | {md(status_label(item.get('status', '')) + mark)} "
                      f"| {fmt_num(item.get('score'))} | {fmt_num(item.get('points_lost'))} "
                      f"| {md(basis_label(item.get('basis')))} | {md(item.get('unit_th'))} | {first}{more} |")
     lines += ["", "ฐานของเกณฑ์: S = มีแหล่งอ้างอิง, I = อนุมาน · คะแนนเป็นการคาดการณ์จากการตรวจเว็บไซต์โดยอัตโนมัติ "
               "ไม่ใช่ผลการประเมินอย่างเป็นทางการ", ""]
     return "\n".join(lines)
+
+
+def _overrides_lines(report: Report) -> list[str]:
+    overrides = report.get("overrides")
+    if not overrides:
+        return []
+    without, with_ = overrides.get("without") or {}, overrides.get("with") or {}
+    lines = [f"## การปรับผลโดยคณะทำงาน ({md(overrides.get('count'))} ข้อ)", "",
+             f"> คะแนน OIT รวมการปรับผล **{fmt_num(with_.get('oit_score'))}** · ตามการตรวจอัตโนมัติ "
+             f"(ไม่รวมการปรับผล) **{fmt_num(without.get('oit_score'))}**"
+             + (f" · ITA {fmt_num(with_.get('ita_total'))} {md(with_.get('level_th'))} / ไม่รวม "
+                f"{fmt_num(without.get('ita_total'))} {md(without.get('level_th'))}"
+                if with_.get("ita_total") is not None else ""), ""]
+    for item in report.get("items", []):
+        record = item.get("override")
+        if record:
+            lines.append(f"- **{md(item.get('id'))}** {md(record.get('label_th'))}")
+    lines.append("")
+    return lines
+
+
+def _plan_lines(report: Report) -> list[str]:
+    plan = report.get("plan")
+    if not plan or not plan.get("fixes"):
+        return []
+    lines = ["## แผนแก้ไข (เรียงตามคะแนนที่ได้คืนต่อองค์ประกอบที่ขาด)", "",
+             "| ลำดับ | รหัส | หน่วยงาน | ได้คืน | OIT หลังแก้ไข | ITA หลังแก้ไข |", "|---:|---|---|---:|---:|---|"]
+    for fix in plan["fixes"]:
+        after = fix.get("after") or {}
+        ita_text = (f"{fmt_num(after.get('ita_total'))} {md(after.get('level_th'))}"
+                    if after.get("ita_total") is not None else "—")
+        lines.append(f"| {md(fix.get('rank'))} | {md(fix.get('item'))} | {md(fix.get('unit_th'))} "
+                     f"| +{fmt_num(fix.get('points'))} | {fmt_num(after.get('oit_score'))} | {ita_text} |")
+    lines.append("")
+    lines += [f"- **{md(t.get('level_th'))}**: {md(t.get('statement_th'))}" for t in plan.get("targets") or []]
+    lines.append("")
+    return lines
 
 
 @register

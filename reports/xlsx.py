@@ -36,6 +36,12 @@ EVIDENCE_COLUMNS = ("รหัส", "องค์ประกอบ", "สถา
 MISSING_COLUMNS = ("ลำดับ", "รหัส", "ชื่อรายการ", "สถานะ", "คะแนนที่เสีย", "องค์ประกอบ", "เหตุผล", "วิธีแก้ไข",
                    "หน่วยงานรับผิดชอบ", "ผลการดำเนินการ")
 CRAWL_COLUMNS = ("URL", "ประเภทข้อผิดพลาด", "รหัสสถานะ HTTP", "ข้อความ", "หน้าที่อ้างถึง")
+PLAN_COLUMNS = ("ลำดับ", "รหัส", "ชื่อรายการ", "หน่วยงานรับผิดชอบ", "สิ่งที่ต้องเผยแพร่", "รูปแบบไฟล์",
+                "ปีงบประมาณ/ช่วงเวลา", "เหตุผล", "คะแนน OIT ที่ได้คืน", "คะแนน OIT หลังแก้ไข", "ITA หลังแก้ไข",
+                "ระดับหลังแก้ไข", "ผลการดำเนินการ")
+OVERRIDE_COLUMNS = ("รหัส", "ชื่อรายการ", "ผลที่ปรับ", "คะแนนที่ปรับ", "ผลตรวจอัตโนมัติ", "คะแนนตรวจอัตโนมัติ",
+                    "ผู้ตรวจสอบ", "วันที่ตรวจ", "หมายเหตุ", "URL")
+OVERRIDE_COLUMN = "ปรับผลโดยคณะทำงาน"
 
 # Column widths in characters; Thai runs narrower per code point than the count suggests (marks).
 WIDTHS = {
@@ -48,10 +54,16 @@ WIDTHS = {
     "หน้าที่มีลิงก์": 50, "อยู่ในเว็บไซต์เขต": 13, "ไฟล์สแกน/OCR": 12,
     "ลำดับ": 7, "ผลการดำเนินการ": 30,
     "ประเภทข้อผิดพลาด": 26, "รหัสสถานะ HTTP": 12, "ข้อความ": 40, "หน้าที่อ้างถึง": 50,
+    "สิ่งที่ต้องเผยแพร่": 60, "รูปแบบไฟล์": 30, "ปีงบประมาณ/ช่วงเวลา": 30, "คะแนน OIT ที่ได้คืน": 12,
+    "คะแนน OIT หลังแก้ไข": 12, "ITA หลังแก้ไข": 11, "ระดับหลังแก้ไข": 14,
+    "ผลที่ปรับ": 16, "คะแนนที่ปรับ": 10, "ผลตรวจอัตโนมัติ": 16, "คะแนนตรวจอัตโนมัติ": 12, "ผู้ตรวจสอบ": 28,
+    "วันที่ตรวจ": 16, "หมายเหตุ": 50, OVERRIDE_COLUMN: 50,
 }
 WRAP = {"ชื่อรายการ", "เหตุผล", "วิธีแก้ไข", "องค์ประกอบ", "ข้อความลิงก์", "ข้อความตัวอย่าง", "รายละเอียด",
-        "ข้อความ", "ผลการดำเนินการ"}
-NUMBER = {"คะแนน", "คะแนนที่ได้", "คะแนนที่เสีย", "คะแนนเต็มของข้อ"}
+        "ข้อความ", "ผลการดำเนินการ", "สิ่งที่ต้องเผยแพร่", "รูปแบบไฟล์", "ปีงบประมาณ/ช่วงเวลา", "หมายเหตุ",
+        "ผู้ตรวจสอบ", OVERRIDE_COLUMN}
+NUMBER = {"คะแนน", "คะแนนที่ได้", "คะแนนที่เสีย", "คะแนนเต็มของข้อ", "คะแนน OIT ที่ได้คืน", "คะแนน OIT หลังแก้ไข",
+          "ITA หลังแก้ไข", "คะแนนที่ปรับ", "คะแนนตรวจอัตโนมัติ"}
 URL_COLUMNS = {"URL", "หน้าที่มีลิงก์", "หน้าที่อ้างถึง"}
 
 
@@ -84,6 +96,12 @@ def summary_rows(report: Report) -> list[dict[str, Any]]:
         row("คะแนน OIT ที่คาดการณ์ (เต็ม 100)", num(report.get("oit_score")), "", "big"),
         row("คะแนน OIT ที่ได้ (เต็ม 40)", num(report.get("oit_points")), "", "score"),
     ]
+    overrides = report.get("overrides")
+    if overrides and published:
+        without = overrides.get("without") or {}
+        rows.append(row("คะแนน OIT ไม่รวมการปรับผลโดยคณะทำงาน", without.get("oit_score"),
+                        f"ปรับผล {overrides.get('count')} ข้อ: {', '.join(overrides.get('items') or [])} "
+                        f"(ดูแผ่นงาน {OVERRIDE_COLUMN})", "score"))
     for code in ("9", *[c for c in SUB_INDICATORS if c.startswith("9.")],
                  "10", *[c for c in SUB_INDICATORS if c.startswith("10.")]):
         data = ind.get(code)
@@ -98,6 +116,13 @@ def summary_rows(report: Report) -> list[dict[str, Any]]:
         rows.append(row("ITA รวม (รวมผลแบบสำรวจ)", ita.get("total"),
                         f"ระดับ {ita.get('level_th', '')} · IIT {fmt_num(ita.get('iit'))}/30 · "
                         f"EIT {fmt_num(ita.get('eit'))}/30 · OIT {fmt_num(ita.get('oit'))}/40", "big"))
+    if ita and published and overrides and (overrides.get("without") or {}).get("ita_total") is not None:
+        without = overrides["without"]
+        rows.append(row("ITA รวม ไม่รวมการปรับผลโดยคณะทำงาน", without.get("ita_total"),
+                        f"ระดับ {without.get('level_th') or ''}", "score"))
+    for target in (report.get("plan") or {}).get("targets") or []:
+        rows.append(row(f"เป้าหมายระดับ{target.get('level_th')}", ", ".join(target.get("items") or []) or "—",
+                        target.get("statement_th", "")))
     counts: dict[str, int] = {}
     for item in report.get("items", []):
         counts[item.get("status", "")] = counts.get(item.get("status", ""), 0) + 1
@@ -139,6 +164,38 @@ def missing_rows(report: Report) -> list[dict[str, Any]]:
             rows.append(dict(zip(MISSING_COLUMNS, (
                 len(rows) + 1, item.get("id", ""), item.get("title_th", ""), status_label(item.get("status", "")),
                 item.get("points_lost"), label, reason, fix, item.get("unit_th") or "", ""))))
+    return rows
+
+
+def plan_rows(report: Report) -> list[dict[str, Any]]:
+    """แผนแก้ไข: one row per thing to publish, fixes in the plan's order; points on a fix's first row."""
+    rows = []
+    for fix in (report.get("plan") or {}).get("fixes") or []:
+        after = fix.get("after") or {}
+        elements = fix.get("elements") or [{"publish_th": fix.get("fix_th") or "", "format_th": "", "year_th": ""}]
+        for n, el in enumerate(elements):
+            first = n == 0
+            rows.append(dict(zip(PLAN_COLUMNS, (
+                fix.get("rank"), fix.get("item", ""), fix.get("title_th") or "", fix.get("unit_th") or "",
+                el.get("publish_th") or "", el.get("format_th") or "", el.get("year_th") or "",
+                el.get("reason_th") or "", fix.get("points") if first else None,
+                after.get("oit_score") if first else None, after.get("ita_total") if first else None,
+                (after.get("level_th") or "") if first else "", ""))))
+            rows[-1]["_status"] = fix.get("status")
+    return rows
+
+
+def override_rows(report: Report) -> list[dict[str, Any]]:
+    rows = []
+    for item in report.get("items", []):
+        record = item.get("override")
+        if not record:
+            continue
+        rows.append(dict(zip(OVERRIDE_COLUMNS, (
+            item.get("id", ""), item.get("title_th", ""),
+            status_label(record["status"]) if record.get("status") else "ไม่เปลี่ยนผล (กำหนด URL)",
+            record.get("score"), status_label(record.get("audit_status") or ""), record.get("audit_score"),
+            record.get("who", ""), thai_date(record.get("date")), record.get("note") or "", record.get("url") or ""))))
     return rows
 
 
@@ -264,7 +321,16 @@ class XlsxReportWriter(ReportWriter):
 
             items = [dict(row, _status=item.get("status")) for row, item in
                      zip(item_rows(report), report.get("items", []))]
-            sheets.write("Items", items, ITEM_COLUMNS, status_column="สถานะ")
+            item_columns = ITEM_COLUMNS
+            if report.get("overrides"):     # overridden items say so on their own row
+                item_columns = ITEM_COLUMNS + (OVERRIDE_COLUMN,)
+                for row, item in zip(items, report.get("items", [])):
+                    row[OVERRIDE_COLUMN] = (item.get("override") or {}).get("label_th", "")
+            sheets.write("Items", items, item_columns, status_column="สถานะ")
+            if report.get("plan"):
+                sheets.write("แผนแก้ไข", plan_rows(report), PLAN_COLUMNS)
+            if report.get("overrides"):
+                sheets.write(OVERRIDE_COLUMN, override_rows(report), OVERRIDE_COLUMNS)
             sheets.write("Evidence", evidence_rows(report), EVIDENCE_COLUMNS)
             missing = [dict(row, _status=next((i.get("status") for i in report.get("items", [])
                                                if i.get("id") == row["รหัส"]), None))

@@ -1,0 +1,160 @@
+"""`oit watch CONFIG`: two generated sites from one YAML config, crawled twice (two weeks), reports and
+diffs written, a JSON summary posted to a webhook listening on 127.0.0.1; and the config's mistakes
+reported in one line (exit 2). Crawls are one link deep to keep the test quick."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import yaml
+
+from crawler.cli import main
+from weekly_sites import Served, copy_site
+
+BROKEN = "/samphanthawong/public/user_files_editor/13/ITA/2567/O10/สถิติรายได้ 6 เดือน 2567.xlsx"
+SURVEY = {"iit": {1: 99.84, 2: 95.18, 3: 97.26, 4: 99.90, 5: 94.45}, "eit": {6: 97.88, 7: 95.24, 8: 95.82}}
+
+
+class Hook:
+    """A webhook on 127.0.0.1 that keeps every JSON body posted to it."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append({"path": self.path, "type": self.headers["Content-Type"],
+                                 "json": json.loads(body.decode("utf-8"))})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/oit"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def two_weeks(make_site, tmp_path_factory):
+    work = tmp_path_factory.mktemp("watch")
+    first, second = make_site("samphanthawong_2567", oversized_bytes=0), make_site("compliant", oversized_bytes=0)
+    a, b, hook = Served(first), Served(second), Hook()
+    (work / "survey.yaml").write_text(yaml.safe_dump(SURVEY), encoding="utf-8")
+    config = {
+        "db": "evidence.sqlite", "webhook": hook.url,
+        "crawl": {"delay": 0, "concurrency": 8, "max_depth": 1},
+        "sites": [
+            {"url": a.start_url, "fiscal_year": 2567, "as_of": "2024-06-30", "out": "reports/a",
+             "survey": "survey.yaml"},
+            {"url": b.start_url, "fiscal_year": "๒๕๖๗", "as_of": "2024-06-30", "out": "reports/b",
+             "name": "เขตตัวอย่าง", "checklist": "bma-district-2567"},
+        ],
+    }
+    path = work / "watch.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    try:
+        codes = [main(["watch", str(path), "--no-progress"])]
+        changed = copy_site(second)
+        del changed.resources[BROKEN]            # a week later one document of site b answers 404
+        b.swap(changed)
+        codes.append(main(["watch", str(path), "--no-progress"]))
+        yield {"dir": work, "codes": codes, "posts": hook.received, "urls": (a.start_url, b.start_url),
+               "broken": b.url_for(BROKEN)}
+    finally:
+        for thing in (a, b, hook):
+            thing.stop()
+
+
+def test_watch_runs_every_site_and_writes_reports_then_diffs(two_weeks):
+    assert two_weeks["codes"] == [0, 0]
+    for name in ("a", "b"):
+        out = two_weeks["dir"] / "reports" / name
+        assert {"report.json", "report.html", "report.xlsx", "items.csv", "report.md"} <= \
+            {p.name for p in out.iterdir()}
+        diff = json.loads((out / "diff.json").read_text("utf-8"))
+        assert (diff["before"]["run_id"], diff["after"]["run_id"]) == ((1, 3) if name == "a" else (2, 4))
+        assert (out / "diff.html").is_file() and (out / "diff.xlsx").is_file()
+    report_a = json.loads((two_weeks["dir"] / "reports" / "a" / "report.json").read_text("utf-8"))
+    assert report_a["ita"]["total"] > 0                      # the survey file, relative to the config
+    assert [h["run_id"] for h in report_a["history"]] == [1, 3]
+
+
+def test_watch_posts_one_summary_per_round_to_the_webhook(two_weeks):
+    posts = two_weeks["posts"]
+    assert len(posts) == 2 and all(p["path"] == "/hooks/oit" for p in posts)
+    assert all(p["type"].startswith("application/json") for p in posts)
+    first, second = (p["json"] for p in posts)
+    assert [s["url"] for s in first["sites"]] == list(two_weeks["urls"])
+    assert first["ok"] and all(s["published"] and s["oit_score"] is not None for s in first["sites"])
+    assert all(s["previous_run_id"] is None for s in first["sites"])
+    a, b = second["sites"]
+    assert (a["previous_run_id"], a["run_id"], b["previous_run_id"], b["run_id"]) == (1, 3, 2, 4)
+    assert a["oit_change"] == 0 and not any(a["documents"].values())
+    assert b["documents"]["failing"] == 1 and b["name"] == "เขตตัวอย่าง"
+    assert "เขตตัวอย่าง: OIT" in second["text"] and "failing 1" in second["text"]
+
+
+def test_the_broken_document_is_named_in_the_diff(two_weeks):
+    diff = json.loads((two_weeks["dir"] / "reports" / "b" / "diff.json").read_text("utf-8"))
+    assert [(d["url"], d["error_kind"]) for d in diff["documents"]["failing"]] == [(two_weeks["broken"], "http_404")]
+
+
+def test_an_unreachable_site_and_a_dead_webhook_do_not_stop_the_watch(tmp_path, capsys):
+    config = {"webhook": "http://127.0.0.1:9/hook", "crawl": {"delay": 0},
+              "sites": [{"url": "http://127.0.0.1:9/samphanthawong/", "fiscal_year": 2567, "out": "r"}]}
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(["--db", str(tmp_path / "e.sqlite"), "watch", str(path), "--no-progress"]) == 3
+    captured = capsys.readouterr()
+    assert "webhook failed" in captured.err
+    assert "ไม่เผยแพร่คะแนน" in captured.out and (tmp_path / "r" / "report.json").is_file()
+
+
+@pytest.mark.parametrize("config, message", [
+    ("sites: [", "not valid YAML"),
+    ("[1, 2]", "expected a mapping"),
+    ("sites: []", "sites: expected a non-empty list"),
+    ("sites:\n  - {url: ftp://x/, fiscal_year: 2567, out: r}", "sites[1].url: not a web address"),
+    ("sites:\n  - {url: 'http://x/', fiscal_year: abc, out: r}", "sites[1].fiscal_year: not a year"),
+    ("sites:\n  - {url: 'http://x/', fiscal-year: 2567, out: r}", "sites[1].fiscal-year: unknown key"),
+    ("sites:\n  - {url: 'http://x/', fiscal_year: 2567}", "sites[1].out: missing"),
+    ("sites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r, survey: none.yaml}", "sites[1].survey"),
+    ("sites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r, as_of: 30/06/2024}", "sites[1].as_of"),
+    ("crawl: {delay: -1}\nsites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "crawl.delay"),
+    ("webhook: nowhere\nsites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "webhook: not a web address"),
+    ("site:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "site: unknown key"),
+])
+def test_a_bad_config_is_one_clear_line(tmp_path, capsys, config, message):
+    path = tmp_path / "w.yaml"
+    path.write_text(config, encoding="utf-8")
+    assert main(["--db", str(tmp_path / "e.sqlite"), "watch", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and str(path) in err and len(err.splitlines()) == 1
+
+
+def test_a_missing_config_is_one_clear_line(tmp_path, capsys):
+    assert main(["watch", str(tmp_path / "nope.yaml")]) == 2
+    assert "no such watch config" in capsys.readouterr().err
+
+
+def test_the_shipped_example_config_is_valid(tmp_path):
+    from pathlib import Path
+
+    from crawler.watch import load_config
+    example = Path(__file__).resolve().parent.parent / "deploy" / "watch.example.yaml"
+    copy = tmp_path / "watch.yaml"
+    copy.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "survey-samphanthawong.yaml").write_text(yaml.safe_dump(SURVEY), encoding="utf-8")
+    config = load_config(copy)
+    assert [s.fiscal_year for s in config.sites] == [2568, 2568]
+    assert config.sites[0].survey == tmp_path / "survey-samphanthawong.yaml"
+    assert config.sites[1].crawl == {"delay": 0.5, "concurrency": 2, "max_pages": 2000}
