@@ -5,8 +5,8 @@ BOT_NAME = "oit-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-USER_AGENT = (f"oit-crawler/{__version__} (+https://github.com/oit-crawler/oit-crawler; "
-              "ITA/OIT transparency self-audit of Thai public agency websites)")
+# Names the project and its purpose; a deployment may add a contact: -s USER_AGENT="… (+mailto:it@…)".
+USER_AGENT = f"oit-crawler/{__version__} (ITA/OIT transparency self-audit of a Thai public agency website)"
 ROBOTSTXT_OBEY = True
 
 # Politeness: a government web server is shared with citizens.
