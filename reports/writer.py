@@ -16,6 +16,8 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
+from crawler.dates import MONTHS
+
 Report = dict[str, Any]
 
 # --------------------------------------------------------------------------------------------------
@@ -99,11 +101,9 @@ FAILURE_KINDS: dict[str, str] = {
 SUB_INDICATORS = ("9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2")
 FORMAT_ORDER = ("html", "xlsx", "csv", "md")
 
-# Display only: parsing Thai dates is crawler.dates' job.
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
-                     "พ.ย.", "ธ.ค.")
+# Month names come from the one Thai month table (crawler.dates.MONTHS).
+THAI_MONTHS = tuple(m.thai[0] for m in MONTHS)
+THAI_MONTHS_SHORT = tuple(m.abbreviation for m in MONTHS)
 
 
 def status_label(status: str) -> str:
