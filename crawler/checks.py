@@ -544,12 +544,14 @@ class EvidenceIndex:
         text = compact_normalized(resource.text)
         if not text or not (resource.format == "html" or resource.kind == "page"):
             return text
+        # Item names first: a row that carries one must not leave half of it behind as "content".
+        text = self.names.strip(text)
         for link in self.links_from.get(resource.url, ()):
             if not link.target_url.startswith(("http://", "https://")):
                 continue
             if link.target_url == resource.url and not link.is_nav:
                 continue             # a page's own heading may link to itself; a menu entry never counts
-            for piece in (self._row(link), self.compact(link.text)):
+            for piece in (self.names.strip(self._row(link)), self._row(link), self.compact(link.text)):
                 if len(piece) >= 2 and piece in text:
                     text = text.replace(piece, "|", 1)
                     break
