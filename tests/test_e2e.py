@@ -315,3 +315,26 @@ def test_interrupted_crawl_keeps_what_it_fetched(site_server, tmp_path, how):
     data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert data["crawl"]["status"] == "incomplete"
     assert any("ไม่เสร็จสมบูรณ์" in w for w in data["crawl"]["health_warnings"])
+
+
+def test_a_dead_document_is_not_replaced_by_its_label_on_the_index_page(audited):
+    """When the only document behind an element answers 404, the ITA index row that names it is no
+    evidence: the element fails, naming the dead file."""
+    from datetime import date
+
+    from crawler.audit import audit
+    from crawler.checklist import load_checklist
+
+    a = audited["samphanthawong_2567"]
+    evidence = Store(a.db).load_run(a.report["crawl"]["run_id"])
+    element = next(e for e in a.item("O17")["elements"] if e["id"] == "complaint_stats")
+    documents = [ev["url"] for ev in element["evidence"] if ev["format"] != "html"]
+    assert element["satisfied"] and documents
+    for url in documents:
+        r = evidence.resources[url]
+        r.ok, r.status, r.error_kind, r.error, r.text, r.title = False, 404, "http_404", "HTTP 404", "", ""
+    report = audit(evidence, load_checklist("bma-district-2567"), 2567, date(2024, 6, 30))
+    o17 = next(i for i in report["items"] if i["id"] == "O17")
+    broken = next(e for e in o17["elements"] if e["id"] == "complaint_stats")
+    assert not broken["satisfied"] and o17["status"] == "fail"
+    assert broken["reason"] == "could_not_fetch" and "404" in (broken["detail"] or "")
