@@ -130,6 +130,11 @@ def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey, *,
          "message": f["error"] or "", "referer": f["referer"]}
         for f in store.failures(run_id)
     ]
+    ocr_engine = (evidence.stats or {}).get("ocr_engine")
+    if ocr_engine is not None:      # runs crawled before OCR existed say nothing
+        report["crawl"]["ocr_available"] = bool(ocr_engine)
+        if not ocr_engine:
+            report["crawl"]["ocr_problem"] = evidence.stats.get("ocr_problem") or ""
     if survey is not None and report.get("published"):
         report["ita"] = ita(report["oit_points"], survey, checklist)
     if overrides:   # a post-step: the audit above stays pure; the report says what changed and by whom
@@ -264,6 +269,11 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
                 score = "" if item.get("score") is None else f" {item['score']:g}"
                 w(f"  {item_id}{score}  {item['title_th']} — {reason}"
                   + (f" / {item['reason_en']}" if item.get("reason_en") else ""))
+    if crawl.get("ocr_available") is False and any(
+            e.get("reason") == "review_scan_unread" for item in report["items"] for e in item.get("elements", [])):
+        from crawler.extraction.ocr import INSTALL_HINT
+        w(f"เอกสารสแกนยังไม่ได้อ่าน ติดตั้ง OCR แล้วเก็บข้อมูลใหม่ / Scans were not read "
+          f"({crawl.get('ocr_problem') or 'no OCR'}); install OCR and crawl again: {INSTALL_HINT}")
     for path in paths:
         w(f"รายงาน/report: {path}")
 

@@ -33,13 +33,22 @@ OIT_MAX_URL_LENGTH = 1000
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
 
+# OCR of scanned documents (crawler/extraction/ocr.py): Tesseract with its Thai model. Without it the
+# crawl still completes; scans stay unread and the audit marks what depends on them "review".
+OIT_OCR_ENABLED = True
+OIT_OCR_TESSERACT = "tesseract"       # command or path of the tesseract program
+OIT_OCR_MAX_PAGES = 20                # pages read per document; the rest are skipped ("capped")
+OIT_OCR_TIMEOUT = 120                 # seconds of OCR per document
+OIT_OCR_WORKERS = 0                   # Tesseract processes at once; 0 = one per CPU
+OIT_OCR_DPI = 200                     # rendering resolution of PDF pages
+
 # Weekly re-crawls: conditional requests against a cache kept beside the evidence store
 # (OIT_DB + ".httpcache"), so an unchanged site transfers almost nothing. See crawler/httpcache.py.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "crawler.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_ALWAYS_STORE = True
-HTTPCACHE_GZIP = True
+HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 
 ITEM_PIPELINES = {

@@ -210,9 +210,14 @@ class Store:
     def known_text(self, sha256: str, extractor: str) -> dict | None:
         """The stored extraction summary of this content, if this extractor version made it."""
         row = self.db.execute(
-            "SELECT extractor, format, title, text_layer, error FROM texts WHERE sha256=?",
+            "SELECT extractor, format, title, text_layer, error, ocr, warnings FROM texts WHERE sha256=?",
             (sha256,)).fetchone()
-        return dict(row) if row is not None and row["extractor"] == extractor else None
+        if row is None or row["extractor"] != extractor:
+            return None
+        known = dict(row)
+        known["ocr"] = json.loads(row["ocr"]) if row["ocr"] else None
+        known["warnings"] = json.loads(row["warnings"] or "[]")
+        return known
 
     def add_resource(self, run_id: int, resource: dict, extraction: Any = None,
                      links: list | None = None, extractor: str = "",

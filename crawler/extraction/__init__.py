@@ -12,6 +12,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from crawler.thai import normalize, thai_ratio
@@ -47,7 +48,8 @@ class Extraction:
     links: list[Link] = field(default_factory=list)
     language: str = ""         # "th" | "en" | "mixed" | ""
     extractor: str = ""        # e.g. "pypdfium2", "bs4+lxml", "calamine"
-    ocr: dict | None = None    # {"engine": "tesseract", "confidence": 0..100, "pages": n} from OCR
+    ocr: dict | None = None    # {"engine": "tesseract 5.3.0", "confidence": 0..100, "pages": n,
+                               #  "capped": bool} when text came from OCR (extraction/ocr.py)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -258,6 +260,17 @@ def error_message(exc: BaseException) -> str:
 
 def one_line(text: str) -> str:
     """Normalised text on one line (titles, cells, link texts)."""
+    if len(text) <= _REMEMBERED_CHARS:
+        return _one_line_short(text)
+    return " ".join(normalize(text).split())
+
+
+_REMEMBERED_CHARS = 500
+
+
+@lru_cache(maxsize=65_536)
+def _one_line_short(text: str) -> str:
+    # Menu entries, headings and table headers repeat on every page of a site: normalise each once.
     return " ".join(normalize(text).split())
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from crawler.sitegen.district import SiteBuilder
@@ -21,7 +21,7 @@ from crawler.sitegen.documents import (DocContent, DocTable, Heading, procuremen
                                        procurement_summary)
 from crawler.sitegen.model import Resource
 from crawler.sitegen.thaiforms import (baht, clamp, fiscal_months, month_abbr, month_name,
-                                       month_year, required_months, thai_date)
+                                       month_year, required_months, thai_date, thai_digits)
 
 
 @dataclass
@@ -38,6 +38,11 @@ class Defects:
     o18_no_english: bool = False      # O18: no English Anti-Bribery Policy
     o19_not_addressed: bool = False   # O19: risk report not addressed to the district director
     o22_not_addressed: bool = False   # O22: measures report not addressed to the district director
+    # Scans (images only, no text layer): the audit needs OCR to read them.
+    o18_scanned: bool = False         # O18: policy (TH and EN) and report published only as scans
+    o19_scanned: bool = False         # O19: the risk report to the director only as a scanned memo
+    o22_thai_digit_scan: bool = False  # O22: report a scan whose year and dates are in Thai digits,
+                                       # linked with no year (OCR cannot read ๔ ๖ ๗ ๘ ๙: review)
 
 
 @dataclass
@@ -124,6 +129,18 @@ def announcement(ctx: Context, subject: str, body: list, issued: date) -> DocCon
                 *signature(ctx.b.district.director, ctx.director_title)],
         issued=issued, author=ctx.site_name,
     )
+
+
+def thai_numerals(content: DocContent) -> DocContent:
+    """The same document written with Thai digits only (years, dates, numbers, phone)."""
+    def convert(block):
+        if isinstance(block, Heading):
+            return Heading(thai_digits(block.text), block.center)
+        if isinstance(block, DocTable):
+            return DocTable([thai_digits(c) for c in block.header], [[thai_digits(c) for c in row] for row in block.rows],
+                            block.title, block.widths)
+        return thai_digits(block)
+    return replace(content, title=thai_digits(content.title), blocks=[convert(b) for b in content.blocks])
 
 
 def memo(ctx: Context, subject: str, body: list, issued: date, *, unit: str = "ฝ่ายปกครอง",
@@ -778,22 +795,29 @@ def o18(ctx: Context) -> list[ItaLink]:
     report = memo(ctx, f"รายงานผลการดำเนินการตามนโยบายต่อต้านการรับสินบน (Anti-Bribery Policy) {fy_text(fy)} รอบ 6 เดือน", [
         "ตามที่สำนักงานเขตได้ประกาศนโยบายต่อต้านการรับสินบน ฝ่ายปกครองได้ดำเนินการเผยแพร่นโยบายให้บุคลากรทราบ "
         "จัดกิจกรรมสร้างความตระหนักรู้ และไม่พบการรับสินบนในรอบ 6 เดือนที่ผ่านมา"], ctx.day(4, 20), number=210)
+    scanned = ctx.defects.o18_scanned
     files = [
-        ("policy-th", policy, "pdf", "text", "policy_th"), ("policy-th", policy, "docx", "", "policy_th"),
+        ("policy-th", policy, "pdf", "scan" if scanned else "text", "policy_th"),
+        ("policy-th", policy, "docx", "", "policy_th"),
         ("no-gift", no_gift, "pdf", "text", "policy_th"),
-        ("report", report, "pdf", "split_sara_am", "implementation_report"),
+        ("report", report, "pdf", "scan" if scanned else "split_sara_am", "implementation_report"),
     ]
+    if scanned:      # the signed paper only: no Word file, no text PDF that would name the policy
+        files = [f for f in files if f[2] == "pdf" and f[0] != "no-gift"]
     paths = {}
     for name, content, fmt, variant, element in files:
         paths[(name, fmt)] = ctx.doc(name, content, fmt, variant, item="O18", element=element, fiscal_year=fy,
                                      folder=ctx.folder(18))
-    rows = [Row(policy.title, issued, [ctx.a(paths[("policy-th", "pdf")], "[PDF]"),
-                                       ctx.a(paths[("policy-th", "docx")], "[WORD]")]),
-            Row(f"ประกาศนโยบาย No Gift Policy {fy_text(fy)}", issued, [ctx.a(paths[("no-gift", "pdf")], "[PDF]")]),
+    policy_links = [ctx.a(paths[("policy-th", fmt)], label) for fmt, label in (("pdf", "[PDF]"), ("docx", "[WORD]"))
+                    if ("policy-th", fmt) in paths]
+    rows = [Row(policy.title, issued, policy_links),
             Row(report.title, report.issued, [ctx.a(paths[("report", "pdf")], "[PDF]")])]
-    links = [ItaLink(paths[("policy-th", "pdf")], "[PDF]"), ItaLink(paths[("policy-th", "docx")], "[WORD]"),
-             ItaLink(paths[("no-gift", "pdf")], f"ประกาศนโยบาย No Gift Policy {fy_text(fy)}"),
-             ItaLink(paths[("report", "pdf")], "[PDF]", description="รายงานผลการดำเนินการตามนโยบาย")]
+    links = [ItaLink(paths[("policy-th", fmt)], label) for fmt, label in (("pdf", "[PDF]"), ("docx", "[WORD]"))
+             if ("policy-th", fmt) in paths]
+    links.append(ItaLink(paths[("report", "pdf")], "[PDF]", description="รายงานผลการดำเนินการตามนโยบาย"))
+    if ("no-gift", "pdf") in paths:
+        rows.insert(1, Row(f"ประกาศนโยบาย No Gift Policy {fy_text(fy)}", issued, [ctx.a(paths[("no-gift", "pdf")], "[PDF]")]))
+        links.insert(-1, ItaLink(paths[("no-gift", "pdf")], f"ประกาศนโยบาย No Gift Policy {fy_text(fy)}"))
     if not ctx.defects.o18_no_english:
         english = DocContent(
             title="Anti-Bribery Policy",
@@ -809,8 +833,8 @@ def o18(ctx: Context) -> list[ItaLink]:
                     f"Announced on {issued.day} {ENGLISH_MONTHS[issued.month - 1]} {issued.year}",
                     "Director of the District Office"],
             issued=issued, author=ctx.site_name, language="en")
-        en = ctx.doc("anti-bribery-policy-en", english, "pdf", "text", item="O18", element="policy_en",
-                     fiscal_year=fy, folder=ctx.folder(18))
+        en = ctx.doc("anti-bribery-policy-en", english, "pdf", "scan" if scanned else "text", item="O18",
+                     element="policy_en", fiscal_year=fy, folder=ctx.folder(18))
         rows.insert(1, Row("Anti-Bribery Policy (English Version)", issued, [ctx.a(en, "[PDF]")]))
         links.insert(2, ItaLink(en, "Anti-Bribery Policy (English)"))
     evidence_page(ctx, "O18", "นโยบายต่อต้านการรับสินบน (Anti-Bribery Policy)",
@@ -846,8 +870,8 @@ def o19(ctx: Context) -> list[ItaLink]:
         report, defects = memo(ctx, subject, body, issued, number=230), ()
     a_pdf = ctx.doc("risk-assessment", assessment, "pdf", "text", item="O19", element="risk_assessment",
                     fiscal_year=fy, folder=ctx.folder(19))
-    r_pdf = ctx.doc("risk-report", report, "pdf", "text", item="O19", element="risk_report", fiscal_year=fy,
-                    defects=defects, folder=ctx.folder(19))
+    r_pdf = ctx.doc("risk-report", report, "pdf", "scan" if ctx.defects.o19_scanned else "text", item="O19",
+                    element="risk_report", fiscal_year=fy, defects=defects, folder=ctx.folder(19))
     evidence_page(ctx, "O19", "การประเมินความเสี่ยงต่อการรับสินบน", "การประเมินความเสี่ยงและการจัดการความเสี่ยง",
                   [Row(assessment.title, assessment.issued, [ctx.a(a_pdf, "[PDF]")]),
                    Row(subject, issued, [ctx.a(r_pdf, "[PDF]")])], ("O19",))
@@ -927,11 +951,21 @@ def o22(ctx: Context) -> list[ItaLink]:
         report, defects = memo(ctx, subject, body, issued, number=240), ()
     m_pdf = ctx.doc("ita-measures", measures, "pdf", "text", item="O22", element="integrity_measures",
                     fiscal_year=fy, folder=ctx.folder(22))
-    r_pdf = ctx.doc("ita-measures-report", report, "pdf", "split_sara_am", item="O22", element="measures_report",
-                    fiscal_year=fy, defects=defects, folder=ctx.folder(22))
+    report_row = Row(subject, issued, [])
+    if ctx.defects.o22_thai_digit_scan:
+        # The year is only inside the scan, in Thai digits: no year in the link, its row, the file
+        # name or the folder.
+        r_pdf = ctx.doc("", thai_numerals(report), "pdf", "scan", item="O22", element="measures_report",
+                        fiscal_year=fy, defects=("thai_digits",), opaque=True)
+        report_row = Row("รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน", None, [])
+    else:
+        r_pdf = ctx.doc("ita-measures-report", report, "pdf", "split_sara_am", item="O22",
+                        element="measures_report", fiscal_year=fy, defects=defects, folder=ctx.folder(22))
+    report_row.links.append(ctx.a(r_pdf, "[PDF]"))
     evidence_page(ctx, "O22", "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน", "มาตรการและการรายงานผล",
-                  [Row(measures.title, measures.issued, [ctx.a(m_pdf, "[PDF]")]),
-                   Row(subject, issued, [ctx.a(r_pdf, "[PDF]")])], ("O22",))
+                  [Row(measures.title, measures.issued, [ctx.a(m_pdf, "[PDF]")]), report_row], ("O22",))
+    if ctx.defects.o22_thai_digit_scan:   # the ITA index ("ITA 2567") links the page, not the scan
+        return [ItaLink(m_pdf, "[PDF]"), ItaLink(ctx.paths["O22"], "รายงานผลการดำเนินการตามมาตรการ")]
     return [ItaLink(m_pdf, "[PDF]"), ItaLink(r_pdf, "[PDF]")]
 
 

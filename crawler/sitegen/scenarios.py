@@ -5,6 +5,8 @@
 - `compliant()`: every item at 100.
 - one failure variant per defect (`stale_year`, `missing_month`, …): `compliant` with one change.
 - `large()`: `compliant` plus bulk pages and documents for the benchmark.
+- `scans_only()`: the anti-bribery policy (O18) and the risk report to the director (O19) exist only
+  as scans, and the O22 report is a scan dated only in Thai digits (OCR reads O18/O19; O22 is review).
 
 Every function returns a `Site` whose `.manifest` says what is there and which score each item
 should get. `cached(name, directory)` generates once into a directory and reloads it afterwards.
@@ -45,14 +47,18 @@ EXPECTED: dict[str, tuple[str, int, list[tuple[str, str]]]] = {
     "o18_no_english": ("O18", 0, [("policy_en", "not_english")]),
     "o19_not_addressed": ("O19", 0, [("risk_report", "not_addressed")]),
     "o22_not_addressed": ("O22", 0, [("measures_report", "not_addressed")]),
+    # OCR cannot read the Thai digits ๔ ๖ ๗ ๘ ๙: the year is unsure, the element is left to a person.
+    "o22_thai_digit_scan": ("O22", 0, [("measures_report", "review_low_confidence")]),
 }
+# Defects that change how evidence is published, not whether it counts (with OCR): no score change.
+FORM_ONLY = ("o18_scanned", "o19_scanned")
 
 
 def expected(defects: Defects) -> tuple[dict[str, int], dict[str, list[dict]]]:
     scores = dict.fromkeys(ITEMS, 100)
     failures: dict[str, list[dict]] = {}
     for flag in fields(Defects):
-        if getattr(defects, flag.name):
+        if getattr(defects, flag.name) and flag.name not in FORM_ONLY:
             item, score, elements = EXPECTED[flag.name]
             scores[item] = min(scores[item], score)
             failures.setdefault(item, []).extend({"element": e, "reason": r} for e, r in elements)
@@ -108,6 +114,9 @@ dead_eservice = _variant("dead_eservice", o8_dead=True)
 not_addressed = _variant("not_addressed", o19_not_addressed=True)
 menu_only = _variant("menu_only", o6_menu_only=True)
 no_english = _variant("no_english", o18_no_english=True)
+scans_only = _variant("scans_only", o18_scanned=True, o19_scanned=True, o22_thai_digit_scan=True)
+scans_only.__doc__ = ("`compliant` with the O18 policy and report and the O19 report to the director only as "
+                      "scans (read by OCR), and the O22 report a scan dated in Thai digits (review).")
 
 
 def large(pages: int = 2000, pdfs: int = 440, xlsx: int = 100, docx: int = 100, seed: int = 0,
@@ -123,7 +132,7 @@ SCENARIOS: dict[str, Callable[..., Site]] = {
     "samphanthawong_2567": samphanthawong_2567, "compliant": compliant, "stale_year": stale_year,
     "missing_month": missing_month, "blank_column": blank_column, "pdf_only": pdf_only,
     "dead_eservice": dead_eservice, "not_addressed": not_addressed, "menu_only": menu_only,
-    "no_english": no_english, "large": large,
+    "no_english": no_english, "large": large, "scans_only": scans_only,
 }
 
 
