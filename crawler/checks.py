@@ -658,7 +658,7 @@ class EvidenceIndex:
                         if any(match in row for row in rows):
                             stamps.append(stamp_of(found, ocr, source=ROW_SOURCE))
                         continue
-                if found.source == "text" and r.text_layer == "garbage":
+                if found.source == "text" and r.text_layer == "garbage" and r.ocr is None:
                     continue
                 stamps.append(stamp_of(found, ocr))
             for link in candidate.links:
@@ -760,7 +760,7 @@ def year_window(reading: YearReading, rule: str, fiscal_year: int) -> TimeVerdic
     ok = reading.fiscal_year in wanted
     if not reading.sure:
         return TimeVerdict(False, review=True,
-                           detail=f"อ่านได้ปี {reading.fiscal_year} จาก {reading.source} แบบไม่แน่ชัด (ต้องเป็น {want})")
+                           detail=f"อ่านได้ “{reading.match}” จาก {reading.source} แบบไม่แน่ชัด (ต้องเป็น {want})")
     if ok:
         return TimeVerdict(True)
     return TimeVerdict(False, detail=f"ปีงบประมาณ {reading.fiscal_year} (จาก {reading.source}) ต้องเป็น {want}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from email.message import Message
 from email.utils import collapse_rfc2231_value
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -21,6 +22,7 @@ SKIP_EXTENSIONS = {"css", "js", "ico", "svg", "woff", "woff2", "ttf", "eot", "mp
 _MULTI_SLASH = re.compile(r"/{2,}")
 
 
+@lru_cache(maxsize=65_536)     # a site's menu repeats the same few dozen links on every page
 def canonical(url: str) -> str:
     """The one spelling of a URL: raw, percent-encoded and double-encoded Thai slugs agree.
 

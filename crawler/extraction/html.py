@@ -105,7 +105,9 @@ def _decode(body: bytes, header_charset: str | None) -> tuple[str, str, list[str
     # otherwise UTF-8 page is too (replaced), TIS-620 text would be almost all bad bytes.
     utf8 = body.decode("utf-8", "replace")
     bad = utf8.count("\ufffd")
-    non_ascii = sum(1 for ch in utf8[:200_000] if ord(ch) > 127) or 1
+    if bad:
+        sample = utf8[:200_000]
+        non_ascii = (len(sample) - len(sample.encode("ascii", "ignore"))) or 1
     if bad == 0 or bad <= max(3, non_ascii // 100):
         warnings = []
         if declared not in (None, "utf-8"):
