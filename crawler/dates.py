@@ -134,9 +134,11 @@ _CANDIDATE = re.compile("|".join([
     # September 30, 2024
     f"(?P<english>(?P<english_month>{_ENGLISH_MONTH})\\s*(?P<english_day>{_D}{{1,2}})(?:st|nd|rd|th)?"
     f",?\\s*(?P<english_year>{_YEAR4}))",
-    # 30 กันยายน [พ.ศ.] [2567] and กันยายน [พ.ศ.] [2567]: without a year only a range's start. No
-    # "เดือน" between day and month: "รอบ 6 เดือน ตุลาคม 2567", "สขร 1 เดือน ก.ย.67" name no day.
-    f"(?P<day_text>(?P<day_text_day>{_DAY})\\s*(?P<day_text_month>{_MONTH})"
+    # 30 กันยายน [พ.ศ.] [2567] and กันยายน [พ.ศ.] [2567]: without a year only a range's start. "เดือน"
+    # between day and month only after "วันที่" ("ณ วันที่ 25 เดือน มิถุนายน พ.ศ. 2567"): "รอบ 6 เดือน
+    # ตุลาคม 2567", "สขร 1 เดือน ก.ย.67" name no day.
+    f"(?P<day_text>(?P<day_text_lead>วันที่\\s*)?(?P<day_text_day>{_DAY})\\s*"
+    f"(?(day_text_lead)(?:เดือน\\s*)?)(?P<day_text_month>{_MONTH})"
     f"(?:\\s*(?:{_ERA}\\s*)?(?P<day_text_year>{_YEAR}))?)",
     f"(?P<month_text>(?P<month_text_month>{_MONTH})"
     f"(?:\\s*(?:{_ERA}\\s*)?(?P<month_text_year>{_YEAR}))?)",
