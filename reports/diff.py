@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from reports.html import CSP, badge, bi, e, link
+from reports.html import badge, bi, document, e, link
 from reports.writer import STATUS_LABELS, fmt_num, safe_url, thai_date, thai_datetime
 
 DIFF_FORMATS = ("json", "html", "xlsx")
@@ -64,25 +64,10 @@ def write_diff(diff: dict, out_dir: str | Path, formats: Iterable[str] = DIFF_FO
 # HTML
 
 def _page(title: str, header: str, body: str) -> str:
-    return f"""<!doctype html>
-<html lang="th">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="generator" content="oit-crawler reports/diff.py">
-<title>{e(title)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header class="top"><div class="wrap">{header}</div></header>
+    return document(title, f"""<header class="top"><div class="wrap">{header}</div></header>
 <main class="wrap">
 {body}
-</main>
-</body>
-</html>
-"""
+</main>""", generator="reports/diff.py")
 
 
 def _score(value: Any) -> str:

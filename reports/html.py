@@ -79,6 +79,11 @@ def render_html(report: Report) -> str:
         "</main>",
         _footer(report),
     ) if part)
+    return document(title, body)
+
+
+def document(title: str, body: str, generator: str = "reports/html.py") -> str:
+    """A self-contained page: no script, nothing fetched, readable on a phone (the report and the diffs)."""
     return f"""<!doctype html>
 <html lang="th">
 <head>
@@ -86,7 +91,7 @@ def render_html(report: Report) -> str:
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="generator" content="oit-crawler reports/html.py">
+<meta name="generator" content="oit-crawler {generator}">
 <title>{e(title)}</title>
 <style>{CSS}</style>
 </head>
