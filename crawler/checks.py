@@ -1067,8 +1067,9 @@ def judge_element(ix: EvidenceIndex, element: Element, frame: Frame) -> ElementV
             return _satisfied(verdict, filled)
         if present & needed:
             verdict.share = len(present & needed) / len(needed)
-            lacking = "/".join(sorted(needed - present))
-            return _missing(verdict, "wrong_format", f"พบเฉพาะ {'/'.join(sorted(present & needed))} ขาด {lacking}",
+            lacking = " และ ".join(FAMILY_NAMES.get(f, f) for f in sorted(needed - present))
+            found = " และ ".join(FAMILY_NAMES.get(f, f) for f in sorted(present & needed))
+            return _missing(verdict, "wrong_format", f"พบเฉพาะไฟล์ {found} ยังขาดไฟล์ {lacking}",
                             outcomes, evidence=filled)
     elif len(filled) >= element.min_count:
         return _satisfied(verdict, filled)
@@ -1195,6 +1196,10 @@ def boilerplate_lines(evidence: RunEvidence) -> frozenset[str]:
         counts.update(set(_lines(page.text)))
     floor = max(3, BOILERPLATE_SHARE * len(pages))
     return frozenset(line for line, n in counts.items() if n >= floor)
+
+
+# How the working group names the format families (FORMAT_FAMILIES).
+FAMILY_NAMES = {"pdf": "PDF", "office": "Excel/Word", "html": "หน้าเว็บ", "image": "รูปภาพ"}
 
 
 def index_for(evidence: RunEvidence, checklist: Checklist) -> EvidenceIndex:
