@@ -40,7 +40,7 @@ import re
 import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawler.checks import (REASONS, STAGE_PASSED, Candidate, EvidenceIndex, Frame, Outcome, YEAR_RULES,
+from crawler.checks import (REASONS, STAGE_PASSED, Candidate, EvidenceIndex, Frame, Outcome,
                             format_family, judge_candidate, judge_element, snippet, time_window)
 from crawler.checklist import Checklist, Element, Item, fill, load_checklist
 from crawler.cli import UsageError

@@ -32,9 +32,8 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-import yaml
-
 from crawler.checklist import Checklist
+from crawler.userfile import read_user_file
 
 STATUS_SCORES: dict[str, float | None] = {"pass": 100.0, "fail": 0.0, "partial": None, "review": 0.0,
                                           "unreachable": 0.0}
@@ -70,20 +69,7 @@ class Override:
 
 def load_overrides(path: str | Path, checklist: Checklist, fiscal_year: int | None = None) -> list[Override]:
     """Read and validate an overrides YAML file; OverrideError with a one-line message otherwise."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise OverrideError(f"{path}: ไม่พบไฟล์ overrides / no such overrides file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OverrideError(f"{path}: อ่านไฟล์ไม่ได้ / cannot read: {exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (บรรทัด/line {mark.line + 1})" if mark else ""
-        raise OverrideError(f"{path}: ไม่ใช่ YAML ที่ถูกต้อง / not valid YAML{at}: "
-                            f"{getattr(exc, 'problem', None) or exc}") from None
+    data = read_user_file(path, "ไฟล์ overrides", "overrides file", OverrideError)
     return parse_overrides(data, checklist, fiscal_year, where=str(path))
 
 

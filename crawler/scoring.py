@@ -9,15 +9,14 @@ Pure functions; every weight, maximum and level threshold comes from the checkli
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 
 from crawler.checklist import Checklist, Level
+from crawler.userfile import read_user_file
 
 
 class SurveyError(ValueError):
@@ -154,17 +153,7 @@ def normalize_survey(survey: Any, checklist: Checklist) -> dict[str, dict[str, f
 
 def load_survey(path: str | Path, checklist: Checklist | None = None) -> dict[str, dict[str, float]]:
     """Read IIT/EIT indicator scores from a YAML or JSON file (see README)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SurveyError(f"{path}: no such survey file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SurveyError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SurveyError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}") from None
+    data = read_user_file(path, "ไฟล์คะแนนแบบสำรวจ", "survey file", SurveyError)
     try:
         return normalize_survey(data, checklist or _default_checklist())
     except SurveyError as exc:

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import yaml
 
 from crawler import __version__
+from crawler.userfile import read_user_file
 
 EXIT_OK, EXIT_UNHEALTHY = 0, 3
 SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl"}
@@ -70,16 +70,7 @@ def load_config(path: Path) -> WatchConfig:
     def bad(where: str, what: str) -> WatchConfigError:
         return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad watch config {path}: {where}: {what}")
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WatchConfigError(f"ไม่พบไฟล์ตั้งค่า / no such watch config: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WatchConfigError(f"อ่านไฟล์ตั้งค่าไม่ได้ / cannot read {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1})" if mark is not None else ""
-        raise WatchConfigError(f"ไฟล์ตั้งค่าไม่ใช่ YAML ที่ถูกต้อง / {path} is not valid YAML{at}") from None
+    data = read_user_file(path, "ไฟล์ตั้งค่า", "watch config", WatchConfigError)
     if not isinstance(data, dict):
         raise bad("top level", "expected a mapping with a `sites:` list")
     unknown = set(data) - TOP_KEYS
