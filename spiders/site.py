@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest)
-from scrapy.http import Response
-from scrapy.linkextractors import LinkExtractor
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
@@ -25,6 +24,8 @@ from crawler.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical
                           filename_from_disposition, filename_from_url, looks_like_trap)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+LINK_XPATH = "//a/@href | //area/@href | //iframe/@src | //frame/@src | //embed/@src"
+HTML_SPACE = " \t\n\r\f"
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -54,10 +55,6 @@ class SiteSpider(scrapy.Spider):
         self.pages_scheduled = 0
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
         self.query_variants: dict[str, set[str]] = defaultdict(set)
-        self.links = LinkExtractor(
-            tags=("a", "area", "iframe", "embed"), attrs=("href", "src"),
-            deny_extensions=sorted(SKIP_EXTENSIONS), unique=True, canonicalize=False,
-        )
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -91,10 +88,7 @@ class SiteSpider(scrapy.Spider):
 
     def follow(self, response: Response, depth: int):
         """Requests (and limit records) for the links of an in-scope page."""
-        for link in self.links.extract_links(response):
-            if urlsplit(link.url).scheme not in ("http", "https"):
-                continue
-            url = canonical(link.url)
+        for url in self.link_targets(response):
             if url in self.seen:         # menus repeat on every page: one URL is one resource
                 continue
             self.seen.add(url)
@@ -125,6 +119,27 @@ class SiteSpider(scrapy.Spider):
                 # Documents anywhere, and any page outside the site: one hop, never followed.
                 kind = "document" if ext in DOCUMENT_EXTENSIONS else "external"
                 yield self._request(url, kind, depth + 1, response.url)
+
+    @staticmethod
+    def link_targets(response: Response):
+        """Canonical http(s) targets of a page's links, frames and embeds, in page order, each once.
+        (Scrapy's LinkExtractor does the same with more per-link work; a district menu repeats
+        dozens of links on every page.)"""
+        if not isinstance(response, TextResponse):       # HTML served without a usable type
+            response = HtmlResponse(response.url, body=response.body, headers=response.headers)
+        done: set[str] = set()
+        for href in response.xpath(LINK_XPATH).getall():
+            href = href.strip(HTML_SPACE)
+            if not href or href.startswith("#"):
+                continue
+            try:
+                url = canonical(response.urljoin(href))
+            except ValueError:           # a malformed address on a hostile page: not a link
+                continue
+            if url in done or urlsplit(url).scheme not in ("http", "https") or extension(url) in SKIP_EXTENSIONS:
+                continue
+            done.add(url)
+            yield url
 
     # -- handling answers -------------------------------------------------------------------------
 
