@@ -13,7 +13,7 @@ is gone, was replaced).
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from crawler.evidence import Resource, RunEvidence
 from crawler.store import Store
@@ -57,15 +57,23 @@ def resource_changes(a: RunEvidence, b: RunEvidence) -> dict:
     def group(r: Resource) -> dict:
         return out["pages" if r.kind == "page" else "documents"]
 
+    # Which query variants of a trap path (pagination, calendar) fit under the crawl's cap depends on
+    # the order answers arrive in: their coming and going between runs is the crawl's, not the site's.
+    trapped = {urlsplit(r.url).path for run in (a, b) for r in run.resources.values()
+               if r.error_kind == "trap_bound"}
+
+    def noise(r: Resource) -> bool:
+        return r.kind == "page" and urlsplit(r.url).path in trapped
+
     for url, old in a.resources.items():
         new = b.resources.get(url)
         if not _attempted(old):
             continue
         if new is None:
-            if old.ok:
+            if old.ok and not noise(old):
                 group(old)["removed"].append(_entry(old))
         elif not _attempted(new):
-            if old.ok:
+            if old.ok and not noise(old):
                 group(old)["not_checked"].append(_entry(new))
         elif old.ok and not new.ok:
             group(old)["failing"].append(_entry(new, old))
@@ -75,7 +83,7 @@ def resource_changes(a: RunEvidence, b: RunEvidence) -> dict:
             group(new)["changed"].append(_entry(new, old))
     for url, new in b.resources.items():
         old = a.resources.get(url)
-        if new.ok and (old is None or not _attempted(old)):
+        if new.ok and (old is None or not _attempted(old)) and not noise(new):
             group(new)["added"].append(_entry(new))
     for g in out.values():
         _pair_moves(g)
