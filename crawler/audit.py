@@ -32,7 +32,6 @@ FAILED_SHARE_LIMIT = 0.5
 PREVIOUS_SHARE_LIMIT = 0.5           # pages or documents under half of the earlier runs' median
 MIN_USUAL_DOCUMENTS = 4               # below this the document count of a site is too small to judge by
 ERROR_RATE_JUMP = 0.20                # error share this many points above the earlier runs' median
-NOT_ATTEMPTED = frozenset({"robots", "limit", "trap_bound", "not_fetched", "skipped"})
 _DISTRICT_NAME = re.compile("สำนักงานเขต[\u0e01-\u0e4e]+")
 
 
@@ -53,7 +52,7 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     elif not start.ok:
         reasons.append(f"เปิดหน้าแรกไม่ได้ ({start.error_kind or start.status}) / "
                        f"the start page failed: {start.error_kind or start.status}")
-    attempted = [r for r in evidence.resources.values() if r.ok or (r.error_kind or "") not in NOT_ATTEMPTED]
+    attempted = [r for r in evidence.resources.values() if r.attempted]
     failed = [r for r in attempted if not r.ok]
     share = len(failed) / len(attempted) if attempted else 1.0
     if attempted and share > FAILED_SHARE_LIMIT:

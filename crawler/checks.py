@@ -85,7 +85,6 @@ MONTH_GRACE_DAYS = 15            # a month is due once it ended this many days b
 LOW_CONFIDENCE = 0.5             # below this a date is unsure whatever its source
 SNIPPET_CHARS = 160
 # Failures that are choices or limits of the crawl rather than answers of the site.
-NOT_ATTEMPTED = frozenset({"robots", "limit", "trap_bound", "not_fetched", "skipped"})
 UNREADABLE_LAYERS = frozenset({"scan", "garbage", "empty"})
 
 _PHONE = re.compile(r"(?<!\d)0\d{1,2}-?\d{3}-?\d{3,4}(?!\d)|(?:โทร(?:ศัพท์)?|tel|phone|สายด่วน)[.:]*\+?\d{4,}")

@@ -19,8 +19,6 @@ from crawler.evidence import Resource, RunEvidence
 from crawler.store import Store
 
 DIFF_SCHEMA_VERSION = "1.0"
-# Records of URLs the crawl chose not to fetch (limits, robots): nothing is known about them.
-NOT_ATTEMPTED = frozenset({"robots", "limit", "trap_bound", "not_fetched", "skipped"})
 STATUS_RANK = {"pass": 4, "partial": 3, "review": 2, "unreachable": 1, "fail": 0}
 CHANGE_KINDS = ("added", "removed", "changed", "failing", "recovered", "moved")
 
@@ -35,10 +33,6 @@ def readable(url: str) -> str:
 
 
 # -- resources --------------------------------------------------------------------------------------
-
-def _attempted(r: Resource) -> bool:
-    return r.ok or (r.error_kind or "") not in NOT_ATTEMPTED
-
 
 def _entry(r: Resource, before: Resource | None = None) -> dict:
     entry = {"url": r.url, "kind": r.kind, "format": r.format or None, "filename": r.filename or None,
@@ -67,12 +61,12 @@ def resource_changes(a: RunEvidence, b: RunEvidence) -> dict:
 
     for url, old in a.resources.items():
         new = b.resources.get(url)
-        if not _attempted(old):
+        if not old.attempted:
             continue
         if new is None:
             if old.ok and not noise(old):
                 group(old)["removed"].append(_entry(old))
-        elif not _attempted(new):
+        elif not new.attempted:
             if old.ok and not noise(old):
                 group(old)["not_checked"].append(_entry(new))
         elif old.ok and not new.ok:
@@ -83,7 +77,7 @@ def resource_changes(a: RunEvidence, b: RunEvidence) -> dict:
             group(new)["changed"].append(_entry(new, old))
     for url, new in b.resources.items():
         old = a.resources.get(url)
-        if new.ok and (old is None or not _attempted(old)) and not noise(new):
+        if new.ok and (old is None or not old.attempted) and not noise(new):
             group(new)["added"].append(_entry(new))
     for g in out.values():
         _pair_moves(g)

@@ -27,6 +27,10 @@ class Table:
     rows: list[list[str]]
 
 
+# Records of URLs the crawl chose not to fetch (robots.txt, its limits, trap bounds): no answer to judge.
+NOT_ATTEMPTED = frozenset({"robots", "limit", "trap_bound", "not_fetched", "skipped"})
+
+
 @dataclass
 class Resource:
     """One fetched (or failed) URL of a run."""
@@ -53,6 +57,11 @@ class Resource:
     size: int | None = None
     depth: int | None = None
     last_modified: str | None = None
+
+    @property
+    def attempted(self) -> bool:
+        """Fetched, or failed while fetching: not a URL the crawl left alone on purpose."""
+        return self.ok or (self.error_kind or "") not in NOT_ATTEMPTED
 
 
 @dataclass
