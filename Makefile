@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: install
-	$(BIN)/python -m crawler.demo
+	$(BIN)/python -m sitegen.demo
 
 test: SYSTEM_DEPS_FLAGS = --with-test
 test: install
@@ -24,7 +24,7 @@ test: install
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: install
-	$(BIN)/python -m crawler.bench
+	$(BIN)/python -m sitegen.bench
 
 clean:
 	rm -rf $(VENV) demo-out bench-out .pytest_cache *.egg-info

@@ -1,6 +1,6 @@
 """Diff reports, apart from the audit report writers: a run-to-run diff (`diff.json`, `diff.html`,
 `diff.xlsx`) or a fiscal-year coverage diff (`fy-diff.json`, `fy-diff.html`, `fy-diff.xlsx`), each rendered
-from the dict crawler/diff.py or crawler/coverage_diff.py made.
+from the dict crawler/history/diff.py or crawler/history/fiscal_years.py made.
 
     write_diff(diff, Path("out"), ("json", "html", "xlsx")) -> [paths]
 

@@ -497,7 +497,7 @@ def _evidence(ev: dict) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Overrides and the fix plan (crawler/overrides.py, crawler/plan.py)
+# Overrides and the fix plan (crawler/kit/overrides.py, crawler/kit/plan.py)
 
 
 def _overrides_section(report: Report) -> str:

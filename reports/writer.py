@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
-from crawler.dates import MONTHS
+from crawler.text.dates import MONTHS
 
 Report = dict[str, Any]
 
@@ -101,7 +101,7 @@ FAILURE_KINDS: dict[str, str] = {
 SUB_INDICATORS = ("9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2")
 FORMAT_ORDER = ("html", "xlsx", "csv", "md")
 
-# Month names come from the one Thai month table (crawler.dates.MONTHS).
+# Month names come from the one Thai month table (crawler.text.dates.MONTHS).
 THAI_MONTHS = tuple(m.thai[0] for m in MONTHS)
 THAI_MONTHS_SHORT = tuple(m.abbreviation for m in MONTHS)
 

@@ -19,8 +19,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
 
-from crawler.items import ResourceItem
-from crawler.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
+from crawler.crawl.items import ResourceItem
+from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
                           filename_from_disposition, filename_from_url, looks_like_trap)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

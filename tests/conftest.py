@@ -7,7 +7,7 @@
         server.second.url                                    # http://127.0.0.2:<port> (cloud drive, e-service)
 
 Sites are generated once per scenario and arguments and kept on disk between runs (keyed by the
-generator's source, so a change to crawler/sitegen regenerates them): $OIT_SITEGEN_CACHE, or
+generator's source, so a change to sitegen regenerates them): $OIT_SITEGEN_CACHE, or
 oit-sitegen-cache in the system temporary directory.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sitegen import ServerHandle, Site, cached, serve_pair
+from sitegen import ServerHandle, Site, cached, serve_pair
 
 
 def _key(name: str, kw: dict) -> tuple:

@@ -1,4 +1,4 @@
-"""crawler/checklist.py: the shipped checklists validate; broken copies are refused with a message that
+"""crawler/audit/checklist.py: the shipped checklists validate; broken copies are refused with a message that
 names the file, the item and the field."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from crawler.checklist import (CHECKLIST_DIR, SCHEMA_PATH, ChecklistError, available_checklists, fill,
+from crawler.audit.checklist import (CHECKLIST_DIR, SCHEMA_PATH, ChecklistError, available_checklists, fill,
                                load_checklist)
 
 SHIPPED = ["bma-district-2567", "bma-district-2568"]

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import (MONTHS, DateHit, find_dates, fiscal_year_bounds, fiscal_year_of,
+from crawler.text.dates import (MONTHS, DateHit, find_dates, fiscal_year_bounds, fiscal_year_of,
                            months_covered)
-from crawler.thai import normalize
+from crawler.text.thai import normalize
 
 REAL_DOCS = Path(__file__).resolve().parents[2] / "shared" / "real-docs"
 D = date

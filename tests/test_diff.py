@@ -14,9 +14,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from openpyxl import load_workbook
 
-from crawler.diff import diff_reports, resource_changes
-from crawler.evidence import Resource, RunEvidence
-from crawler.store import Store
+from crawler.history.diff import diff_reports, resource_changes
+from crawler.evidence.model import Resource, RunEvidence
+from crawler.evidence.store import Store
 from weekly_sites import FAST, Served, add_link, change_body, copy_site, drop_rows, move, oit
 
 ITA = "/samphanthawong/public/user_files_editor/13/ITA/2567/"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.store import Store
-from crawler.urls import canonical
+from crawler.evidence.store import Store
+from crawler.text.urls import canonical
 from reports.validate import validate_report
 
 SCENARIOS = ["samphanthawong_2567", "compliant", "stale_year", "missing_month", "blank_column", "pdf_only",
@@ -322,8 +322,8 @@ def test_a_dead_document_is_not_replaced_by_its_label_on_the_index_page(audited)
     evidence: the element fails, naming the dead file."""
     from datetime import date
 
-    from crawler.audit import audit
-    from crawler.checklist import load_checklist
+    from crawler.audit.judge import audit
+    from crawler.audit.checklist import load_checklist
 
     a = audited["samphanthawong_2567"]
     evidence = Store(a.db).load_run(a.report["crawl"]["run_id"])

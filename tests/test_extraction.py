@@ -12,7 +12,7 @@ import pytest
 from crawler.extraction import Extraction, Link, Table, extract, sniff_format
 from crawler.extraction.html import decode_html
 from crawler.extraction.pdf import extract_pdf
-from crawler.thai import normalize
+from crawler.text.thai import normalize
 
 FONT = "/usr/share/fonts/truetype/tlwg/Laksaman.ttf"
 needs_font = pytest.mark.skipif(not os.path.exists(FONT), reason="fonts-thai-tlwg not installed")

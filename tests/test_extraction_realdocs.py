@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.extraction import Extraction, extract
-from crawler.thai import compact, thai_ratio
+from crawler.text.thai import compact, thai_ratio
 
 REAL_DOCS = Path(__file__).resolve().parents[2] / "shared" / "real-docs"
 MANIFEST = REAL_DOCS / "MANIFEST.tsv"

@@ -11,12 +11,12 @@ import json
 
 import pytest
 
-from crawler.audit import crawl_health
+from crawler.audit.judge import crawl_health
 from crawler.cli import main
-from crawler.evidence import Resource, RunEvidence
-from crawler.history import run_summaries, score_history
-from crawler.sitegen import Resource as Served503
-from crawler.store import Store
+from crawler.evidence.model import Resource, RunEvidence
+from crawler.history.runs import run_summaries, score_history
+from sitegen import Resource as Served503
+from crawler.evidence.store import Store
 from weekly_sites import FAST, Served, copy_site, oit
 
 SITE = "https://x.test/district/"

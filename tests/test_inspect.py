@@ -14,8 +14,8 @@ import pytest
 
 from crawler.cli import main
 from crawler.extraction import ocr
-from crawler.inspect import inspect_target, print_inspection
-from crawler.thai import thai_ratio
+from crawler.kit.inspect import inspect_target, print_inspection
+from crawler.text.thai import thai_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DOCS = ROOT.parent / "shared" / "real-docs"
@@ -123,7 +123,7 @@ def test_doc_text_and_where_dates_were_found(capsys):
 
 @pytest.fixture(scope="module")
 def tax_xlsx(tmp_path_factory) -> Path:
-    from crawler.sitegen.documents import DocContent, DocTable, Heading, xlsx
+    from sitegen.documents import DocContent, DocTable, Heading, xlsx
     rows = [["ตุลาคม 2566", "1,200,000.00", "35,000.00", "300.00", "1,235,300.00"],
             ["พฤศจิกายน 2566", "980,000.00", "41,000.00", "200.00", "1,021,200.00"]]
     content = DocContent(

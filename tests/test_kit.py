@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import openpyxl
 import pytest
 
-from crawler.checklist import load_checklist
+from crawler.audit.checklist import load_checklist
 from crawler.cli import main
-from crawler.plan import build_plan
+from crawler.kit.plan import build_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "000_f08b18683dbbdb9c.txt"

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.checks import LOW_CONFIDENCE, fiscal_year_reading, stamp_of
-from crawler.evidence import DateFound
+from crawler.audit.primitives import LOW_CONFIDENCE, fiscal_year_reading, stamp_of
+from crawler.evidence.model import DateFound
 from crawler.extraction import extract, ocr
-from crawler.pipelines import evidence_dates
-from crawler.sitegen.documents import DocContent, DocTable, Heading, pdf_scan
-from crawler.sitegen.oit_items import thai_numerals
-from crawler.thai import compact, strip_tone_marks
+from crawler.crawl.pipelines import evidence_dates
+from sitegen.documents import DocContent, DocTable, Heading, pdf_scan
+from sitegen.oit_items import thai_numerals
+from crawler.text.thai import compact, strip_tone_marks
 from reports.validate import validate_report
 
 ENGINE, WHY_NOT = ocr.engine_status(ocr.OcrSettings())

@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from crawler.checklist import load_checklist
+from crawler.audit.checklist import load_checklist
 from crawler.cli import main
-from crawler.overrides import OverrideError, apply_overrides, parse_overrides
-from crawler.scoring import ita, score_oit
+from crawler.kit.overrides import OverrideError, apply_overrides, parse_overrides
+from crawler.audit.scoring import ita, score_oit
 
 CHECKLIST = load_checklist("bma-district-2567")
 GOOD = "overrides:\n  - {item: O8, status: pass, note: ok, who: ฝ่ายปกครอง, date: 2024-06-25}\n"

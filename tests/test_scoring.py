@@ -1,4 +1,4 @@
-"""crawler/scoring.py: the rubric's scoring model (section 1), every weight from the checklist.
+"""crawler/audit/scoring.py: the rubric's scoring model (section 1), every weight from the checklist.
 
 The reference case is the Samphanthawong ITA 2567 analysis (the founding document): every figure of
 its table is reproduced to two decimals.
@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from crawler.checklist import load_checklist
-from crawler.scoring import (ScoringError, SurveyError, item_points, ita, level, load_survey, score_oit,
+from crawler.audit.checklist import load_checklist
+from crawler.audit.scoring import (ScoringError, SurveyError, item_points, ita, level, load_survey, score_oit,
                              sub_indicator_score)
 
 ITEMS = [f"O{n}" for n in range(1, 23)]
@@ -137,7 +137,7 @@ def test_load_survey_missing_file(tmp_path):
 def test_weights_come_from_the_checklist(tmp_path):
     """Changing a weight in the YAML changes the arithmetic: nothing is hard-coded."""
     import yaml
-    from crawler.checklist import CHECKLIST_DIR
+    from crawler.audit.checklist import CHECKLIST_DIR
     data = yaml.safe_load((CHECKLIST_DIR / "bma-district-2568.yaml").read_text(encoding="utf-8"))
     data["weights"]["ita"]["iit"]["indicators"]["1"]["weight"] = 10
     data["weights"]["ita"]["iit"]["indicators"]["5"]["weight"] = 2.5

@@ -1,4 +1,4 @@
-"""The generated district sites and their loopback server (crawler/sitegen)."""
+"""The generated district sites and their loopback server (sitegen)."""
 from __future__ import annotations
 
 import gzip
@@ -17,12 +17,12 @@ import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
 
-from crawler.dates import find_dates
-from crawler.sitegen import SCENARIOS, Site
-from crawler.sitegen.model import CONTENT_TYPES
-from crawler.sitegen.scenarios import EXPECTED, ITEMS, Defects, expected
-from crawler.thai import compact, normalize
-from crawler.urls import filename_from_disposition
+from crawler.text.dates import find_dates
+from sitegen import SCENARIOS, Site
+from sitegen.model import CONTENT_TYPES
+from sitegen.scenarios import EXPECTED, ITEMS, Defects, expected
+from crawler.text.thai import compact, normalize
+from crawler.text.urls import filename_from_disposition
 
 SAMPHANTHAWONG = "samphanthawong_2567"
 
@@ -312,7 +312,7 @@ def test_dates_follow_the_scenarios_fiscal_year(make_site):
 # -- generation ---------------------------------------------------------------------------------------
 
 def test_generation_is_deterministic_and_survives_a_round_trip(make_site, tmp_path):
-    from crawler.sitegen import documents
+    from sitegen import documents
 
     site = make_site(SAMPHANTHAWONG)
     documents._RENDERED.clear()                  # really render again
@@ -326,7 +326,7 @@ def test_generation_is_deterministic_and_survives_a_round_trip(make_site, tmp_pa
 
 
 def test_cli_lists_the_scenarios():
-    out = subprocess.run([sys.executable, "-m", "crawler.sitegen", "list"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "sitegen", "list"], capture_output=True, text=True,
                          check=True).stdout
     assert "samphanthawong_2567" in out and "large" in out
 
@@ -387,7 +387,7 @@ def test_a_variant_differs_from_compliant_only_where_its_defect_is(make_site):
 
 
 def test_extra_files_hook_serves_a_real_document_read_at_runtime(make_site):
-    from crawler.sitegen import default_extra_files, serve
+    from sitegen import default_extra_files, serve
 
     extra = default_extra_files()
     if not extra:

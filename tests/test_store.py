@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from crawler.store import Store, StoreError
+from crawler.evidence.store import Store, StoreError
 
 
 def _resource(url, ok=True, **kw):
@@ -41,7 +41,7 @@ def test_crash_keeps_everything_stored_and_marks_run_incomplete(tmp_path):
     db = tmp_path / "e.sqlite"
     script = textwrap.dedent(f"""
         import os
-        from crawler.store import Store
+        from crawler.evidence.store import Store
         s = Store({str(db)!r})
         run = s.start_run("http://127.0.0.1/x/")
         for i in range(25):

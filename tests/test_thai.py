@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.thai import (PUA_TO_THAI, compact, is_garbage_thai, looks_thai, normalize,
+from crawler.text.thai import (PUA_TO_THAI, compact, is_garbage_thai, looks_thai, normalize,
                           strip_tone_marks, thai_digits_to_arabic, thai_ratio)
 
 REAL_DOCS = Path(__file__).resolve().parents[2] / "shared" / "real-docs"

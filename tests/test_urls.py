@@ -1,7 +1,7 @@
 """URL identity and scope."""
 from urllib.parse import quote
 
-from crawler.urls import Scope, canonical, filename_from_disposition, looks_like_trap
+from crawler.text.urls import Scope, canonical, filename_from_disposition, looks_like_trap
 
 SLUG = "ข้อมูลพื้นฐาน"
 

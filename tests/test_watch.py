@@ -149,7 +149,7 @@ def test_a_missing_config_is_one_clear_line(tmp_path, capsys):
 def test_the_shipped_example_config_is_valid(tmp_path):
     from pathlib import Path
 
-    from crawler.watch import load_config
+    from crawler.history.watch import load_config
     example = Path(__file__).resolve().parent.parent / "deploy" / "watch.example.yaml"
     copy = tmp_path / "watch.yaml"
     copy.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from crawler.sitegen import Resource, ServerHandle, Site, serve_pair
+from sitegen import Resource, ServerHandle, Site, serve_pair
 
 FAST = ("--delay", "0", "--concurrency", "8", "--no-progress")
 _ANCHOR = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*>.*?</a>', re.S)

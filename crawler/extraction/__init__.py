@@ -3,7 +3,7 @@
 `extract(body, content_type=..., filename=..., url=...)` sniffs the format (magic bytes first, then
 the Content-Type, then the file name extension) and hands the bytes to the module of that format:
 html.py, pdf.py, office.py. It never raises on bad input: a corrupt or hostile file comes back as an
-Extraction with `error` set. Every text it returns went through `crawler.thai.normalize`.
+Extraction with `error` set. Every text it returns went through `crawler.text.thai.normalize`.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from crawler.thai import normalize, thai_ratio
+from crawler.text.thai import normalize, thai_ratio
 
 FORMATS = ("html", "pdf", "xlsx", "xls", "docx", "doc", "ods", "odt", "csv", "image", "other")
 MAX_TEXT_CHARS = 5_000_000          # text kept per resource (characters); the rest is cut, with a warning

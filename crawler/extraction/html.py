@@ -22,8 +22,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString, Script, Stylesheet, TemplateString
 
 from crawler.extraction import Extraction, Link, Table, looks_binary, one_line, text_layer_of
-from crawler.thai import compact, is_garbage_thai, looks_thai, normalize, thai_ratio
-from crawler.urls import canonical
+from crawler.text.thai import compact, is_garbage_thai, looks_thai, normalize, thai_ratio
+from crawler.text.urls import canonical
 
 MAX_HTML_CHARS = 8_000_000      # decoded characters parsed; a larger page is cut (with a warning)
 MAX_LINKS = 20_000

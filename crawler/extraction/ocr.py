@@ -2,12 +2,12 @@
 
 What is read: every page of a PDF whose text layer is "scan", "garbage" or "empty", the pages named
 in a PDF's "scan_pages: 2,3" warning, and images linked as documents (JPEG/PNG/...). The text goes
-through `crawler.thai.normalize` like every other text; `Extraction.ocr` then says
+through `crawler.text.thai.normalize` like every other text; `Extraction.ocr` then says
 {"engine": "tesseract 5.3.0", "confidence": mean symbol confidence 0..100, "pages": n, "capped": bool}.
 
 Honest confidence (/work/shared/thai-text.md): Tesseract's Thai model cannot output the digits
 ๔ ๖ ๗ ๘ ๙ (๒๕๖๘ comes out ๒๕๒๕, ๒๕๖๗ as ๒๕๒ or ๒๕๐ๆ), so every date written in Thai digits in OCR
-text is low-confidence (`THAI_DIGIT_CONFIDENCE`, below crawler.checks.LOW_CONFIDENCE), and a year
+text is low-confidence (`THAI_DIGIT_CONFIDENCE`, below crawler.audit.primitives.LOW_CONFIDENCE), and a year
 slot ("ปีงบประมาณ พ.ศ. ๒๕๒") whose digits OCR mangled beyond a plausible year still counts as an
 unsure year (`unreadable_years`): the audit then says "review", never pass or fail on it. A document
 whose OCR is too poor (`MIN_CONFIDENCE`, `MIN_LETTERS`) gets no `ocr` and stays an unread scan.
@@ -44,9 +44,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.dates import DateHit, find_dates
+from crawler.text.dates import DateHit, find_dates
 from crawler.extraction import Extraction, error_message, first_line, language_of, one_line
-from crawler.thai import normalize
+from crawler.text.thai import normalize
 
 ENGINE = "tesseract"
 LANGUAGES = "tha+eng"            # eng keeps URLs and e-mail addresses intact
@@ -163,7 +163,7 @@ def needs_ocr(extraction: Extraction) -> bool:
 
 
 def stored_needs_ocr(known: dict) -> bool:
-    """A stored extraction (crawler.store.Store.known_text) made without OCR that OCR could read:
+    """A stored extraction (crawler.evidence.store.Store.known_text) made without OCR that OCR could read:
     a re-crawl with Tesseract now installed reads it; one OCR already tried is never tried again."""
     warnings = known.get("warnings") or []
     if known.get("ocr") or known.get("error") or any(w.startswith("ocr: ") for w in warnings):

@@ -20,7 +20,7 @@ import zipfile
 
 from crawler.extraction import (Extraction, Table, error_message, first_line, looks_binary, one_line,
                                 text_layer_of)
-from crawler.thai import compact, looks_thai, normalize
+from crawler.text.thai import compact, looks_thai, normalize
 
 MAX_CELLS = 1_000_000                  # spreadsheet / csv cells read; the rest is dropped (warning)
 MAX_ZIP_ENTRIES = 5_000

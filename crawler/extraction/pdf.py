@@ -2,7 +2,7 @@
 
 Text: pypdfium2 `get_text_range()` per page, the fastest and most Thai-correct extractor measured
 (thai-text.md). Two defects of Word/PowerPoint-made Thai PDFs are repaired here because they need
-character positions, which `crawler.thai.normalize` never sees:
+character positions, which `crawler.text.thai.normalize` never sees:
 
 * marks drawn over the consonant *before* the one they follow in the content stream ("ขอ้มลู" for
   ข้อมูล, "วสิยัทศัน์" for วิสัยทัศน์), with the spaces and line breaks pdfium generates around them:
@@ -40,7 +40,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from crawler.extraction import Extraction, Table, error_message, first_line, one_line
-from crawler.thai import compact, is_garbage_thai, normalize, thai_ratio
+from crawler.text.thai import compact, is_garbage_thai, normalize, thai_ratio
 
 MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
 MAX_TABLE_PAGES = 30            # documents longer than this get no tables

@@ -2,7 +2,7 @@
 
 The crawl's reactor thread fetches, parses links and stores; text extraction (BeautifulSoup, pdfium,
 the Thai repairs, pdfplumber tables, dates) is pure CPU work on bytes and runs in a small process pool
-beside it. Measured with `make bench` (crawler/bench.py) on the 2,000-page generated site.
+beside it. Measured with `make bench` (sitegen/bench.py) on the 2,000-page generated site.
 
 A worker that dies (a PDF library crashing on a hostile file) costs that document, not the crawl: the
 pool is restarted and the document retried once; if it kills a worker again it is recorded with an

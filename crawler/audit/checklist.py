@@ -1,0 +1,462 @@
+"""Checklists: the rubric as data (checklists/*.yaml), loaded into dataclasses and validated.
+
+    checklist = load_checklist("bma-district-2568")        # an id from checklists/, or a YAML path
+    checklist.item("O9").elements[0].formats_all            # ("pdf", "office")
+
+A checklist is checked twice: against `checklists/schema.json` (JSON Schema 2020-12), then for what a
+schema cannot say (unique ids, sub-indicator item lists that agree with the items, points that add up,
+placeholders that exist). Any problem raises `ChecklistError` naming the file, the item and the field:
+``checklists/x.yaml: item O9, field elements[0].time: 'yearly' is not one of ['none', ...]``.
+
+Phrases are stored twice: as written (for reports) and as `crawler.text.thai.compact` atoms (for matching).
+"""
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, relevance
+
+from crawler.text.thai import compact
+
+CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "checklists"
+SCHEMA_PATH = CHECKLIST_DIR / "schema.json"
+PLACEHOLDERS = frozenset({"fy", "fy_prev"})
+FIELDS = ("title", "link_text", "context", "filename", "text")
+TIME_RULES = ("none", "current", "previous", "current_or_previous", "half_year", "monthly", "recent", "live")
+# Format families: what a `formats` / `formats_all` entry accepts.
+FORMAT_FAMILIES: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"pdf"}),
+    "office": frozenset({"xlsx", "xls", "docx", "doc", "ods", "odt", "csv"}),
+    "html": frozenset({"html"}),
+    "image": frozenset({"image"}),
+}
+
+
+class ChecklistError(ValueError):
+    """A checklist that cannot be used; the message names the file, the item and the field."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase: every atom must appear in the same identifying text."""
+    text: str                      # as written in the checklist ("ประเมินความเสี่ยง + สินบน")
+    atoms: tuple[str, ...]         # compact forms
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    label_th: str
+    label_en: str
+    basis: str
+    phrases: tuple[Phrase, ...]
+    basis_note: str = ""
+    exclude_phrases: tuple[Phrase, ...] = ()
+    where: frozenset[str] = frozenset(FIELDS)
+    time: str = "none"
+    formats: frozenset[str] = frozenset()          # acceptable families; empty = any
+    formats_all: tuple[str, ...] = ()              # every family required
+    min_count: int = 1
+    dated: bool = False
+    min_months: int = 0
+    table_filled: bool = False
+    addressed_to_director: bool = False
+    language: str | None = None
+    contact: tuple[str, ...] = ()
+    names_school: bool = False
+    live: bool = False
+    fix_th: str | None = None
+
+    @property
+    def needs_live(self) -> bool:
+        return self.live or self.time == "live"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title_th: str
+    title_en: str
+    sub_indicator: str
+    points: float
+    basis: str
+    basis_note: str
+    unit_th: str
+    scoring: str                    # "all" | "format_pair"
+    fix_th: str
+    elements: tuple[Element, ...]
+    title_variants: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> int:
+        return int(self.id[1:])
+
+    def element(self, element_id: str) -> Element:
+        for element in self.elements:
+            if element.id == element_id:
+                return element
+        raise KeyError(f"{self.id} has no element {element_id!r}")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title_th: str
+    title_en: str
+    max_points: float
+
+
+@dataclass(frozen=True)
+class SubIndicator:
+    id: str
+    indicator: str
+    title_th: str
+    title_en: str
+    points_per_item: float
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SurveyPart:
+    """IIT or EIT: indicator weights (each indicator score x weight / 100) and their sum."""
+    weight: float
+    indicators: dict[str, float]
+    titles: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Level:
+    th: str
+    en: str
+    min_total: float
+    min_each_percent: float | None = None
+
+
+@dataclass(frozen=True)
+class Weights:
+    indicators: dict[str, Indicator]
+    sub_indicators: dict[str, SubIndicator]
+    oit_max_points: float
+    iit: SurveyPart
+    eit: SurveyPart
+    oit_weight: float
+    levels: tuple[Level, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    director: tuple[Phrase, ...]
+    half_year: tuple[Phrase, ...]
+    web_form: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    version: str
+    title_th: str
+    title_en: str
+    fiscal_year: int
+    rubric: dict
+    weights: Weights
+    vocabulary: Vocabulary
+    items: tuple[Item, ...]
+    path: Path | None = field(default=None, compare=False)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"checklist {self.id} has no item {item_id!r}")
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+
+# -- loading ----------------------------------------------------------------------------------------
+
+def available_checklists(directory: Path | None = None) -> list[str]:
+    """Ids of the checklists shipped in checklists/ (file stem = id), sorted."""
+    directory = directory or CHECKLIST_DIR
+    return sorted(p.stem for p in directory.glob("*.yaml"))
+
+
+def load_checklist(id_or_path: str | Path) -> Checklist:
+    """A checklist by id (checklists/<id>.yaml) or by path; validated; cached per file version."""
+    path = _resolve(id_or_path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ChecklistError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
+    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _resolve(id_or_path: str | Path) -> Path:
+    text = str(id_or_path)
+    path = Path(text)
+    if isinstance(id_or_path, Path) or path.suffix in (".yaml", ".yml") or "/" in text or path.is_file():
+        if not path.is_file():
+            raise ChecklistError(f"{text}: no such checklist file")
+        return path.resolve()
+    candidate = CHECKLIST_DIR / f"{text}.yaml"
+    if not candidate.is_file():
+        known = ", ".join(available_checklists()) or "none"
+        raise ChecklistError(f"unknown checklist {text!r}; available: {known}")
+    return candidate
+
+
+def _shown(path: Path) -> str:
+    """The file as a user would name it: relative to the project when inside it."""
+    try:
+        return str(path.resolve().relative_to(CHECKLIST_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+@lru_cache(maxsize=32)
+def _load(path_text: str, _mtime: int, _size: int) -> Checklist:
+    path = Path(path_text)
+    where = _shown(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ChecklistError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ChecklistError(f"{where}: cannot read: {exc}") from None
+    return parse_checklist(data, where, path)
+
+
+def parse_checklist(data: Any, where: str = "<checklist>", path: Path | None = None) -> Checklist:
+    """Validate raw checklist data (as loaded from YAML) and build the dataclasses."""
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{where}: expected a mapping at the top level, got {type(data).__name__}")
+    data = _stringify_keys(data)
+    errors = sorted(_validator().iter_errors(data), key=relevance, reverse=True)
+    if errors:
+        raise ChecklistError(f"{where}: {_describe(data, errors[0])}")
+    _semantic_checks(data, where)
+    return _build(data, path)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _stringify_keys(value: Any) -> Any:
+    # YAML reads `9.1:` as a float and `"9":` only quoted as a string; weights are keyed by text.
+    if isinstance(value, dict):
+        return {str(k): _stringify_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stringify_keys(v) for v in value]
+    return value
+
+
+def _describe(data: dict, error: ValidationError) -> str:
+    """'item O9, field elements[0].time: <message>' for a schema error."""
+    path = list(error.absolute_path)
+    message = error.message
+    if error.validator == "required":
+        missing = [p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance]
+        if missing:
+            path.append(missing[0])
+            message = "required field is missing"
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        if extra:
+            path.append(extra[0])
+            message = "unknown field"
+    return _locate(data, path) + ": " + message
+
+
+def _locate(data: dict, path: list) -> str:
+    if len(path) >= 2 and path[0] == "items" and isinstance(path[1], int):
+        items = data.get("items") or []
+        item = items[path[1]] if path[1] < len(items) else None
+        item_id = item.get("id") if isinstance(item, dict) else None
+        label = f"item {item_id}" if isinstance(item_id, str) else f"items[{path[1]}]"
+        rest = _path_text(path[2:])
+        return f"{label}, field {rest}" if rest else label
+    return f"field {_path_text(path) or '(root)'}"
+
+
+def _path_text(path: Iterable) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _semantic_checks(data: dict, where: str) -> None:
+    def fail(location: str, message: str) -> None:
+        raise ChecklistError(f"{where}: {location}: {message}")
+
+    items = data["items"]
+    seen: set[str] = set()
+    for n, item in enumerate(items):
+        if item["id"] in seen:
+            fail(f"item {item['id']}, field id", f"duplicate item id {item['id']!r} (items[{n}])")
+        seen.add(item["id"])
+        element_ids: set[str] = set()
+        for k, element in enumerate(item["elements"]):
+            location = f"item {item['id']}, field elements[{k}]"
+            if element["id"] in element_ids:
+                fail(f"{location}.id", f"duplicate element id {element['id']!r}")
+            element_ids.add(element["id"])
+            if element.get("time") == "monthly" and element.get("min_count", 1) > 1:
+                fail(f"{location}.min_count", "min_count cannot be combined with time: monthly")
+            if "formats_all" in element and "formats" in element:
+                fail(f"{location}.formats", "give either formats or formats_all, not both")
+            if "any" in element.get("formats_all", []):
+                fail(f"{location}.formats_all", "'any' cannot be a required family")
+            for key in ("label_th", "label_en", "fix_th"):
+                if key in element:
+                    _check_placeholders(element[key], f"{location}.{key}", fail)
+        if item["scoring"] == "format_pair" and not any("formats_all" in e for e in item["elements"]):
+            fail(f"item {item['id']}, field scoring", "format_pair needs an element with formats_all")
+        for key in ("title_th", "title_en", "fix_th"):
+            _check_placeholders(item[key], f"item {item['id']}, field {key}", fail)
+
+    weights = data["weights"]
+    by_id = {item["id"]: item for item in items}
+    listed: dict[str, str] = {}
+    for code, sub in weights["sub_indicators"].items():
+        indicator = code.split(".")[0]
+        if indicator not in weights["indicators"]:
+            fail(f"field weights.sub_indicators.{code}", f"indicator {indicator!r} is not in weights.indicators")
+        for item_id in sub["items"]:
+            if item_id not in by_id:
+                fail(f"field weights.sub_indicators.{code}.items", f"{item_id} is not an item of this checklist")
+            if item_id in listed:
+                fail(f"field weights.sub_indicators.{code}.items", f"{item_id} is also listed in {listed[item_id]}")
+            listed[item_id] = code
+            item = by_id[item_id]
+            if item["sub_indicator"] != code:
+                fail(f"item {item_id}, field sub_indicator",
+                     f"{item['sub_indicator']!r} but weights.sub_indicators.{code} lists {item_id}")
+            if abs(item["points"] - sub["points_per_item"]) > 1e-9:
+                fail(f"item {item_id}, field points",
+                     f"{item['points']:g} but sub-indicator {code} gives {sub['points_per_item']:g} per item")
+    for item in items:
+        if item["id"] not in listed:
+            fail(f"item {item['id']}, field sub_indicator",
+                 f"{item['id']} is not listed in weights.sub_indicators.{item['sub_indicator']}.items")
+    for indicator, spec in weights["indicators"].items():
+        total = sum(by_id[i]["points"] for code, sub in weights["sub_indicators"].items()
+                    if code.split(".")[0] == indicator for i in sub["items"])
+        if abs(total - spec["max_points"]) > 1e-9:
+            fail(f"field weights.indicators.{indicator}.max_points",
+                 f"{spec['max_points']:g} but its items add up to {total:g} points")
+    total = sum(spec["max_points"] for spec in weights["indicators"].values())
+    if abs(total - weights["oit_max_points"]) > 1e-9:
+        fail("field weights.oit_max_points", f"{weights['oit_max_points']:g} but the indicators add up to {total:g}")
+    ita = weights["ita"]
+    for part in ("iit", "eit"):
+        total = sum(spec["weight"] for spec in ita[part]["indicators"].values())
+        if abs(total - ita[part]["weight"]) > 1e-9:
+            fail(f"field weights.ita.{part}.weight",
+                 f"{ita[part]['weight']:g} but its indicators add up to {total:g}")
+    if abs(ita["oit"]["weight"] - weights["oit_max_points"]) > 1e-9:
+        fail("field weights.ita.oit.weight", "must equal weights.oit_max_points")
+    if abs(ita["iit"]["weight"] + ita["eit"]["weight"] + ita["oit"]["weight"] - 100) > 1e-9:
+        fail("field weights.ita", "IIT + EIT + OIT weights must add up to 100")
+    if set(ita["iit"]["indicators"]) & set(ita["eit"]["indicators"]):
+        fail("field weights.ita", "IIT and EIT indicator numbers overlap")
+    minimums = [level["min_total"] for level in weights["levels"]]
+    if minimums != sorted(minimums, reverse=True):
+        fail("field weights.levels", "levels must be listed highest first")
+    if minimums[-1] != 0:
+        fail("field weights.levels", "the lowest level must start at 0")
+
+
+def _check_placeholders(text: str, location: str, fail) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        fail(location, f"bad placeholder: {exc}")
+        return
+    unknown = names - PLACEHOLDERS
+    if unknown:
+        fail(location, f"unknown placeholder {{{sorted(unknown)[0]}}}; known: "
+             + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS)))
+
+
+# -- building ---------------------------------------------------------------------------------------
+
+def _phrase(value: str | list[str]) -> Phrase:
+    parts = [value] if isinstance(value, str) else list(value)
+    atoms = tuple(dict.fromkeys(a for a in (compact(p) for p in parts) if a))
+    return Phrase(" + ".join(parts), atoms)
+
+
+def _phrases(values: list | None) -> tuple[Phrase, ...]:
+    unique: dict[tuple[str, ...], Phrase] = {}
+    for value in values or []:
+        phrase = _phrase(value)
+        if phrase.atoms:
+            unique.setdefault(phrase.atoms, phrase)
+    return tuple(unique.values())
+
+
+def _element(raw: dict) -> Element:
+    return Element(
+        id=raw["id"], label_th=raw["label_th"], label_en=raw["label_en"], basis=raw["basis"],
+        basis_note=raw.get("basis_note", ""), phrases=_phrases(raw["phrases"]),
+        exclude_phrases=_phrases(raw.get("exclude_phrases")),
+        where=frozenset(raw.get("where") or FIELDS), time=raw.get("time", "none"),
+        formats=frozenset(f for f in raw.get("formats", []) if f != "any"),
+        formats_all=tuple(raw.get("formats_all", [])), min_count=raw.get("min_count", 1),
+        dated=raw.get("dated", False), min_months=raw.get("min_months", 0),
+        table_filled=raw.get("table_filled", False),
+        addressed_to_director=raw.get("addressed_to_director", False), language=raw.get("language"),
+        contact=tuple(raw.get("contact", [])), names_school=raw.get("names_school", False),
+        live=raw.get("live", False), fix_th=raw.get("fix_th"),
+    )
+
+
+def _build(data: dict, path: Path | None) -> Checklist:
+    w = data["weights"]
+    indicators = {k: Indicator(k, v["title_th"], v["title_en"], float(v["max_points"]))
+                  for k, v in w["indicators"].items()}
+    subs = {k: SubIndicator(k, k.split(".")[0], v["title_th"], v["title_en"], float(v["points_per_item"]),
+                            tuple(v["items"]))
+            for k, v in w["sub_indicators"].items()}
+
+    def part(raw: dict) -> SurveyPart:
+        return SurveyPart(float(raw["weight"]), {k: float(v["weight"]) for k, v in raw["indicators"].items()},
+                          {k: v["title_th"] for k, v in raw["indicators"].items()})
+
+    weights = Weights(indicators, subs, float(w["oit_max_points"]), part(w["ita"]["iit"]), part(w["ita"]["eit"]),
+                      float(w["ita"]["oit"]["weight"]),
+                      tuple(Level(l["th"], l["en"], float(l["min_total"]), l.get("min_each_percent"))
+                            for l in w["levels"]))
+    vocabulary = Vocabulary(*(_phrases(data["vocabulary"][k]) for k in ("director", "half_year", "web_form")))
+    items = tuple(
+        Item(id=raw["id"], title_th=raw["title_th"], title_en=raw["title_en"], sub_indicator=raw["sub_indicator"],
+             points=float(raw["points"]), basis=raw["basis"], basis_note=raw["basis_note"], unit_th=raw["unit_th"],
+             scoring=raw["scoring"], fix_th=raw["fix_th"], elements=tuple(_element(e) for e in raw["elements"]),
+             title_variants=tuple(raw.get("title_variants", [])))
+        for raw in data["items"])
+    return Checklist(id=data["id"], version=str(data["version"]), title_th=data["title_th"],
+                     title_en=data["title_en"], fiscal_year=data["fiscal_year"], rubric=dict(data["rubric"]),
+                     weights=weights, vocabulary=vocabulary, items=items, path=path)
+
+
+def fill(text: str | None, fiscal_year: int) -> str | None:
+    """A checklist text with {fy} / {fy_prev} filled in."""
+    if text is None:
+        return None
+    return text.format(fy=fiscal_year, fy_prev=fiscal_year - 1)

@@ -1,0 +1,1223 @@
+"""Check primitives: small, general judgements over a RunEvidence, combined per checklist element.
+
+Every ok or failed resource of a run is a *candidate*, identified by its own title, file name and text
+and by the non-navigation links that point to it (link text, and the row, list item and heading around
+the link). An element is satisfied by a candidate that matches one of its phrases and passes, in order:
+
+    stage  primitive                 failure reason
+    0      fetched                   could_not_fetch (dead_link for live elements)
+    1      format_family_ok          wrong_format
+    2      readable                  review_scan_unread (a scan without text: a person must look)
+    3      in_english                not_english
+    4      time_window               wrong_year | review_low_confidence
+    5      dated                     wrong_year (no day date)
+    6      has_contact, names_school, addressed_to_director, min_months
+                                     not_found | not_addressed | missing_month
+    7      lists_live_service        dead_link (a page that only lists dead service links)
+    then over all passing candidates: table_filled (blank_column), min_count (too_few),
+    monthly coverage (missing_month), formats_all families (wrong_format, partial credit).
+
+When nothing passes, the element takes the reason of the candidate that got furthest; when nothing
+matches at all it is not_found, or only_in_navigation if only site-wide menu links name it.
+
+Rules of the rubric enforced here (/work/shared/rubric/bma-district-oit.md):
+- links with is_nav=True are never identifying text; neither is a page's own copy of its menu;
+- the checklist's own item names (and "O<n>" labels) beside a link establish no element: they are
+  removed from link texts, contexts, headings and page texts before matching;
+- a row that links to another resource is evidence of that resource, not of the page it sits on;
+- phrases and texts are compared in crawler.text.thai.compact() form; OCR text also without tone marks;
+- fiscal year: the document's own text wins over its title, which wins over link texts, which win
+  over the file name or URL; explicit fiscal-year statements beat dates; a date read with low
+  confidence from OCR never decides alone (review).
+
+Evidence texts are normalised by the pipeline (crawler.text.thai.normalize is idempotent), so their compact
+form is taken without normalising again: re-normalising tens of MB would cost seconds per audit.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import weakref
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+from crawler.audit.checklist import FORMAT_FAMILIES, Checklist, Element, Phrase
+from crawler.text.dates import MONTHS, find_dates, fiscal_year_bounds
+from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence
+from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic, thai_ratio
+
+# -- failure reasons --------------------------------------------------------------------------------
+
+REASONS: dict[str, tuple[str, str]] = {
+    "not_found": ("ไม่พบข้อมูลหรือเอกสารที่ตรงตามเกณฑ์", "No matching information or document found"),
+    "wrong_year": ("พบเอกสาร แต่ไม่ใช่ปีหรือช่วงเวลาที่เกณฑ์กำหนด", "Found, but not for the required year or period"),
+    "only_in_navigation": ("พบเพียงชื่อในเมนูของเว็บไซต์ ไม่พบเนื้อหาจริง",
+                           "Only a site-wide menu entry names it; no content behind it"),
+    "wrong_format": ("รูปแบบไฟล์ไม่ครบตามเกณฑ์", "Not published in the required file format(s)"),
+    "missing_month": ("ข้อมูลรายเดือนไม่ครบทุกเดือน", "Some required months are missing"),
+    "blank_column": ("ตารางมีช่องที่ไม่ได้กรอกข้อมูล", "A table has blank cells in its data rows"),
+    "not_addressed": ("รายงานไม่ได้เสนอผู้อำนวยการเขต", "The report is not addressed to the district director"),
+    "dead_link": ("ลิงก์ใช้งานไม่ได้", "The link does not work"),
+    "could_not_fetch": ("เปิดเอกสารไม่ได้ขณะตรวจ", "The document could not be fetched"),
+    "not_english": ("ไม่พบฉบับภาษาอังกฤษ", "No English version found"),
+    "too_few": ("จำนวนไม่ถึงเกณฑ์ขั้นต่ำ", "Fewer than the rubric requires"),
+    "review_low_confidence": ("อ่านปีจากเอกสารสแกนได้ไม่แน่ชัด ต้องตรวจด้วยตา",
+                              "The year was read with low confidence (OCR): check by eye"),
+    "review_scan_unread": ("เอกสารเป็นภาพสแกนที่อ่านข้อความไม่ได้ ต้องตรวจด้วยตา",
+                           "A scan without readable text: check by eye"),
+}
+REVIEW_REASONS = frozenset({"review_low_confidence", "review_scan_unread"})
+
+STAGE_FETCH, STAGE_FORMAT, STAGE_READABLE, STAGE_LANGUAGE, STAGE_TIME, STAGE_DATED, STAGE_CONTENT, \
+    STAGE_LIVE, STAGE_PASSED = range(9)
+
+FIELD_ORDER = ("title", "link_text", "context", "filename", "text")
+OWN_SOURCES = ("text", "title")
+LINK_SOURCES = ("link_text", "context")
+NAME_SOURCES = ("filename", "url")
+ROW_SOURCE = "rows"              # dates in a listing page's rows that link to other resources
+HEAD_CHARS = 300                 # a document's "first lines", where exclude_phrases void a text match
+RECENT_DAYS = 60
+MONTH_GRACE_DAYS = 15            # a month is due once it ended this many days before the as-of date
+LOW_CONFIDENCE = 0.5             # below this a date is unsure whatever its source
+SNIPPET_CHARS = 160
+# Failures that are choices or limits of the crawl rather than answers of the site.
+UNREADABLE_LAYERS = frozenset({"scan", "garbage", "empty"})
+
+_PHONE = re.compile(r"(?<!\d)0\d{1,2}-?\d{3}-?\d{3,4}(?!\d)|(?:โทร(?:ศัพท์)?|tel|phone|สายด่วน)[.:]*\+?\d{4,}")
+_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_SCHOOL = re.compile("โรงเรียน(?!สังกัด|ในสังกัด|ใน|ของ|และ|ที่|จำนวน|ได้แก่|ทั้ง|ละ|ต่าง|กรุงเทพมหานคร)[\u0e01-\u0e2e]")
+_ITEM_LABEL = re.compile(r"(?<![a-z])[o\u25cb\u25ef](\d{1,2})(?!\d)")
+_GROUP_LABEL = re.compile(r"ตัวชี้วัด(?:ย่อย)?(?:ที่)?(\d{1,2}(?:\.\d{1,2})?)")
+
+
+def reason_text(code: str | None) -> tuple[str | None, str | None]:
+    if code is None:
+        return None, None
+    return REASONS[code]
+
+
+# -- text forms -------------------------------------------------------------------------------------
+
+def compact_normalized(text: str) -> str:
+    """crawler.text.thai.compact() of an already normalised text (normalize is idempotent)."""
+    if not text:
+        return ""
+    return thai_digits_to_arabic("".join(text.split())).casefold()
+
+
+class AtomFinder:
+    """Which checklist atoms occur in a compact text.
+
+    An atom is tested only when all its characters occur in the text and every shorter atom it
+    contains was found; most atoms are thus ruled out by a set lookup, and str.find does the rest.
+    """
+
+    def __init__(self, atoms: Iterable[str]):
+        self.atoms = sorted(set(a for a in atoms if a), key=lambda a: (len(a), a))
+        rarity = Counter(ch for a in self.atoms for ch in set(a))
+        self._groups: dict[str, list[str]] = defaultdict(list)
+        for atom in self.atoms:
+            self._groups[min(set(atom), key=lambda ch: (rarity[ch], ch))].append(atom)
+        self._chars = {a: frozenset(a) for a in self.atoms}
+        self._order = {a: n for n, a in enumerate(self.atoms)}
+        self._inside = {a: [b for b in self.atoms if len(b) < len(a) and b in a] for a in self.atoms}
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def find(self, text: str) -> frozenset[str]:
+        if not text:
+            return frozenset()
+        cacheable = len(text) <= 2000
+        if cacheable and text in self._cache:
+            return self._cache[text]
+        chars = set(text)
+        tried = sorted((a for ch in chars.intersection(self._groups) for a in self._groups[ch]),
+                       key=self._order.__getitem__)
+        found: set[str] = set()
+        for atom in tried:
+            if self._chars[atom] <= chars and all(b in found for b in self._inside[atom]) and atom in text:
+                found.add(atom)
+        result = frozenset(found)
+        if cacheable:
+            self._cache[text] = result
+        return result
+
+
+class ItemNames:
+    """Removes the checklist's own item names from texts that sit beside links (rule (b)).
+
+    An "O<n>" label is removed together with the part of item n's name that follows it, and a
+    "ตัวชี้วัดย่อยที่ 9.4" label with its sub-indicator's name; the names of items with several
+    elements are removed wherever they occur (they name every element at once).
+    """
+
+    def __init__(self, checklist: Checklist):
+        self._titles: dict[int, list[str]] = {}
+        weights = checklist.weights
+        self._groups = {code: compact_normalized(sub.title_th) for code, sub in weights.sub_indicators.items()}
+        self._groups.update({code: compact_normalized(ind.title_th) for code, ind in weights.indicators.items()})
+        anywhere: set[str] = set()
+        for item in checklist.items:
+            names = [compact_normalized(t) for t in (item.title_th, *item.title_variants)]
+            self._titles[item.number] = [n for n in names if n]
+            if len(item.elements) > 1:
+                anywhere.update(n for n in names if len(n) >= 8)
+        self._anywhere = sorted(anywhere, key=len, reverse=True)
+        self._cache: dict[str, str] = {}
+
+    def strip(self, text: str) -> str:
+        if not text:
+            return text
+        cacheable = len(text) <= 2000
+        if cacheable and text in self._cache:
+            return self._cache[text]
+        result = text
+        labels = [m for m in _ITEM_LABEL.finditer(result) if int(m.group(1)) in self._titles]
+        for label in reversed(labels):
+            after = result[label.end():]
+            cut = max((_common_prefix(after, title) for title in self._titles[int(label.group(1))]), default=0)
+            cut = cut if cut >= 6 else 0
+            result = result[:label.start()] + "|" + after[cut:]
+        for label in reversed(list(_GROUP_LABEL.finditer(result))):
+            title = self._groups.get(label.group(1))
+            after = result[label.end():]
+            cut = len(title) if title and after.startswith(title) else 0
+            result = result[:label.start()] + "|" + after[cut:]
+        for title in self._anywhere:
+            if title in result:
+                result = result.replace(title, "|")
+        if cacheable:
+            self._cache[text] = result
+        return result
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+# -- resources --------------------------------------------------------------------------------------
+
+def format_family(resource: Resource) -> str:
+    fmt = (resource.format or "").lower()
+    for family, formats in FORMAT_FAMILIES.items():
+        if fmt in formats:
+            return family
+    if not fmt and "html" in (resource.content_type or ""):
+        return "html"
+    return fmt or "other"
+
+
+def is_dead(resource: Resource) -> bool:
+    """The site answered that the resource is not there (4xx): a real failure, not a transport one."""
+    if resource.ok:
+        return False
+    kind = resource.error_kind or ""
+    return kind.startswith("http_4") or (resource.status is not None and 400 <= resource.status < 500)
+
+
+def is_transport_failure(resource: Resource) -> bool:
+    """No usable answer for reasons that say nothing about the site's content (timeout, DNS, 5xx …)."""
+    return not resource.ok and not is_dead(resource)
+
+
+def failure_text(resource: Resource) -> str:
+    kind = resource.error_kind or (f"http_{resource.status}" if resource.status else "error")
+    return f"{kind}{f' ({resource.status})' if resource.status and str(resource.status) not in kind else ''}"
+
+
+def readable(resource: Resource) -> bool:
+    """False for a scan or image without OCR, or a garbage text layer: its text cannot be judged."""
+    if resource.ocr is not None:
+        return True
+    if resource.text_layer in UNREADABLE_LAYERS:
+        return False
+    return not (resource.format == "image" and not resource.text.strip())
+
+
+def in_english(resource: Resource) -> bool:
+    """Written in English (the extractor's language, else most letters are not Thai)."""
+    if resource.language == "en":
+        return True
+    if resource.language == "th":
+        return False
+    sample = (resource.title + " " + resource.text[:5000]).strip()
+    letters = sum(ch.isalpha() for ch in sample)
+    return letters >= 20 and thai_ratio(sample) < 0.5
+
+
+def has_contact(text: str, kinds: Iterable[str], form_atoms: frozenset[str]) -> bool:
+    """A phone number, an e-mail address or a web form (by its words) in a compact text."""
+    kinds = set(kinds)
+    return (("phone" in kinds and bool(_PHONE.search(text))) or ("email" in kinds and bool(_EMAIL.search(text)))
+            or ("form" in kinds and bool(form_atoms)))
+
+
+def names_school(text: str) -> bool:
+    """At least one school is named ("โรงเรียนวัด…"), not only the words "โรงเรียนสังกัด…"."""
+    return bool(_SCHOOL.search(text))
+
+
+def blank_cells(tables) -> str | None:
+    """Where a data row has an empty cell under a headed column, or None when every row is filled.
+
+    The header is the first row with two or more filled cells; rows with at most one filled cell
+    (titles, "ไม่มีการจัดซื้อจัดจ้าง") and total rows ("รวม") are not data rows; "-" counts as filled.
+    """
+    for table in tables:
+        rows = [[(cell or "").strip() for cell in row] for row in table.rows]
+        header_at = next((n for n, row in enumerate(rows) if sum(1 for c in row if c) >= 2), None)
+        if header_at is None:
+            continue
+        header = rows[header_at]
+        columns = [n for n, c in enumerate(header) if c]
+        for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            filled = [c for c in row if c]
+            if len(filled) <= 1 or filled[0].startswith(("รวม", "total", "Total")):
+                continue
+            for col in columns:
+                if col >= len(row) or not row[col]:
+                    return f"{table.where or 'ตาราง'} แถวที่ {number} คอลัมน์ “{header[col]}” ว่าง"
+    return None
+
+
+# -- dates ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stamp:
+    """A date found for a candidate, with where it was found and whether it can decide alone."""
+    fiscal_year: int | None
+    source: str
+    kind: str
+    start: date | None
+    end: date | None
+    match: str
+    sure: bool
+
+
+@dataclass(frozen=True)
+class YearReading:
+    fiscal_year: int | None
+    source: str | None
+    sure: bool
+    match: str = ""
+
+
+NO_YEAR = YearReading(None, None, True)
+
+
+def _iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def stamp_of(found: DateFound, ocr: bool, source: str | None = None) -> Stamp:
+    unsure = found.confidence < LOW_CONFIDENCE or (ocr and found.source in OWN_SOURCES and found.confidence < 1)
+    return Stamp(found.fiscal_year, source or found.source, found.kind, _iso(found.start), _iso(found.end), found.match,
+                 not unsure)
+
+
+def months_of(stamp: Stamp) -> set[tuple[int, int]]:
+    """(CE year, month) a month or a range of at most one month stands for."""
+    if stamp.kind not in ("month", "range") or stamp.start is None or stamp.end is None:
+        return set()
+    if (stamp.end - stamp.start).days > 31 or (stamp.start.year, stamp.start.month) != (stamp.end.year, stamp.end.month):
+        if stamp.kind == "range" and (stamp.end - stamp.start).days <= 31:
+            return {(stamp.start.year, stamp.start.month)}
+        return set()
+    return {(stamp.start.year, stamp.start.month)}
+
+
+def span_months(stamp: Stamp) -> set[tuple[int, int]]:
+    """Every month a month or range stamp touches (for half-year coverage)."""
+    if stamp.kind not in ("month", "range") or stamp.start is None or stamp.end is None:
+        return set()
+    months = set()
+    for index in range(stamp.start.year * 12 + stamp.start.month - 1, stamp.end.year * 12 + stamp.end.month):
+        year, month0 = divmod(index, 12)
+        months.add((year, month0 + 1))
+    return months
+
+
+def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
+    start, _ = fiscal_year_bounds(fiscal_year)
+    return [((start.year * 12 + 9 + k) // 12, (9 + k) % 12 + 1) for k in range(12)]
+
+
+def required_months(fiscal_year: int, as_of: date) -> list[tuple[int, int]]:
+    """The `monthly` rule: October N-1 through the last month that ended at least 15 days before D."""
+    due = []
+    for year, month in fiscal_months(fiscal_year):
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        if (as_of - end).days >= MONTH_GRACE_DAYS:
+            due.append((year, month))
+    return due
+
+
+def half_year_months(fiscal_year: int) -> set[tuple[int, int]]:
+    return set(fiscal_months(fiscal_year)[:6])
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1].abbreviation} {year + 543}"
+
+
+_MONTH_NAMES = sorted(((thai_digits_to_arabic(name.replace(".", "").replace(" ", "")).casefold(), m.number)
+                       for m in MONTHS for name in (*m.thai, m.abbreviation, m.english[0])),
+                      key=lambda pair: len(pair[0]), reverse=True)
+
+
+def month_named(text: str) -> int | None:
+    """The month a short label names without a year ("sheet มกราคม", "ต.ค."), if any."""
+    key = compact_normalized(text).replace(".", "")
+    for name, number in _MONTH_NAMES:
+        if len(name) >= 3 and name in key:
+            return number
+    return None
+
+
+# -- candidates -------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class Field:
+    name: str                                # title | link_text | context | filename | text
+    compact: str
+    atoms: frozenset[str]
+    link: LinkRef | None = None
+    head_atoms: frozenset[str] | None = None  # text: atoms of its first lines
+
+
+@dataclass(eq=False)
+class Candidate:
+    url: str
+    resource: Resource
+    links: list[LinkRef]                     # non-navigation links pointing here
+    fields: list[Field]
+    own: str = ""                            # compact own text (a page: without menus and linked rows)
+    own_atoms: frozenset[str] = frozenset()
+    placeholder: bool = False                # linked but never fetched
+    empty: bool = False                      # a page with nothing of its own ("อยู่ระหว่างปรับปรุงข้อมูล")
+    _year: YearReading | None = None
+    _stamps: list[Stamp] | None = None
+
+    @property
+    def family(self) -> str:
+        return format_family(self.resource)
+
+    @property
+    def is_page(self) -> bool:
+        return self.resource.format == "html" or self.resource.kind == "page"
+
+
+@dataclass(frozen=True)
+class Match:
+    phrase: Phrase
+    field: Field
+
+
+class EvidenceIndex:
+    """Everything the checks look up, computed once per (run, checklist)."""
+
+    def __init__(self, evidence: RunEvidence, checklist: Checklist):
+        self.evidence = evidence
+        self.checklist = checklist
+        atoms: set[str] = set()
+        for item in checklist.items:
+            for element in item.elements:
+                for phrase in (*element.phrases, *element.exclude_phrases):
+                    atoms.update(phrase.atoms)
+        vocab = checklist.vocabulary
+        self.vocabulary_atoms = {name: [p for p in getattr(vocab, name)] for name in ("director", "half_year", "web_form")}
+        for phrases in self.vocabulary_atoms.values():
+            for phrase in phrases:
+                atoms.update(phrase.atoms)
+        self.finder = AtomFinder(atoms)
+        stripped: dict[str, set[str]] = defaultdict(set)
+        for atom in atoms:
+            stripped[strip_tone_marks(atom)].add(atom)
+        self._ocr_atoms = stripped
+        self.ocr_finder = AtomFinder(stripped)
+        self.names = ItemNames(checklist)
+        self._compact_cache: dict[str, str] = {}
+        self._dates_cache: dict[str, list[DateFound]] = {}
+
+        resources = evidence.resources
+        by_final = {r.final_url: r for r in resources.values() if r.final_url and r.final_url != r.url}
+        self.links_to: dict[str, list[LinkRef]] = defaultdict(list)
+        self.links_from: dict[str, list[LinkRef]] = defaultdict(list)
+        self.nav_fields: list[Field] = []
+        self.placeholders: dict[str, Resource] = {}
+        nav_seen: set[tuple[str, str]] = set()
+        for link in evidence.links:
+            self.links_from[link.source_url].append(link)
+            target = link.target_url
+            if target not in resources and target in by_final:
+                target = by_final[target].url
+            if target == link.source_url:
+                continue
+            if link.is_nav:
+                key = (link.text, link.target_url)
+                if key not in nav_seen:
+                    nav_seen.add(key)
+                    self.nav_fields.append(self._link_field("link_text", link.text, link))
+                continue
+            if target not in resources:
+                if not target.startswith(("http://", "https://")):
+                    continue
+                if target not in self.placeholders:
+                    self.placeholders[target] = Resource(url=target, final_url=target, kind="document", ok=False,
+                                                         error_kind="not_fetched", error="linked but not fetched",
+                                                         filename=_url_name(target))
+            self.links_to[target].append(link)
+
+        self.boilerplate = boilerplate_lines(evidence)
+        self.candidates: dict[str, Candidate] = {}
+        for url, resource in resources.items():
+            self.candidates[url] = self._candidate(resource)
+        for url, resource in self.placeholders.items():
+            candidate = self._candidate(resource)
+            candidate.placeholder = True
+            self.candidates[url] = candidate
+        self.atom_urls: dict[str, set[str]] = defaultdict(set)
+        for url, candidate in self.candidates.items():
+            for f in candidate.fields:
+                for atom in f.atoms:
+                    self.atom_urls[atom].add(url)
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def compact(self, text: str) -> str:
+        if len(text) > 2000:
+            return compact_normalized(text)
+        value = self._compact_cache.get(text)
+        if value is None:
+            value = self._compact_cache[text] = compact_normalized(text)
+        return value
+
+    def dates(self, text: str) -> list[DateFound]:
+        """DateFound for a link text or context (the pipeline stores dates of resources only)."""
+        hits = self._dates_cache.get(text)
+        if hits is None:
+            hits = self._dates_cache[text] = [
+                DateFound(h.fiscal_year, "", h.match, h.kind, h.start.isoformat() if h.start else None,
+                          h.end.isoformat() if h.end else None, h.confidence) for h in find_dates(text)[:40]]
+        return hits
+
+    def _link_field(self, name: str, text: str, link: LinkRef) -> Field:
+        value = self.names.strip(self.compact(text))
+        return Field(name, value, self.finder.find(value), link)
+
+    def _context_text(self, link: LinkRef) -> str:
+        context, heading = self.compact(link.context), self.compact(link.heading)
+        if heading and heading not in context:
+            context = f"{context}|{heading}" if context else heading
+        return context
+
+    def _row(self, link: LinkRef) -> str:
+        """The compact row text around a link, without the headings the extractor may have prefixed
+        ("heading › heading — row", crawler/extraction/html.py)."""
+        raw = link.context or ""
+        if " — " in raw and link.heading:
+            prefix, rest = raw.split(" — ", 1)
+            if self.compact(link.heading) in self.compact(prefix):
+                raw = rest
+        row, heading = self.compact(raw), self.compact(link.heading)
+        if heading and row.startswith(heading) and len(row) > len(heading):
+            row = row[len(heading):]
+        elif heading and row.endswith(heading) and len(row) > len(heading):
+            row = row[:-len(heading)]
+        return row or self.compact(link.text)
+
+    def _own_text(self, resource: Resource) -> str:
+        text = compact_normalized(resource.text)
+        if not text or not (resource.format == "html" or resource.kind == "page"):
+            return text
+        # Item names first: a row that carries one must not leave half of it behind as "content".
+        text = self.names.strip(text)
+        for link in self.links_from.get(resource.url, ()):
+            if not link.target_url.startswith(("http://", "https://")):
+                continue
+            if link.target_url == resource.url and not link.is_nav:
+                continue             # a page's own heading may link to itself; a menu entry never counts
+            for piece in (self.names.strip(self._row(link)), self._row(link), self.compact(link.text)):
+                if len(piece) >= 2 and piece in text:
+                    text = text.replace(piece, "|", 1)
+                    break
+        return self.names.strip(text)
+
+    def _candidate(self, resource: Resource) -> Candidate:
+        links = self.links_to.get(resource.url, [])
+        fields: list[Field] = []
+        ocr = resource.ocr is not None
+        own = ""
+        if resource.ok:
+            is_page = resource.format == "html" or resource.kind == "page"
+            title = self.compact(resource.title)
+            if is_page:
+                title = self.names.strip(title)
+            if title:
+                fields.append(Field("title", title, self._own_atoms(title, ocr)))
+            if resource.text and resource.text_layer != "garbage":
+                own = self._own_text(resource)
+                if own:
+                    fields.append(Field("text", own, self._own_atoms(own, ocr),
+                                        head_atoms=self._own_atoms(own[:HEAD_CHARS], ocr)))
+        name = self.compact(resource.filename or _url_name(resource.url))
+        if name:
+            fields.append(Field("filename", name, self.finder.find(name)))
+        for link in links:
+            if link.text:
+                fields.append(self._link_field("link_text", link.text, link))
+            context = self._context_text(link)
+            if context:
+                value = self.names.strip(context)
+                fields.append(Field("context", value, self.finder.find(value), link))
+        candidate = Candidate(resource.url, resource, links, fields, own=own)
+        if resource.ok and (resource.format == "html" or resource.kind == "page"):
+            candidate.empty = self._empty_page(resource)
+        candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "text")))
+        return candidate
+
+    def _empty_page(self, resource: Resource) -> bool:
+        """Nothing but the site's frame, its links and placeholder words: no evidence of anything."""
+        own_lines = [line for line in _lines(resource.text) if line not in self.boilerplate]
+        linked = {self.compact(link.text) for link in self.links_from.get(resource.url, ()) if link.text}
+        rest = "".join(self.compact(line) for line in own_lines)
+        for phrase in sorted(linked, key=len, reverse=True):
+            if len(phrase) >= 2:
+                rest = rest.replace(phrase, "")
+        rest = _PLACEHOLDER.sub("", rest)
+        title = self.compact(resource.title)
+        if title:
+            rest = rest.replace(self.names.strip(title), "")
+        return len(rest) < EMPTY_PAGE_CHARS
+
+    def _own_atoms(self, text: str, ocr: bool) -> frozenset[str]:
+        atoms = self.finder.find(text)
+        if ocr:
+            extra = self.ocr_finder.find(strip_tone_marks(text))
+            atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
+        return atoms
+
+    # -- matching ---------------------------------------------------------------------------------
+
+    def matches(self, element: Element) -> dict[str, Match]:
+        """Candidates whose identifying texts match one of the element's phrases (best field first)."""
+        urls: set[str] = set()
+        for phrase in element.phrases:
+            sets = [self.atom_urls.get(atom, set()) for atom in phrase.atoms]
+            if all(sets):
+                urls |= set.intersection(*sets) if len(sets) > 1 else sets[0]
+        found: dict[str, Match] = {}
+        for url in urls:
+            if self.candidates[url].empty:
+                continue
+            match = field_match(self.candidates[url].fields, element)
+            if match is not None:
+                found[url] = match
+        return found
+
+    def nav_matches(self, element: Element) -> list[Field]:
+        """Site-wide menu links whose text names the element (they never count as evidence)."""
+        return [f for f in self.nav_fields if phrase_in(f, element) is not None]
+
+    def year(self, candidate: Candidate) -> YearReading:
+        if candidate._year is None:
+            candidate._year = fiscal_year_reading(self.stamps(candidate))
+        return candidate._year
+
+    def stamps(self, candidate: Candidate) -> list[Stamp]:
+        """All dates known for a candidate: its own (stored), its links' (read here)."""
+        if candidate._stamps is None:
+            r = candidate.resource
+            ocr = r.ocr is not None
+            stamps: list[Stamp] = []
+            page_text = candidate.own if candidate.is_page else None
+            rows: list[str] | None = None
+            for found in r.dates:
+                if found.source == "text" and page_text is not None:
+                    # A page's own dates first; those of the rows that link elsewhere say what a
+                    # listing page holds (weaker than its own, stronger than links pointing to it).
+                    match = self.compact(found.match)
+                    if match not in page_text:
+                        if rows is None:
+                            rows = [self._row(link) for link in self.links_from.get(r.url, ())
+                                    if not link.is_nav and link.target_url != r.url]
+                        if any(match in row for row in rows):
+                            stamps.append(stamp_of(found, ocr, source=ROW_SOURCE))
+                        continue
+                if found.source == "text" and r.text_layer == "garbage" and r.ocr is None:
+                    continue
+                stamps.append(stamp_of(found, ocr))
+            for link in candidate.links:
+                for source, text in (("link_text", link.text), ("context", link.context)):
+                    for found in self.dates(text):
+                        stamps.append(Stamp(found.fiscal_year, source, found.kind, _iso(found.start),
+                                            _iso(found.end), found.match, found.confidence >= LOW_CONFIDENCE))
+            candidate._stamps = stamps
+        return candidate._stamps
+
+
+def _url_name(url: str) -> str:
+    path = unquote(urlsplit(url).path)
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def phrase_in(f: Field, element: Element) -> Phrase | None:
+    """The element's first phrase whose atoms all occur in this field, unless an exclusion voids it."""
+    for phrase in element.phrases:
+        if all(atom in f.atoms for atom in phrase.atoms):
+            guard = f.head_atoms if f.name == "text" and f.head_atoms is not None else f.atoms
+            if any(all(atom in guard for atom in ex.atoms) for ex in element.exclude_phrases):
+                return None
+            return phrase
+    return None
+
+
+def field_match(fields: list[Field], element: Element) -> Match | None:
+    """Phrase match on the candidate's identifying texts, best field first (title … text)."""
+    best: Match | None = None
+    for f in fields:
+        if f.name not in element.where:
+            continue
+        phrase = phrase_in(f, element)
+        if phrase is None:
+            continue
+        if best is None or FIELD_ORDER.index(f.name) < FIELD_ORDER.index(best.field.name):
+            best = Match(phrase, f)
+    return best
+
+
+# -- fiscal years and time windows ------------------------------------------------------------------
+
+_DATED_KINDS = ("day", "month", "range")
+# Strongest first (rubric section 2): explicit fiscal year in the text, then in the title, then dates
+# in the text / title, then the link text and its row, then bare years, then the file name or URL.
+_TIERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (("text",), ("fiscal_year",), "first"),
+    (("title",), ("fiscal_year",), "first"),
+    (("text",), _DATED_KINDS, "mode"),
+    (("title",), _DATED_KINDS, "mode"),
+    ((ROW_SOURCE,), ("fiscal_year", "year", *_DATED_KINDS), "mode"),
+    (LINK_SOURCES, ("fiscal_year",), "first"),
+    (LINK_SOURCES, _DATED_KINDS, "mode"),
+    (OWN_SOURCES, ("year",), "first"),
+    (LINK_SOURCES, ("year",), "first"),
+    (NAME_SOURCES, ("fiscal_year", "day", "month", "range", "year"), "first"),
+)
+
+
+def fiscal_year_reading(stamps: list[Stamp], sources: Iterable[str] | None = None) -> YearReading:
+    """The candidate's fiscal year by the rubric's order of strength; sure dates decide before unsure ones."""
+    allowed = set(sources) if sources is not None else None
+    for sure in (True, False):
+        for tier_sources, kinds, how in _TIERS:
+            if allowed is not None and not allowed.intersection(tier_sources):
+                continue
+            hits = [s for s in stamps if s.sure == sure and s.source in tier_sources and s.kind in kinds
+                    and s.fiscal_year is not None and (allowed is None or s.source in allowed)]
+            if not hits:
+                continue
+            if how == "first":
+                chosen = hits[0]
+            else:
+                counts = Counter(s.fiscal_year for s in hits)
+                top = max(counts.values())
+                chosen = next(s for s in hits if counts[s.fiscal_year] == top)
+            return YearReading(chosen.fiscal_year, chosen.source, sure, chosen.match)
+    return NO_YEAR
+
+
+YEAR_RULES = {"current": (0,), "previous": (-1,), "current_or_previous": (0, -1)}
+
+
+@dataclass
+class TimeVerdict:
+    ok: bool
+    review: bool = False
+    detail: str = ""
+    months: frozenset[tuple[int, int]] = frozenset()
+
+
+def year_window(reading: YearReading, rule: str, fiscal_year: int) -> TimeVerdict:
+    """current / previous / current_or_previous against the reading's fiscal year."""
+    wanted = [fiscal_year + d for d in YEAR_RULES[rule]]
+    want = " หรือ ".join(str(y) for y in wanted)
+    if reading.fiscal_year is None:
+        return TimeVerdict(False, detail=f"ไม่พบปีงบประมาณ (ต้องเป็น {want})")
+    ok = reading.fiscal_year in wanted
+    if not reading.sure:
+        return TimeVerdict(False, review=True,
+                           detail=f"อ่านได้ “{reading.match}” จาก {reading.source} แบบไม่แน่ชัด (ต้องเป็น {want})")
+    if ok:
+        return TimeVerdict(True)
+    return TimeVerdict(False, detail=f"ปีงบประมาณ {reading.fiscal_year} (จาก {reading.source}) ต้องเป็น {want}")
+
+
+def latest_day(stamps: list[Stamp], as_of: date, sure: bool = True) -> date | None:
+    days = [s.start for s in stamps if s.kind == "day" and s.sure == sure and s.start is not None
+            and s.start <= as_of and s.source in OWN_SOURCES + LINK_SOURCES]
+    return max(days) if days else None
+
+
+def recent(stamps: list[Stamp], as_of: date) -> TimeVerdict:
+    """Dated within the 60 days before the as-of date."""
+    day = latest_day(stamps, as_of)
+    if day is None:
+        if latest_day(stamps, as_of, sure=False) is not None:
+            return TimeVerdict(False, review=True, detail="วันที่อ่านได้ไม่แน่ชัด")
+        return TimeVerdict(False, detail="ไม่พบวันที่")
+    if (as_of - day).days <= RECENT_DAYS:
+        return TimeVerdict(True)
+    return TimeVerdict(False, detail=f"ล่าสุดลงวันที่ {day.isoformat()} เกิน {RECENT_DAYS} วันก่อน {as_of.isoformat()}")
+
+
+def candidate_months(stamps: list[Stamp], sheets: Iterable[str], fiscal_year: int | None,
+                     sure: bool = True) -> set[tuple[int, int]]:
+    """Months one piece of evidence reports on: named in its label (title, link, file name), else in
+    its own text or sheet names. Days are not counted: they date events and signatures."""
+    label = set()
+    for s in stamps:
+        if s.sure == sure and s.source in ("title", *LINK_SOURCES, *NAME_SOURCES):
+            label |= months_of(s)
+    if label:
+        return label
+    months = set()
+    for s in stamps:
+        if s.sure == sure and s.source == "text":
+            months |= months_of(s)
+    if fiscal_year is not None:
+        for sheet in sheets:
+            hits = find_dates(sheet)
+            named = {m for h in hits for m in months_of(Stamp(h.fiscal_year, "text", h.kind, h.start, h.end, h.match, True))}
+            if named:
+                months |= named
+                continue
+            month = month_named(sheet)
+            if month is not None:
+                ce = fiscal_year - 543 - (1 if month >= 10 else 0)
+                months.add((ce, month))
+    return months
+
+
+def half_year(stamps: list[Stamp], reading: YearReading, has_phrase: bool, fiscal_year: int) -> TimeVerdict:
+    """Covers October N-1 – March N: by its months or range, or says รอบ 6 เดือน and is of FY N."""
+    need = half_year_months(fiscal_year)
+    covered = set()
+    for s in stamps:
+        if s.sure:
+            covered |= span_months(s)
+    if need <= covered:
+        return TimeVerdict(True)
+    if has_phrase and reading.fiscal_year == fiscal_year:
+        if not reading.sure:
+            return TimeVerdict(False, review=True, detail="ปีงบประมาณอ่านได้ไม่แน่ชัด")
+        return TimeVerdict(True)
+    unsure = set()
+    for s in stamps:
+        if not s.sure:
+            unsure |= span_months(s)
+    if need <= covered | unsure:
+        return TimeVerdict(False, review=True, detail="ช่วงเดือนอ่านได้ไม่แน่ชัด")
+    lacking = sorted(need - covered)
+    return TimeVerdict(False, detail="ไม่ครอบคลุมรอบ 6 เดือน (ขาด " + ", ".join(month_label(*m) for m in lacking) + ")")
+
+
+# -- the element check ------------------------------------------------------------------------------
+
+@dataclass
+class Frame:
+    """What a check needs besides the evidence: the fiscal year N and the as-of date D."""
+    fiscal_year: int
+    as_of: date
+
+    @property
+    def due_months(self) -> list[tuple[int, int]]:
+        return required_months(self.fiscal_year, self.as_of)
+
+
+@dataclass
+class Outcome:
+    """How one candidate fared against one element."""
+    candidate: Candidate
+    match: Match | None
+    stage: int
+    reason: str | None = None
+    detail: str = ""
+    review: bool = False
+    transport: bool = False
+    year: YearReading = NO_YEAR
+    months: frozenset[tuple[int, int]] = frozenset()
+    blank: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.stage == STAGE_PASSED
+
+
+@dataclass
+class ElementVerdict:
+    element: Element
+    status: str                         # satisfied | missing | review
+    reason: str | None = None
+    detail: str = ""
+    evidence: list[Outcome] = field(default_factory=list)
+    near_misses: list[Outcome] = field(default_factory=list)
+    nav: list[Field] = field(default_factory=list)
+    share: float = 0.0                  # 1 satisfied; formats_all: share of families present
+    unreachable: bool = False           # only transport failures stand in the way
+
+    @property
+    def satisfied(self) -> bool:
+        return self.status == "satisfied"
+
+
+def judge_candidate(ix: EvidenceIndex, candidate: Candidate, element: Element, match: Match | None,
+                    frame: Frame) -> Outcome:
+    r = candidate.resource
+    out = Outcome(candidate, match, STAGE_FETCH)
+    if not r.ok:
+        if element.time in YEAR_RULES:
+            # The link itself may already say it is the wrong year: then fetching would not help.
+            linked = fiscal_year_reading(ix.stamps(candidate), sources=LINK_SOURCES + NAME_SOURCES)
+            verdict = year_window(linked, element.time, frame.fiscal_year)
+            if linked.fiscal_year is not None and linked.sure and not verdict.ok:
+                out.stage, out.reason, out.detail, out.year = STAGE_TIME, "wrong_year", verdict.detail, linked
+                return out
+        out.reason = "dead_link" if element.needs_live else "could_not_fetch"
+        out.detail = failure_text(r)
+        out.transport = is_transport_failure(r)
+        return out
+    accepted = element.formats or frozenset(element.formats_all)
+    if accepted and candidate.family not in accepted:
+        out.stage, out.reason = STAGE_FORMAT, "wrong_format"
+        out.detail = f"เป็น {r.format or candidate.family} (ต้องเป็น {'/'.join(sorted(accepted))})"
+        return out
+    stamps = ix.stamps(candidate)
+    if not readable(r):
+        if element.time in YEAR_RULES:
+            linked = fiscal_year_reading(stamps, sources=LINK_SOURCES + NAME_SOURCES)
+            verdict = year_window(linked, element.time, frame.fiscal_year)
+            if linked.fiscal_year is not None and linked.sure and not verdict.ok:
+                out.stage, out.reason, out.detail, out.year = STAGE_TIME, "wrong_year", verdict.detail, linked
+                return out
+        out.stage, out.reason, out.review = STAGE_READABLE, "review_scan_unread", True
+        out.detail = f"text layer: {r.text_layer}, format {r.format}"
+        return out
+    if element.language == "en" and not in_english(r):
+        out.stage, out.reason = STAGE_LANGUAGE, "not_english"
+        out.detail = f"ภาษาของเอกสาร: {r.language or 'th'}"
+        return out
+    out.year = reading = ix.year(candidate)
+    verdict = time_window(ix, candidate, element, frame, stamps, reading)
+    out.months = verdict.months
+    if not verdict.ok:
+        out.stage, out.detail = STAGE_TIME, verdict.detail
+        out.reason, out.review = ("review_low_confidence", True) if verdict.review else ("wrong_year", False)
+        return out
+    if element.dated and latest_day(stamps, frame.as_of) is None:
+        out.stage, out.reason, out.detail = STAGE_DATED, "wrong_year", "ไม่ระบุวันที่"
+        return out
+    problem = content_problem(ix, candidate, element, out)
+    if problem is not None:
+        out.stage, (out.reason, out.detail) = STAGE_CONTENT, problem
+        return out
+    if element.needs_live and candidate.is_page:
+        dead = dead_service_list(ix, candidate, element)
+        if dead is not None:
+            out.stage, out.reason, out.detail = STAGE_LIVE, "dead_link", dead
+            return out
+    out.stage = STAGE_PASSED
+    if element.table_filled:
+        out.blank = blank_cells(r.tables)
+    return out
+
+
+def time_window(ix: EvidenceIndex, candidate: Candidate, element: Element, frame: Frame,
+                stamps: list[Stamp], reading: YearReading) -> TimeVerdict:
+    rule = element.time
+    if rule in YEAR_RULES:
+        return year_window(reading, rule, frame.fiscal_year)
+    if rule == "recent":
+        return recent(stamps, frame.as_of)
+    if rule == "half_year":
+        has_phrase = any(all(a in f.atoms for a in p.atoms)
+                         for f in candidate.fields for p in ix.vocabulary_atoms["half_year"])
+        return half_year(stamps, reading, has_phrase, frame.fiscal_year)
+    if rule == "monthly":
+        return monthly(candidate, stamps, reading, frame)
+    return TimeVerdict(True)
+
+
+def monthly(candidate: Candidate, stamps: list[Stamp], reading: YearReading, frame: Frame) -> TimeVerdict:
+    """One piece of a monthly series: it must report on at least one month that is due."""
+    due = set(frame.due_months)
+    fy_months = set(fiscal_months(frame.fiscal_year))
+    sheets = [t.where for t in candidate.resource.tables if t.where]
+    months = candidate_months(stamps, sheets, reading.fiscal_year) & fy_months
+    if not due:
+        if months or (reading.fiscal_year == frame.fiscal_year and reading.sure):
+            return TimeVerdict(True, months=frozenset(months))
+        return TimeVerdict(False, detail=f"ไม่ใช่ปีงบประมาณ {frame.fiscal_year}")
+    if months & due:
+        return TimeVerdict(True, months=frozenset(months & due))
+    unsure = candidate_months(stamps, sheets, reading.fiscal_year, sure=False) & due
+    if unsure:
+        return TimeVerdict(False, review=True, detail="เดือนอ่านได้ไม่แน่ชัด")
+    named = candidate_months(stamps, sheets, reading.fiscal_year)
+    if named:
+        return TimeVerdict(False, detail="รายงานเดือน " + ", ".join(month_label(*m) for m in sorted(named))
+                           + f" ไม่อยู่ในปีงบประมาณ {frame.fiscal_year}")
+    return TimeVerdict(False, detail="ไม่ระบุเดือนที่รายงาน")
+
+
+def content_problem(ix: EvidenceIndex, candidate: Candidate, element: Element,
+                    out: Outcome) -> tuple[str, str] | None:
+    """contact, names_school, addressed_to_director, min_months: (reason, detail) or None."""
+    own = candidate.own + "|" + ix.compact(candidate.resource.title)
+    if element.contact:
+        form = frozenset(a for p in ix.vocabulary_atoms["web_form"] if all(x in candidate.own_atoms for x in p.atoms)
+                         for a in p.atoms)
+        if not has_contact(own, element.contact, form):
+            kinds = {"phone": "หมายเลขโทรศัพท์", "email": "อีเมล", "form": "แบบฟอร์ม"}
+            return "not_found", "ไม่พบ" + " หรือ ".join(kinds[k] for k in element.contact)
+    if element.names_school and not names_school(own):
+        return "not_found", "ไม่พบชื่อโรงเรียน"
+    if element.addressed_to_director:
+        if not any(all(a in candidate.own_atoms for a in p.atoms) for p in ix.vocabulary_atoms["director"]):
+            return "not_addressed", "ไม่พบคำว่า เรียน/เสนอ ผู้อำนวยการเขต"
+    if element.min_months:
+        stamps = ix.stamps(candidate)
+        months = set()
+        for s in stamps:
+            if s.sure:
+                months |= span_months(s)
+        if len(months) < element.min_months:
+            return "missing_month", f"ครอบคลุม {len(months)} เดือน (ต้องอย่างน้อย {element.min_months})"
+    return None
+
+
+def dead_service_list(ix: EvidenceIndex, candidate: Candidate, element: Element) -> str | None:
+    """A page that lists services (links named by the element's phrases) counts only if one is alive."""
+    listed = []
+    for link in ix.links_from.get(candidate.url, ()):
+        if link.is_nav or link.target_url == candidate.url:
+            continue
+        fields = [ix._link_field("link_text", link.text, link)]
+        context = ix._context_text(link)
+        if context:
+            value = ix.names.strip(context)
+            fields.append(Field("context", value, ix.finder.find(value), link))
+        if any(phrase_in(f, element) for f in fields):
+            listed.append(link)
+    if not listed:
+        return None
+    alive = [l for l in listed if (t := ix.candidates.get(l.target_url)) is not None and t.resource.ok]
+    if alive:
+        return None
+    return f"ลิงก์บริการ {len(listed)} รายการบนหน้านี้ใช้งานไม่ได้"
+
+
+def judge_element(ix: EvidenceIndex, element: Element, frame: Frame) -> ElementVerdict:
+    matches = ix.matches(element)
+    if not matches:
+        nav = ix.nav_matches(element)
+        if nav:
+            return ElementVerdict(element, "missing", "only_in_navigation",
+                                  f"พบในเมนู: “{nav[0].link.text}”", nav=nav[:3])
+        return ElementVerdict(element, "missing", "not_found")
+    outcomes = [judge_candidate(ix, ix.candidates[url], element, match, frame) for url, match in matches.items()]
+    outcomes.sort(key=_outcome_rank)
+    passing = [o for o in outcomes if o.passed]
+    failing = [o for o in outcomes if not o.passed]
+    filled = [o for o in passing if o.blank is None]
+    blanks = [o for o in passing if o.blank is not None]
+    verdict = ElementVerdict(element, "missing", near_misses=(blanks + failing)[:5])
+
+    if element.time == "monthly":
+        due = frame.due_months
+        covered = set().union(*(o.months for o in passing)) if passing else set()
+        missing = [m for m in due if m not in covered]
+        if passing and not blanks and not missing:
+            return _satisfied(verdict, passing)
+        if blanks:
+            extra = f"; ขาดเดือน {', '.join(month_label(*m) for m in missing)}" if missing else ""
+            return _missing(verdict, "blank_column", blanks[0].blank + extra, outcomes, evidence=filled)
+        if passing:
+            return _missing(verdict, "missing_month", "ขาดเดือน " + ", ".join(month_label(*m) for m in missing),
+                            outcomes, evidence=passing)
+        return _missing(verdict, None, "", outcomes)
+
+    if element.formats_all:
+        present = {o.candidate.family for o in filled}
+        needed = set(element.formats_all)
+        if needed <= present:
+            return _satisfied(verdict, filled)
+        if present & needed:
+            verdict.share = len(present & needed) / len(needed)
+            lacking = " และ ".join(FAMILY_NAMES.get(f, f) for f in sorted(needed - present))
+            found = " และ ".join(FAMILY_NAMES.get(f, f) for f in sorted(present & needed))
+            return _missing(verdict, "wrong_format", f"พบเฉพาะไฟล์ {found} ยังขาดไฟล์ {lacking}",
+                            outcomes, evidence=filled)
+    elif len(filled) >= element.min_count:
+        return _satisfied(verdict, filled)
+    elif filled:
+        return _missing(verdict, "too_few", f"พบ {len(filled)} รายการ (ต้องอย่างน้อย {element.min_count})",
+                        outcomes, evidence=filled)
+    if blanks:
+        return _missing(verdict, "blank_column", blanks[0].blank, outcomes)
+    return _missing(verdict, None, "", outcomes)
+
+
+def _satisfied(verdict: ElementVerdict, evidence: list[Outcome]) -> ElementVerdict:
+    verdict.status, verdict.share = "satisfied", 1.0
+    verdict.evidence = sorted(evidence, key=_evidence_rank)
+    verdict.near_misses = []
+    return verdict
+
+
+def _missing(verdict: ElementVerdict, reason: str | None, detail: str, outcomes: list[Outcome],
+             evidence: list[Outcome] | None = None) -> ElementVerdict:
+    """Not satisfied. With an aggregate shortfall (reason given) that reason stands; otherwise the
+    reason of the candidate that got furthest. A candidate under review, or one that could not be
+    fetched for transport reasons, means "could not judge" rather than "absent": the element is
+    then under review, or marked unreachable."""
+    verdict.evidence = sorted(evidence or [], key=_evidence_rank)
+    failing = [o for o in outcomes if not o.passed]
+    review = [o for o in failing if o.review]
+    transport = [o for o in failing if o.transport]
+    if reason is not None:
+        verdict.reason, verdict.detail = reason, detail
+    elif review:
+        verdict.reason, verdict.detail = review[0].reason, review[0].detail
+    elif transport:
+        verdict.reason, verdict.detail = transport[0].reason, transport[0].detail
+    elif failing:
+        verdict.reason, verdict.detail = failing[0].reason, failing[0].detail
+    else:
+        verdict.reason = "not_found"
+    if review:
+        verdict.status = "review"
+    elif transport:
+        verdict.unreachable = True
+    return verdict
+
+
+def _outcome_rank(o: Outcome) -> tuple:
+    field_rank = FIELD_ORDER.index(o.match.field.name) if o.match else len(FIELD_ORDER)
+    return (-o.stage, not o.candidate.resource.on_site, field_rank, o.candidate.url)
+
+
+def _evidence_rank(o: Outcome) -> tuple:
+    first_month = min(o.months) if o.months else (0, 0)
+    field_rank = FIELD_ORDER.index(o.match.field.name) if o.match else len(FIELD_ORDER)
+    return (first_month, not o.candidate.resource.on_site, field_rank, o.candidate.is_page, o.candidate.url)
+
+
+# -- reporting helpers ------------------------------------------------------------------------------
+
+def snippet(outcome: Outcome) -> str:
+    """About 160 characters of normalised text around the match."""
+    if outcome.match is None:
+        return ""
+    f, r = outcome.match.field, outcome.candidate.resource
+    if f.name == "text":
+        source = r.text
+    elif f.name == "title":
+        source = r.title
+    elif f.name == "filename":
+        source = r.filename or _url_name(r.url)
+    elif f.name == "link_text" and f.link is not None:
+        source = f.link.text
+    elif f.link is not None:
+        source = f.link.context or f.link.heading
+    else:
+        source = ""
+    source = " ".join(source.split())
+    if len(source) <= SNIPPET_CHARS:
+        return source
+    position = _find_atom(source, outcome.match.phrase.atoms[0], r.ocr is not None)
+    start = max(0, position - SNIPPET_CHARS // 3) if position >= 0 else 0
+    piece = source[start:start + SNIPPET_CHARS]
+    return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(source) else "")
+
+
+def _find_atom(text: str, atom: str, ocr: bool) -> int:
+    """Position of a compact atom in a spaced, mixed-digit text (spaces anywhere, Thai digits)."""
+    gap = r"[\s\u0e48-\u0e4b]*" if ocr else r"\s*"
+    parts = []
+    for ch in atom:
+        if ch.isdigit():
+            parts.append(f"[{ch}{'๐๑๒๓๔๕๖๗๘๙'[int(ch)]}]")
+        else:
+            parts.append(re.escape(ch))
+    try:
+        found = re.search(gap.join(parts), text, re.IGNORECASE)
+    except re.error:
+        return -1
+    return found.start() if found else -1
+
+
+# -- one index per run and checklist ----------------------------------------------------------------
+
+_INDEXES: dict[tuple, tuple[weakref.ref, EvidenceIndex]] = {}
+
+
+EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
+BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
+_PLACEHOLDER = re.compile("|".join(compact(p) for p in (
+    "อยู่ระหว่างปรับปรุงข้อมูล", "อยู่ระหว่างปรับปรุง", "อยู่ระหว่างดำเนินการ", "อยู่ระหว่างจัดทำ", "ไม่พบข้อมูล",
+    "ยังไม่มีข้อมูล", "coming soon", "under construction", "หน้าหลัก")))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def boilerplate_lines(evidence: RunEvidence) -> frozenset[str]:
+    """Lines of text repeated on most pages of the site: header, menus, footer."""
+    pages = [r for r in evidence.resources.values() if r.ok and r.on_site and (r.format == "html" or r.kind == "page")]
+    if len(pages) < 3:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update(set(_lines(page.text)))
+    floor = max(3, BOILERPLATE_SHARE * len(pages))
+    return frozenset(line for line, n in counts.items() if n >= floor)
+
+
+# How the working group names the format families (FORMAT_FAMILIES).
+FAMILY_NAMES = {"pdf": "PDF", "office": "Excel/Word", "html": "หน้าเว็บ", "image": "รูปภาพ"}
+
+
+def index_for(evidence: RunEvidence, checklist: Checklist) -> EvidenceIndex:
+    """The EvidenceIndex of a run, built once and reused while the same RunEvidence object is alive
+    (e.g. auditing one run for two fiscal years). A RunEvidence must not be changed after an audit."""
+    key = (id(evidence), evidence.run_id, len(evidence.resources), len(evidence.links),
+           checklist.id, checklist.version, str(checklist.path))
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0]() is evidence:
+        return cached[1]
+    for stale in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:
+        del _INDEXES[stale]
+    if len(_INDEXES) >= 4:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    index = EvidenceIndex(evidence, checklist)
+    _INDEXES[key] = (weakref.ref(evidence), index)
+    return index
+
+
+def iter_outcomes(verdict: ElementVerdict) -> Iterator[Outcome]:
+    yield from verdict.evidence
+    yield from verdict.near_misses

@@ -1,0 +1,142 @@
+"""Sub-commands over a site's history: history, diff, watch (registered into the `oit` parser)."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
+
+
+def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> None:
+    p = sub.add_parser("history", help="a site's OIT score over time (every stored audit)")
+    p.add_argument("--site", help="start URL of the site (default: every site in the store)")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="only audits for this fiscal year")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("diff", help="what changed between two runs, or between two fiscal years",
+                       description="oit diff RUN_A RUN_B: documents added, removed, changed, failing; item "
+                                   "verdicts that changed. oit diff --fiscal-years 2567 2568 [--run ID]: what "
+                                   "each fiscal year covers.")
+    p.add_argument("runs", nargs="*", type=positive_int, metavar="RUN",
+                   help="two run ids (before, after); one: against the site's previous run; none: the "
+                        "site's last two runs")
+    p.add_argument("--fiscal-years", nargs=2, type=fiscal_year, metavar=("FY_A", "FY_B"),
+                   help="compare what the site covers for two fiscal years instead")
+    p.add_argument("--run", type=positive_int, action="append",
+                   help="with --fiscal-years: the run to judge (once), or one run per year (twice)")
+    p.add_argument("--site", help="start URL: pick the site's latest runs")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="fiscal year of the verdicts compared "
+                   "(default: the year the runs were audited for)")
+    p.add_argument("--as-of", type=iso_date, help="judge as on this date (default: the stored audits)")
+    p.add_argument("--checklist", help="checklist id or YAML path")
+    p.add_argument("--out", type=Path, help="also write diff.json, diff.html, diff.xlsx into this folder")
+    p.add_argument("--format", default="json,html,xlsx", help="formats written with --out (default all)")
+    p.add_argument("--json", action="store_true", help="print the diff as JSON")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("watch", help="crawl, audit and diff every site of a YAML config (weekly schedule)")
+    p.add_argument("config", type=Path, help="YAML file listing the sites (see deploy/watch.example.yaml)")
+    p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.set_defaults(func=cmd_watch)
+
+
+# -- history ----------------------------------------------------------------------------------------
+
+def cmd_history(args) -> int:
+    from crawler.history.runs import print_history, run_summaries
+    from crawler.evidence.store import Store
+    summaries = run_summaries(Store(args.db), args.site, args.fiscal_year)
+    if not any(s.audit_id is not None for s in summaries):
+        where = f" of {args.site}" if args.site else ""
+        print(f"ยังไม่มีผลการประเมินที่เก็บไว้{where} / no stored audits{where} in {args.db} "
+              f"(run `oit audit` first)")
+        return EXIT_OK
+    print_history(summaries, sys.stdout)
+    return EXIT_OK
+
+
+# -- diff -------------------------------------------------------------------------------------------
+
+def _latest_runs(store, site: str | None, n: int) -> list[int]:
+    from crawler.cli.main import UsageError
+    from crawler.history.runs import site_runs
+    runs = [r for r in site_runs(store, site) if r["status"] == "complete"]
+    sites = {r["site_url"] for r in runs}
+    if site is None and len(sites) > 1:
+        raise UsageError(f"the store holds {len(sites)} sites: give --site URL or run ids")
+    if len(runs) < n:
+        raise UsageError(f"need {n} complete run(s){' of ' + site if site else ''}, "
+                         f"found {len(runs)} in {store.path}")
+    return [r["id"] for r in runs[-n:]]
+
+
+def _previous_run(store, run_id: int) -> int:
+    from crawler.cli.main import UsageError
+    from crawler.history.runs import site_runs
+    site = store.run(run_id)["site_url"]
+    earlier = [r["id"] for r in site_runs(store, site) if r["id"] < run_id and r["status"] == "complete"]
+    if not earlier:
+        raise UsageError(f"run {run_id} has no earlier complete run of {site} to compare with")
+    return earlier[-1]
+
+
+def cmd_diff(args) -> int:
+    from crawler.cli.main import UsageError
+    from crawler.history.fiscal_years import diff_fiscal_years, print_coverage
+    from crawler.history.diff import DiffError, diff_runs, print_diff
+    from crawler.evidence.store import Store
+    from reports.diff import DIFF_FORMATS, write_diff
+
+    store = Store(args.db)
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    if not formats or any(f not in DIFF_FORMATS for f in formats):
+        raise UsageError(f"unknown diff format in {args.format!r}; choose from {', '.join(DIFF_FORMATS)}")
+    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    try:
+        if args.fiscal_years:
+            if args.runs:
+                raise UsageError("with --fiscal-years give the run(s) as --run ID")
+            runs = tuple(args.run or _latest_runs(store, args.site, 1))
+            for run_id in runs:
+                store.run(run_id)
+            diff = diff_fiscal_years(store, *args.fiscal_years, runs, as_of=args.as_of, generated_at=generated)
+            show = print_coverage
+        else:
+            if args.run:
+                raise UsageError("--run is for --fiscal-years; give two run ids: oit diff RUN_A RUN_B")
+            if len(args.runs) > 2:
+                raise UsageError("give two run ids (before, after), one, or none")
+            runs = list(args.runs)
+            for run_id in runs:
+                store.run(run_id)
+            if not runs:
+                runs = _latest_runs(store, args.site, 2)
+            elif len(runs) == 1:
+                runs = [_previous_run(store, runs[0]), runs[0]]
+            diff = diff_runs(store, runs[0], runs[1], fiscal_year=args.fiscal_year, as_of=args.as_of,
+                             checklist=args.checklist, generated_at=generated)
+            show = print_diff
+    except DiffError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(diff, ensure_ascii=False, indent=2))
+    else:
+        show(diff, sys.stdout)
+    if args.out:
+        for path in write_diff(diff, args.out, formats):
+            print(f"รายงาน/report: {path}", file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK
+
+
+# -- watch ------------------------------------------------------------------------------------------
+
+def cmd_watch(args) -> int:
+    from crawler.cli.main import UsageError
+    from crawler.history.watch import WatchConfigError, load_config, watch
+    try:
+        config = load_config(args.config)
+    except WatchConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return watch(config, db_default=args.db, progress=not args.no_progress)

@@ -1,0 +1,82 @@
+"""Pre-submission kit sub-commands: `oit submit-sheet` and `oit plan` (registered into the `oit` parser).
+
+    oit submit-sheet --run 3 --fiscal-year 2567 --as-of 2024-06-30 --out out [--overrides overrides.yaml]
+    oit plan --run 3 --fiscal-year 2567 --as-of 2024-06-30 --survey survey.yaml [--overrides overrides.yaml]
+
+Both re-audit a stored run (no network; the same report `oit report` writes) with any overrides applied.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+EXIT_OK, EXIT_UNHEALTHY = 0, 3
+
+
+def register(sub, fiscal_year, iso_date, positive_int) -> None:
+    p = sub.add_parser("submit-sheet", help="the URL(s) to type into the ITA system for each item O1–O22")
+    _common(p, fiscal_year, iso_date, positive_int)
+    p.add_argument("--out", type=Path, default=Path("out"),
+                   help="folder for submit-sheet.xlsx and submit-sheet.txt (default ./out)")
+    p.set_defaults(func=cmd_submit_sheet)
+
+    p = sub.add_parser("plan", help="which items to fix first, and the OIT score / ITA level after each fix")
+    _common(p, fiscal_year, iso_date, positive_int)
+    p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA level")
+    p.add_argument("--json", action="store_true", help="the plan as JSON (the report.json 'plan' section)")
+    p.set_defaults(func=cmd_plan)
+
+
+def _common(p, fiscal_year, iso_date, positive_int) -> None:
+    p.add_argument("--run", type=positive_int, required=True, help="a stored run (see 'oit runs')")
+    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
+    p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
+    p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
+    p.add_argument("--overrides", type=Path, help="YAML of items the working group checked by hand")
+
+
+def _report(args, survey=None):
+    from crawler.cli.audit import _checklist, _overrides, build_report
+    from crawler.evidence.store import Store
+
+    checklist = _checklist(args.checklist, args.fiscal_year)
+    overrides = _overrides(args.overrides, checklist, args.fiscal_year)
+    store = Store(args.db)
+    # keep=False: a sheet or a plan is a view of the run, not a new audit for `oit history`.
+    report = build_report(store, args.run, args.fiscal_year, args.as_of or date.today(), checklist, survey,
+                          keep=False, overrides=overrides, overrides_source=args.overrides.name if args.overrides else None)
+    return report, checklist
+
+
+def cmd_submit_sheet(args) -> int:
+    from crawler.kit.submit import submission_sheet, write_sheet
+    from reports.writer import fmt_num
+
+    report, checklist = _report(args)
+    rows = submission_sheet(report, checklist)
+    paths = write_sheet(report, checklist, args.out, rows)
+    warned = [r.item_id for r in rows if r.warnings]
+    print(f"แบบสรุป URL สำหรับระบบ ITA / submission sheet: {len(rows)} ข้อ, "
+          f"มี URL {sum(1 for r in rows if r.links)} ข้อ, ต้องแก้ไขก่อนส่ง/needs work: {', '.join(warned) or '—'}")
+    if report.get("overrides"):
+        o = report["overrides"]
+        print(f"รวมการปรับผลโดยคณะทำงาน/overrides: {', '.join(o['items'])} "
+              f"(OIT {fmt_num(o['with']['oit_score'])}; ไม่รวม/without {fmt_num(o['without']['oit_score'])})")
+    for path in paths:
+        print(f"ไฟล์/file: {path}")
+    return EXIT_OK if report["crawl"]["healthy"] else EXIT_UNHEALTHY
+
+
+def cmd_plan(args) -> int:
+    from crawler.cli.audit import _survey
+    from crawler.kit.plan import print_plan
+
+    survey = _survey(args.survey)
+    report, _ = _report(args, survey)
+    plan = report.get("plan")
+    if args.json:
+        print(json.dumps(plan, ensure_ascii=False, indent=2))
+    else:
+        print_plan(plan, report)
+    return EXIT_OK if plan is not None else EXIT_UNHEALTHY

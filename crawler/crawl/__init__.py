@@ -1,0 +1,1 @@
+"""The Scrapy side: settings, items, pipelines, HTTP cache policy, transfer and progress accounting."""

@@ -1,0 +1,249 @@
+"""Pipelines: bytes -> extracted, normalised evidence -> the SQLite evidence store.
+
+ExtractionPipeline turns a fetched body into an Extraction (text, title, tables, links, text layer)
+and finds its dates; documents whose content hash was already extracted by this extractor version
+are not extracted again (weekly re-crawls). Scanned pages are read by OCR (crawler/extraction/ocr.py)
+in a thread pool while the crawl goes on; their Thai-digit dates are stored as unsure. StorePipeline
+writes each resource in its own transaction and closes the run as complete or incomplete.
+
+Extraction and date finding run in worker processes (crawler/extraction/workers.py, setting
+OIT_EXTRACT_WORKERS) so that the crawl uses more than one core; the reactor keeps fetching meanwhile.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from urllib.parse import unquote, urlsplit
+
+from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor, threads
+from twisted.internet.defer import Deferred, DeferredSemaphore
+
+from crawler import __version__
+from crawler.text.dates import find_dates
+from crawler.extraction import Extraction, error_message, extract
+from crawler.extraction import ocr, sniff_format
+from crawler.extraction.workers import BrokenProcessPool, ExtractionPool, worker_count
+from crawler.crawl.items import ResourceItem
+from crawler.evidence.store import Store
+from crawler.text.thai import normalize
+
+# Bump when extraction output changes: stored texts of an older version are re-extracted.
+EXTRACTOR_VERSION = f"oit-extract/{__version__}/2"
+MAX_DATES_PER_SOURCE = 200
+STORED_APART = ("body", "charset")
+
+
+def store_for(crawler) -> Store:
+    """The one Store of a crawl, shared by the pipelines and the CLI."""
+    store = getattr(crawler, "oit_store", None)
+    if store is None:
+        store = crawler.oit_store = Store(crawler.settings.get("OIT_DB"))
+    return store
+
+
+def dates_found(text: str, source: str, hits=None) -> list[dict]:
+    found = []
+    for hit in (find_dates(text) if hits is None else hits)[:MAX_DATES_PER_SOURCE]:
+        found.append({
+            "fiscal_year": hit.fiscal_year, "source": source, "match": hit.match, "kind": hit.kind,
+            "start": hit.start.isoformat() if hit.start else None,
+            "end": hit.end.isoformat() if hit.end else None,
+            "confidence": hit.confidence,
+        })
+    return found
+
+
+def evidence_dates(extraction: Extraction, ocr_text: str = "") -> list[dict]:
+    """Dates in an extraction's title and text. Those OCR read in Thai digits are unsure, and so is a
+    year slot whose Thai digits OCR mangled (crawler.extraction.ocr): such a year never decides alone."""
+    found = dates_found(extraction.title, "title") + dates_found(extraction.text, "text")
+    if ocr_text:
+        found = ocr.unsure_dates(found, ocr_text) + dates_found("", "text", ocr.unreadable_years(ocr_text))
+    return found
+
+
+def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
+    """extract() and the dates of its title and text: one resource's work in an extraction worker."""
+    extraction = extract(body, **hints)
+    return extraction, evidence_dates(extraction)
+
+
+class ExtractionPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        workers = worker_count(crawler.settings)
+        self.pool = ExtractionPool(workers) if workers else None
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+        self.ocr_settings = ocr.OcrSettings.from_settings(crawler.settings)
+        self.ocr_engine, self.ocr_problem = ocr.engine_status(self.ocr_settings)
+        # At most `pool_size` documents wait on OCR at once: the reactor's other threads stay free.
+        self.ocr_slots = DeferredSemaphore(self.ocr_settings.pool_size)
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        if self.pool is not None:
+            self.pool.start()
+        stats = self.crawler.stats
+        stats.set_value("oit/ocr_engine", self.ocr_engine.name if self.ocr_engine else "")
+        if self.ocr_problem:
+            stats.set_value("oit/ocr_problem", self.ocr_problem)
+
+    async def process_item(self, item: ResourceItem):
+        item.filename = normalize(item.filename) if item.filename else ""
+        item.extraction = None
+        item.text_dates = None
+        # Dates a resource carries in its name: file name, else the URL path ("/ITA/2568/O5/").
+        own = dates_found(item.filename, "filename") if item.filename else []
+        if not own:
+            own = [d for d in dates_found(normalize(_url_path(item.url)), "url") if d["kind"] != "day"]
+        item.dates = own
+        if not item.ok or not item.body:
+            return item
+        item.sha256 = hashlib.sha256(item.body).hexdigest()
+        item.size = len(item.body)
+        looks_html = item.content_type.startswith("text/html") or item.kind == "page"
+        known = None if looks_html else store_for(self.crawler).known_text(item.sha256, EXTRACTOR_VERSION)
+        # Known content is never extracted (nor OCR'd) again, unless it is a scan stored while OCR
+        # was unavailable and OCR is there now.
+        if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
+            self.crawler.stats.inc_value("oit/extraction_reused")
+            return item
+        extraction, dates = await self.extract(item.body, content_type=item.content_type or None,
+                                               filename=item.filename or None, url=item.final_url or item.url)
+        self.crawler.stats.inc_value("oit/extracted")
+        scanned = ocr.needs_ocr(extraction)
+        ocr_text = await self.read_scans(item.body, extraction) if scanned else ""
+        item.extraction = extraction
+        item.text_dates = evidence_dates(extraction, ocr_text) if scanned else dates
+        if extraction.error:
+            self.crawler.stats.inc_value("oit/extraction_errors")
+        return item
+
+    async def extract(self, body: bytes, **hints) -> tuple[Extraction, list[dict]]:
+        """extract_evidence in a worker process (in this one without workers); a document that
+        crashes its worker twice comes back as an Extraction with an error."""
+        if self.pool is None:
+            return extract_evidence(body, **hints)
+        for _attempt in range(2):
+            try:
+                return await maybe_deferred_to_future(self._in_worker(extract_evidence, body, **hints))
+            except BrokenProcessPool as exc:
+                crash = exc
+        self.crawler.stats.inc_value("oit/extraction_crashes")
+        extraction = Extraction(format=sniff_format(body, **hints),
+                                error=f"the extractor crashed on this file ({error_message(crash)})")
+        return extraction, []
+
+    def _in_worker(self, fn, *args, **kwargs) -> Deferred:
+        """fn(*args, **kwargs) in a worker, as a Deferred fired in the reactor thread."""
+        result = Deferred()
+        try:
+            future, executor = self.pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool as exc:          # the pool broke since the last call: it is replaced
+            result.errback(exc)
+            return result
+
+        def fire(done) -> None:
+            if done.cancelled():
+                result.errback(BrokenProcessPool("extraction cancelled: the crawl is closing"))
+                return
+            error = done.exception()
+            if isinstance(error, BrokenProcessPool):
+                self.pool.replace(executor)          # the next submit starts a fresh pool
+            if error is not None:
+                result.errback(error)
+            else:
+                result.callback(done.result())
+
+        future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
+        return result
+
+    def spider_closed(self, spider, reason):
+        if self.pool is not None:
+            if self.pool.restarts:
+                self.crawler.stats.set_value("oit/extraction_pool_restarts", self.pool.restarts)
+            self.pool.close()
+
+    async def read_scans(self, body: bytes, extraction: Extraction) -> str:
+        """OCR the pages that need it: render here (pdfium is not thread-safe), recognise in threads.
+        Returns the OCR text put into the extraction ("" when none)."""
+        stats = self.crawler.stats
+        if self.ocr_engine is None:
+            stats.inc_value("oit/scans_unread")
+            extraction.warnings.append(f"ocr unavailable: {self.ocr_problem}")
+            return ""
+        job = None
+        try:
+            job = ocr.prepare(body, extraction, self.ocr_settings)
+            if job is None:
+                return ""
+            result = await maybe_deferred_to_future(self.ocr_slots.run(
+                threads.deferToThread, ocr.recognise, job, self.ocr_engine, self.ocr_settings))
+        except Exception as exc:     # a failing OCR must not lose the document
+            extraction.warnings.append(f"ocr problem: {error_message(exc)}")
+            stats.inc_value("oit/ocr_errors")
+            return ""
+        finally:
+            if job is not None:
+                job.close()
+        stats.inc_value("oit/ocr_documents")
+        stats.inc_value("oit/ocr_pages", len(result.readings))
+        stats.inc_value("oit/ocr_seconds", round(result.seconds, 2))
+        if result.capped:
+            stats.inc_value("oit/ocr_capped")
+        text = ocr.apply(extraction, result)
+        if not text:
+            stats.inc_value("oit/ocr_unreadable")
+        return text
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = store_for(crawler)
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        settings = {k: self.crawler.settings.get(k) for k in (
+            "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
+            "OIT_MAX_QUERY_VARIANTS", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
+            "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
+        self.run_id = self.store.start_run(spider.start_url, settings, __version__)
+        self.crawler.stats.set_value("oit/run_id", self.run_id)
+
+    def process_item(self, item: ResourceItem):
+        extraction = getattr(item, "extraction", None)
+        record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
+        links = extraction.links if extraction is not None and item.kind == "page" else None
+        self.store.add_resource(self.run_id, record, extraction, links, EXTRACTOR_VERSION,
+                                item.text_dates)
+        self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
+        if not item.ok and item.error_kind in ("trap_bound", "limit"):
+            self.crawler.stats.inc_value("oit/bounded")
+        item.body = b""          # the bytes are stored as text; don't keep them in memory
+        return item
+
+    def spider_closed(self, spider, reason):
+        if self.run_id is None:
+            return
+        stats = {k.removeprefix("oit/"): v for k, v in self.crawler.stats.get_stats().items()
+                 if k.startswith("oit/") or k.startswith("downloader/response_bytes")
+                 or k in ("elapsed_time_seconds", "finish_reason")}
+        stats["finish_reason"] = reason
+        self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats)
+
+
+def _url_path(url: str) -> str:
+    return unquote(urlsplit(url).path)

@@ -1,0 +1,73 @@
+"""Scrapy settings of the OIT crawler. Polite by default; every limit is a setting."""
+from crawler import __version__
+
+BOT_NAME = "oit-crawler"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Names the project and its purpose; a deployment may add a contact: -s USER_AGENT="… (+mailto:it@…)".
+USER_AGENT = f"oit-crawler/{__version__} (ITA/OIT transparency self-audit of a Thai public agency website)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a government web server is shared with citizens.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 1
+
+# Limits (sane defaults; the CLI can change them).
+OIT_MAX_PAGES = 3000                  # in-scope HTML pages crawled
+OIT_MAX_DEPTH = 8                     # links from the start page
+DEPTH_LIMIT = 0                       # Scrapy's own depth limit would drop URLs silently
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024   # a larger document is recorded as too_large
+DOWNLOAD_WARNSIZE = 0
+CLOSESPIDER_TIMEOUT = 3 * 3600        # seconds for the whole crawl
+OIT_MAX_QUERY_VARIANTS = 20           # distinct query strings per path (pagination/calendar traps)
+OIT_MAX_URL_LENGTH = 1000
+
+# Evidence store.
+OIT_DB = "oit-evidence.sqlite"
+
+# OCR of scanned documents (crawler/extraction/ocr.py): Tesseract with its Thai model. Without it the
+# crawl still completes; scans stay unread and the audit marks what depends on them "review".
+OIT_OCR_ENABLED = True
+OIT_OCR_TESSERACT = "tesseract"       # command or path of the tesseract program
+OIT_OCR_MAX_PAGES = 20                # pages read per document; the rest are skipped ("capped")
+OIT_OCR_TIMEOUT = 120                 # seconds of OCR per document
+OIT_OCR_WORKERS = 0                   # Tesseract processes at once; 0 = one per CPU
+OIT_OCR_DPI = 200                     # rendering resolution of PDF pages
+
+# Weekly re-crawls: conditional requests against a cache kept beside the evidence store
+# (OIT_DB + ".httpcache"), so an unchanged site transfers almost nothing. See crawler/crawl/httpcache.py.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "crawler.crawl.httpcache.RevalidatingPolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_ALWAYS_STORE = True
+HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
+HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
+
+ITEM_PIPELINES = {
+    "crawler.crawl.pipelines.ExtractionPipeline": 300,
+    "crawler.crawl.pipelines.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.crawl.progress.Progress": 500,
+}
+OIT_PROGRESS_INTERVAL = 1.0           # seconds between progress updates on a terminal
+OIT_PROGRESS_LOG_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
+
+# Keep Scrapy's own log quiet; our progress line and summary speak to the user.
+LOG_LEVEL = "WARNING"
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Breadth-first: a URL is first met by its shortest path, so the depth limit bounds what it should.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"

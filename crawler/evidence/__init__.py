@@ -1,0 +1,1 @@
+"""The evidence model (RunEvidence, Resource, ...) and the SQLite store that holds it."""

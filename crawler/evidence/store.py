@@ -1,0 +1,372 @@
+"""The evidence store: one SQLite file holding runs, resources, links, extracted texts and audits.
+
+Written as the crawl goes, one short transaction per resource, so a crash or Ctrl-C loses nothing that
+was already fetched and leaves the run marked `incomplete`. A finished run is immutable (enforced by
+triggers, not just by politeness). Extracted texts are keyed by content hash, so an unchanged document
+is extracted once across all runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from .model import DateFound, LinkRef, Resource, RunEvidence, Table
+
+DEFAULT_DB = Path(os.environ.get("OIT_DB", "oit-evidence.sqlite"))
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id           INTEGER PRIMARY KEY,
+    site_url     TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    status       TEXT NOT NULL DEFAULT 'running',  -- running | complete | incomplete
+    pid          INTEGER,
+    settings     TEXT NOT NULL DEFAULT '{}',
+    stats        TEXT NOT NULL DEFAULT '{}',
+    tool_version TEXT
+);
+CREATE TABLE IF NOT EXISTS texts (
+    sha256       TEXT PRIMARY KEY,
+    extractor    TEXT NOT NULL,    -- extractor name and version: a new version re-extracts
+    format       TEXT,
+    title        TEXT,
+    text         TEXT,
+    text_layer   TEXT,
+    language     TEXT,
+    pages        INTEGER,
+    tables       TEXT NOT NULL DEFAULT '[]',
+    ocr          TEXT,
+    warnings     TEXT NOT NULL DEFAULT '[]',
+    error        TEXT,
+    dates        TEXT NOT NULL DEFAULT '[]'  -- dates found in the title and text
+);
+CREATE TABLE IF NOT EXISTS resources (
+    id            INTEGER PRIMARY KEY,
+    run_id        INTEGER NOT NULL REFERENCES runs(id),
+    url           TEXT NOT NULL,
+    final_url     TEXT,
+    kind          TEXT NOT NULL,   -- page | document | external
+    depth         INTEGER,
+    referer       TEXT,
+    ok            INTEGER NOT NULL,
+    status        INTEGER,
+    error_kind    TEXT,
+    error         TEXT,
+    content_type  TEXT,
+    size          INTEGER,
+    sha256        TEXT REFERENCES texts(sha256),
+    fetched_at    TEXT,
+    last_modified TEXT,
+    etag          TEXT,
+    filename      TEXT,
+    on_site       INTEGER NOT NULL DEFAULT 1,
+    from_cache    INTEGER NOT NULL DEFAULT 0,
+    dates         TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS links (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    source_url  TEXT NOT NULL,
+    target_url  TEXT NOT NULL,
+    text        TEXT,
+    context     TEXT,
+    heading     TEXT,
+    in_nav      INTEGER NOT NULL DEFAULT 0,  -- inside nav/header/footer markup
+    is_nav      INTEGER NOT NULL DEFAULT 0   -- site-wide navigation (markup or on most pages)
+);
+CREATE INDEX IF NOT EXISTS links_run_target ON links(run_id, target_url);
+CREATE INDEX IF NOT EXISTS resources_run ON resources(run_id);
+-- Every audit of a run (history, diffs): the report.json as written, one row per judgement inputs.
+CREATE TABLE IF NOT EXISTS audits (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER NOT NULL REFERENCES runs(id),
+    checklist    TEXT NOT NULL,
+    fiscal_year  INTEGER NOT NULL,
+    as_of        TEXT NOT NULL,
+    generated_at TEXT,
+    oit_score    REAL,             -- NULL when not published
+    published    INTEGER NOT NULL, -- 0: the crawl was unhealthy, the score is not the site's score
+    report       TEXT NOT NULL,    -- report.json
+    UNIQUE (run_id, checklist, fiscal_year, as_of)
+);
+
+CREATE TRIGGER IF NOT EXISTS resources_frozen BEFORE INSERT ON resources
+WHEN (SELECT status FROM runs WHERE id = NEW.run_id) = 'complete'
+BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
+CREATE TRIGGER IF NOT EXISTS resources_frozen_upd BEFORE UPDATE ON resources
+WHEN (SELECT status FROM runs WHERE id = OLD.run_id) = 'complete'
+BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
+CREATE TRIGGER IF NOT EXISTS links_frozen BEFORE INSERT ON links
+WHEN (SELECT status FROM runs WHERE id = NEW.run_id) = 'complete'
+BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
+CREATE TRIGGER IF NOT EXISTS runs_frozen BEFORE UPDATE ON runs
+WHEN OLD.status = 'complete'
+BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
+"""
+
+# A link present on at least this share of the run's pages is site-wide navigation.
+NAV_SHARE = 0.5
+NAV_MIN_PAGES = 3
+
+
+class StoreError(Exception):
+    """A clear, user-facing problem with the evidence store."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            raise StoreError(f"folder for the evidence store does not exist: {self.path.parent}")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable evidence store: {exc}") from None
+        self._mark_dead_runs()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # -- runs -------------------------------------------------------------------------------------
+
+    def start_run(self, site_url: str, settings: dict | None = None, tool_version: str = "") -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (site_url, started_at, pid, settings, tool_version) VALUES (?,?,?,?,?)",
+                (site_url, now_iso(), os.getpid(), json.dumps(settings or {}, ensure_ascii=False), tool_version),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, complete: bool, stats: dict | None = None) -> None:
+        """Close a run: compute site-wide navigation, store stats, freeze it if complete."""
+        self.mark_navigation(run_id)
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at=?, status=?, stats=? WHERE id=? AND status='running'",
+                (now_iso(), "complete" if complete else "incomplete",
+                 json.dumps(stats or {}, ensure_ascii=False, default=str), run_id),
+            )
+
+    def _mark_dead_runs(self) -> None:
+        """A run left 'running' by a process that no longer exists was interrupted."""
+        for row in self.db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
+            if row["pid"] and not _pid_alive(row["pid"]):
+                self.mark_navigation(row["id"])
+                self.db.execute("UPDATE runs SET status='incomplete', finished_at=? WHERE id=?",
+                                (now_iso(), row["id"]))
+
+    def run(self, run_id: int) -> dict:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id} in {self.path}")
+        return _run_dict(row)
+
+    def runs(self, site_url: str | None = None) -> list[dict]:
+        sql = "SELECT * FROM runs"
+        args: tuple = ()
+        if site_url:
+            sql += " WHERE site_url = ?"
+            args = (site_url,)
+        return [_run_dict(r) for r in self.db.execute(sql + " ORDER BY id", args)]
+
+    def counts(self, run_id: int) -> dict:
+        row = self.db.execute(
+            """SELECT SUM(kind='page' AND ok) AS pages, SUM(kind!='page' AND ok) AS documents,
+                      SUM(NOT ok) AS errors, COUNT(*) AS resources, SUM(from_cache) AS from_cache,
+                      SUM(COALESCE(size, 0)) AS bytes
+               FROM resources WHERE run_id=?""", (run_id,)).fetchone()
+        return {k: int(row[k] or 0) for k in row.keys()}
+
+    # -- writing evidence -------------------------------------------------------------------------
+
+    def known_text(self, sha256: str, extractor: str) -> dict | None:
+        """The stored extraction summary of this content, if this extractor version made it."""
+        row = self.db.execute(
+            "SELECT extractor, format, title, text_layer, error, ocr, warnings FROM texts WHERE sha256=?",
+            (sha256,)).fetchone()
+        if row is None or row["extractor"] != extractor:
+            return None
+        known = dict(row)
+        known["ocr"] = json.loads(row["ocr"]) if row["ocr"] else None
+        known["warnings"] = json.loads(row["warnings"] or "[]")
+        return known
+
+    def add_resource(self, run_id: int, resource: dict, extraction: Any = None,
+                     links: list | None = None, extractor: str = "",
+                     text_dates: list[dict] | None = None) -> None:
+        """Store one fetched or failed URL, its extracted text and its outgoing links, atomically."""
+        with self.transaction() as db:
+            if extraction is not None and resource.get("sha256"):
+                db.execute(
+                    """INSERT OR REPLACE INTO texts (sha256, extractor, format, title, text, text_layer,
+                           language, pages, tables, ocr, warnings, error, dates)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    (resource["sha256"], extractor, extraction.format, extraction.title, extraction.text,
+                     extraction.text_layer, extraction.language, extraction.pages,
+                     json.dumps([asdict(t) for t in extraction.tables], ensure_ascii=False),
+                     json.dumps(extraction.ocr, ensure_ascii=False) if extraction.ocr else None,
+                     json.dumps(extraction.warnings, ensure_ascii=False), extraction.error,
+                     json.dumps(text_dates or [], ensure_ascii=False)),
+                )
+            cols = ("url", "final_url", "kind", "depth", "referer", "ok", "status", "error_kind", "error",
+                    "content_type", "size", "sha256", "fetched_at", "last_modified", "etag", "filename",
+                    "on_site", "from_cache", "dates")
+            values = [resource.get(c) for c in cols]
+            values[cols.index("dates")] = json.dumps(resource.get("dates") or [], ensure_ascii=False)
+            values[cols.index("ok")] = int(bool(resource.get("ok")))
+            values[cols.index("on_site")] = int(resource.get("on_site", True))
+            values[cols.index("from_cache")] = int(bool(resource.get("from_cache")))
+            # A URL is one resource per run: a later success replaces an earlier failure record.
+            db.execute(
+                f"""INSERT INTO resources (run_id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})
+                    ON CONFLICT (run_id, url) DO UPDATE SET
+                    {', '.join(f'{c}=excluded.{c}' for c in cols)}
+                    WHERE resources.ok = 0""",
+                [run_id, *values],
+            )
+            if links:
+                db.executemany(
+                    """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
+                           is_nav) VALUES (?,?,?,?,?,?,?,?)""",
+                    [(run_id, resource["url"], l.href, l.text, l.context, l.heading, int(l.in_nav),
+                      int(l.in_nav)) for l in links],
+                )
+
+    def mark_navigation(self, run_id: int) -> None:
+        """Flag links that are site-wide navigation: the same target and text on most pages."""
+        pages = self.db.execute(
+            "SELECT COUNT(DISTINCT source_url) FROM links WHERE run_id=?", (run_id,)).fetchone()[0]
+        if pages < NAV_MIN_PAGES:
+            return
+        threshold = max(NAV_MIN_PAGES, int(pages * NAV_SHARE))
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE links SET is_nav = 1 WHERE run_id = ? AND (target_url, text) IN (
+                       SELECT target_url, text FROM links WHERE run_id = ?
+                       GROUP BY target_url, text HAVING COUNT(DISTINCT source_url) >= ?)""",
+                (run_id, run_id, threshold),
+            )
+
+    # -- reading evidence -------------------------------------------------------------------------
+
+    def load_run(self, run_id: int) -> RunEvidence:
+        run = self.run(run_id)
+        resources: dict[str, Resource] = {}
+        rows = self.db.execute(
+            """SELECT r.*, t.format, t.title, t.text, t.text_layer, t.language, t.tables, t.ocr,
+                      t.dates AS text_dates
+               FROM resources r LEFT JOIN texts t ON t.sha256 = r.sha256
+               WHERE r.run_id = ? ORDER BY r.id""", (run_id,))
+        for row in rows:
+            resources[row["url"]] = Resource(
+                url=row["url"], final_url=row["final_url"] or row["url"], kind=row["kind"],
+                ok=bool(row["ok"]), status=row["status"], error_kind=row["error_kind"],
+                error=row["error"], content_type=row["content_type"] or "",
+                format=row["format"] or "", filename=row["filename"] or "", title=row["title"] or "",
+                text=row["text"] or "", text_layer=row["text_layer"] or "n/a",
+                language=row["language"] or "",
+                tables=[Table(**t) for t in json.loads(row["tables"] or "[]")],
+                dates=[DateFound(**d) for d in json.loads(row["text_dates"] or "[]")
+                       + json.loads(row["dates"] or "[]")],
+                on_site=bool(row["on_site"]), ocr=json.loads(row["ocr"]) if row["ocr"] else None,
+                sha256=row["sha256"] or "", size=row["size"], depth=row["depth"],
+                last_modified=row["last_modified"],
+            )
+        links = [
+            LinkRef(source_url=r["source_url"], target_url=r["target_url"], text=r["text"] or "",
+                    context=r["context"] or "", heading=r["heading"] or "", is_nav=bool(r["is_nav"]))
+            for r in self.db.execute("SELECT * FROM links WHERE run_id=? ORDER BY id", (run_id,))
+        ]
+        return RunEvidence(run_id=run_id, site_url=run["site_url"], started_at=run["started_at"],
+                           finished_at=run["finished_at"], status=run["status"], resources=resources,
+                           links=links, stats=run["stats"])
+
+    # -- audits -----------------------------------------------------------------------------------
+
+    def add_audit(self, report: dict) -> int:
+        """Keep an audit's report.json; the same run, checklist, fiscal year and as-of date replace
+        the earlier one (the audit is a pure function of them)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                """INSERT INTO audits (run_id, checklist, fiscal_year, as_of, generated_at, oit_score,
+                       published, report) VALUES (?,?,?,?,?,?,?,?)
+                   ON CONFLICT (run_id, checklist, fiscal_year, as_of) DO UPDATE SET
+                       generated_at=excluded.generated_at, oit_score=excluded.oit_score,
+                       published=excluded.published, report=excluded.report
+                   RETURNING id""",
+                (report["crawl"]["run_id"], report["checklist"]["id"], report["fiscal_year"], report["as_of"],
+                 report.get("generated_at"), report.get("oit_score"), int(bool(report.get("published"))),
+                 json.dumps(report, ensure_ascii=False)))
+            return int(cur.fetchone()[0])
+
+    def audits(self, site_url: str | None = None, run_id: int | None = None,
+               fiscal_year: int | None = None) -> list[dict]:
+        """Stored audits (without the report), oldest run first, with their run's site and dates."""
+        sql = """SELECT a.id, a.run_id, a.checklist, a.fiscal_year, a.as_of, a.generated_at, a.oit_score,
+                          a.published, r.site_url, r.started_at, r.finished_at, r.status
+                   FROM audits a JOIN runs r ON r.id = a.run_id WHERE 1=1"""
+        args: list = []
+        for column, value in (("r.site_url", site_url), ("a.run_id", run_id), ("a.fiscal_year", fiscal_year)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        rows = self.db.execute(sql + " ORDER BY a.run_id, a.id", args)
+        return [{**dict(r), "published": bool(r["published"])} for r in rows]
+
+    def audit_report(self, audit_id: int) -> dict:
+        row = self.db.execute("SELECT report FROM audits WHERE id=?", (audit_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no audit {audit_id} in {self.path}")
+        return json.loads(row["report"])
+
+    def failures(self, run_id: int) -> list[dict]:
+        return [dict(r) for r in self.db.execute(
+            """SELECT url, kind, status, error_kind, error, referer FROM resources
+               WHERE run_id=? AND ok=0 ORDER BY id""", (run_id,))]
+
+
+def _run_dict(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["settings"] = json.loads(d["settings"] or "{}")
+    d["stats"] = json.loads(d["stats"] or "{}")
+    return d
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

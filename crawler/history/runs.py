@@ -1,0 +1,144 @@
+"""A site's history: its runs and their stored audits, the OIT score over time.
+
+Every `oit audit` / `oit report` / `oit watch` keeps its report.json in the evidence store (the `audits`
+table). A run may be audited more than once (another fiscal year, another as-of date); where one score
+per run is wanted, the run's latest audit speaks for it. An audit of an unhealthy crawl is kept but has no
+score: it shows as a gap, never as a drop.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.evidence.store import Store
+from crawler.text.urls import canonical
+
+
+@dataclass
+class RunSummary:
+    """One run as `oit runs` and `oit history` show it."""
+    run_id: int
+    site_url: str
+    started_at: str
+    status: str                   # complete | incomplete | running
+    pages: int
+    documents: int
+    errors: int
+    received_bytes: int | None    # bytes that crossed the network (None: crawled before this was counted)
+    audit_id: int | None = None   # the run's latest audit, if any
+    fiscal_year: int | None = None
+    as_of: str | None = None
+    checklist: str | None = None
+    oit_score: float | None = None
+    published: bool | None = None # None: never audited
+
+    @property
+    def health(self) -> str:
+        if self.published is None:
+            return "—"
+        return "healthy" if self.published else "UNHEALTHY"
+
+
+def same_site(a: str, b: str) -> bool:
+    """Start URLs name the same site whatever their spelling or trailing slash."""
+    return canonical(a).rstrip("/") == canonical(b).rstrip("/")
+
+
+def site_runs(store: Store, site_url: str | None = None) -> list[dict]:
+    runs = store.runs()
+    return [r for r in runs if site_url is None or same_site(r["site_url"], site_url)]
+
+
+def latest_audits(store: Store, site_url: str | None = None, fiscal_year: int | None = None,
+                  checklist: str | None = None) -> dict[int, dict]:
+    """run id -> that run's most recently made audit (optionally of one fiscal year / checklist)."""
+    latest: dict[int, dict] = {}
+    for row in store.audits(fiscal_year=fiscal_year):
+        if site_url is not None and not same_site(row["site_url"], site_url):
+            continue
+        if checklist is not None and row["checklist"] != checklist:
+            continue
+        best = latest.get(row["run_id"])
+        if best is None or (row["generated_at"] or "", row["id"]) >= (best["generated_at"] or "", best["id"]):
+            latest[row["run_id"]] = row
+    return latest
+
+
+def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | None = None) -> list[RunSummary]:
+    """Every run of the site (or of the store), with its latest audit (of that fiscal year, if given)."""
+    audits = latest_audits(store, site_url, fiscal_year)
+    out = []
+    for run in site_runs(store, site_url):
+        c = store.counts(run["id"])
+        received = (run.get("stats") or {}).get("received_bytes")
+        summary = RunSummary(run["id"], run["site_url"], run["started_at"], run["status"], c["pages"],
+                             c["documents"], c["errors"], received)
+        a = audits.get(run["id"])
+        if a is not None:
+            summary.audit_id, summary.fiscal_year, summary.as_of = a["id"], a["fiscal_year"], a["as_of"]
+            summary.checklist, summary.oit_score, summary.published = a["checklist"], a["oit_score"], a["published"]
+        out.append(summary)
+    return out
+
+
+def score_history(store: Store, report: dict) -> list[dict]:
+    """report.json's `history`: the site's earlier runs audited for the same fiscal year and checklist,
+    oldest first, then this report. Empty when there is no earlier audit (no chart for one point)."""
+    run_id = report["crawl"]["run_id"]
+    earlier = latest_audits(store, report["site"]["url"], report["fiscal_year"], report["checklist"]["id"])
+    history = [{"run_id": a["run_id"], "date": a["as_of"], "oit_score": a["oit_score"]}
+               for rid, a in sorted(earlier.items()) if rid < run_id]
+    if not history:
+        return []
+    return history + [{"run_id": run_id, "date": report["as_of"], "oit_score": report.get("oit_score")}]
+
+
+def previous_audited_run(store: Store, run_id: int, fiscal_year: int | None = None) -> int | None:
+    """The site's latest run before `run_id` that has an audit (of that fiscal year, if given)."""
+    site = store.run(run_id)["site_url"]
+    earlier = [rid for rid in latest_audits(store, site, fiscal_year) if rid < run_id]
+    return max(earlier) if earlier else None
+
+
+# -- terminal ---------------------------------------------------------------------------------------
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _mb(value: int | None) -> str:
+    return "—" if value is None else f"{value / 1e6:.1f}"
+
+
+def print_runs(summaries: list[RunSummary], out) -> None:
+    w = lambda s="": print(s, file=out)  # noqa: E731
+    w(f"{'run':>4}  {'started (UTC)':<25} {'status':<10} {'pages':>6} {'docs':>6} {'errors':>6} {'MB':>6}  "
+      f"{'FY':>4} {'OIT':>6}  {'health':<9}  site")
+    for s in summaries:
+        w(f"{s.run_id:>4}  {s.started_at:<25} {s.status:<10} {s.pages:>6} {s.documents:>6} {s.errors:>6} "
+          f"{_mb(s.received_bytes):>6}  {s.fiscal_year or '—':>4} {_score(s.oit_score):>6}  {s.health:<9}  "
+          f"{s.site_url}")
+
+
+BAR_WIDTH = 40
+
+
+def print_history(summaries: list[RunSummary], out) -> None:
+    """The OIT score over time, one line per audited run, with a bar a glance can compare."""
+    w = lambda s="": print(s, file=out)  # noqa: E731
+    audited = [s for s in summaries if s.audit_id is not None]
+    sites = sorted({s.site_url for s in audited})
+    for site in sites:
+        rows = [s for s in audited if s.site_url == site]
+        w(f"{site}")
+        w(f"  {'run':>4}  {'crawled':<10}  {'as of':<10}  {'FY':>4}  {'OIT':>6}  คะแนน/score")
+        previous = None
+        for s in rows:
+            if s.published and s.oit_score is not None:
+                bar = "█" * round(s.oit_score / 100 * BAR_WIDTH)
+                change = "" if previous is None else f"  ({s.oit_score - previous:+.2f})"
+                previous = s.oit_score
+                shown = f"{bar}{change}"
+            else:
+                shown = "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl"
+            w(f"  {s.run_id:>4}  {s.started_at[:10]:<10}  {s.as_of or '':<10}  {s.fiscal_year or '':>4}  "
+              f"{_score(s.oit_score):>6}  {shown}")

@@ -1,0 +1,284 @@
+"""`oit watch CONFIG`: the weekly schedule. For every site in a YAML config: crawl, audit, write the
+reports, diff against the site's previous run, then (optionally) POST a JSON summary to a webhook.
+
+    db: evidence.sqlite                  # optional, relative to this file (default: oit --db)
+    webhook: https://chat.example/hook   # optional: POST the summary as JSON
+    crawl: {delay: 0.5, concurrency: 2}  # optional defaults for every site
+    sites:
+      - url: https://webportal.bangkok.go.th/samphanthawong/
+        fiscal_year: 2568
+        out: reports/samphanthawong      # reports and diff of the latest run
+        checklist: bma-district-2568     # optional (default bma-district-<fiscal_year>)
+        survey: survey.yaml              # optional: IIT/EIT scores for the ITA total
+        as_of: 2025-06-30                # optional (default: the day of the run)
+        crawl: {max_pages: 500}          # optional, per site
+
+Relative paths are relative to the config file, so cron and systemd can run it from anywhere. Each
+crawl runs in its own process (Scrapy's reactor starts once per process); one site failing does not
+stop the others. Exit 0 when every site was crawled healthily, 3 otherwise.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+
+from crawler import __version__
+from crawler.text.userfile import read_user_file
+
+EXIT_OK, EXIT_UNHEALTHY = 0, 3
+SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl"}
+TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites"}
+CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
+REPORT_FORMATS = ("json", "html", "xlsx", "csv", "md")
+
+
+class WatchConfigError(Exception):
+    """The config cannot be used: one line naming the file, the entry and what is wrong."""
+
+
+@dataclass
+class SiteConfig:
+    url: str
+    fiscal_year: int
+    out: Path
+    checklist: str | None = None
+    survey: Path | None = None
+    as_of: date | None = None
+    name: str | None = None
+    crawl: dict = field(default_factory=dict)
+
+
+@dataclass
+class WatchConfig:
+    path: Path
+    sites: list[SiteConfig]
+    db: Path | None = None
+    webhook: str | None = None
+    webhook_timeout: float = 10.0
+
+
+# -- the config -------------------------------------------------------------------------------------
+
+def load_config(path: Path) -> WatchConfig:
+    def bad(where: str, what: str) -> WatchConfigError:
+        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad watch config {path}: {where}: {what}")
+
+    data = read_user_file(path, "ไฟล์ตั้งค่า", "watch config", WatchConfigError)
+    if not isinstance(data, dict):
+        raise bad("top level", "expected a mapping with a `sites:` list")
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+    base = Path(path).resolve().parent
+    sites_data = data.get("sites")
+    if not isinstance(sites_data, list) or not sites_data:
+        raise bad("sites", "expected a non-empty list of sites")
+    defaults = _crawl_options(data.get("crawl") or {}, "crawl", bad)
+    sites = [_site(entry, f"sites[{n}]", base, defaults, bad) for n, entry in enumerate(sites_data, start=1)]
+    webhook = data.get("webhook")
+    if webhook is not None:
+        from crawler.cli.main import UsageError, check_url
+        try:
+            check_url(str(webhook))
+        except UsageError as exc:
+            raise bad("webhook", str(exc)) from None
+    timeout = data.get("webhook_timeout", 10)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise bad("webhook_timeout", f"expected seconds > 0, got {timeout!r}")
+    db = data.get("db")
+    if db is not None and not isinstance(db, str):
+        raise bad("db", f"expected a file path, got {db!r}")
+    return WatchConfig(Path(path), sites, base / db if db else None, webhook, float(timeout))
+
+
+def _crawl_options(data, where: str, bad) -> dict:
+    if not isinstance(data, dict):
+        raise bad(where, "expected a mapping such as {delay: 0.5, concurrency: 2}")
+    out = {}
+    for key, value in data.items():
+        kind = CRAWL_KEYS.get(key)
+        if kind is None:
+            raise bad(f"{where}.{key}", f"unknown crawl option (known: {', '.join(CRAWL_KEYS)})")
+        ok = isinstance(value, dict) if kind is dict else (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+            and (kind is float or float(value).is_integer()) and (key == "delay" or value > 0))
+        if not ok:
+            raise bad(f"{where}.{key}", f"not a valid value: {value!r}")
+        out[key] = kind(value) if kind is not dict else {str(k): str(v) for k, v in value.items()}
+    return out
+
+
+def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
+    from crawler.cli.main import UsageError, check_url
+    from crawler.cli.main import fiscal_year as parse_fiscal_year
+    if not isinstance(entry, dict):
+        raise bad(where, "expected a mapping with url, fiscal_year and out")
+    unknown = set(entry) - SITE_KEYS
+    if unknown:
+        raise bad(f"{where}.{sorted(map(str, unknown))[0]}", f"unknown key (known: {', '.join(sorted(SITE_KEYS))})")
+    for key in ("url", "fiscal_year", "out"):
+        if entry.get(key) in (None, ""):
+            raise bad(f"{where}.{key}", "missing")
+    try:
+        url = check_url(str(entry["url"]))
+    except UsageError as exc:
+        raise bad(f"{where}.url", str(exc)) from None
+    try:
+        fy = parse_fiscal_year(str(entry["fiscal_year"]))
+    except Exception as exc:       # argparse.ArgumentTypeError
+        raise bad(f"{where}.fiscal_year", str(exc)) from None
+    as_of = entry.get("as_of")
+    if as_of is not None and not isinstance(as_of, date):
+        try:
+            as_of = date.fromisoformat(str(as_of))
+        except ValueError:
+            raise bad(f"{where}.as_of", f"not a date (YYYY-MM-DD): {as_of!r}") from None
+    checklist = entry.get("checklist")
+    if checklist is not None:
+        checklist = str(checklist)
+        if checklist.endswith((".yaml", ".yml")):
+            checklist = str(base / checklist)
+    try:
+        from crawler.cli.audit import _checklist
+        _checklist(checklist, fy)
+    except UsageError as exc:
+        raise bad(f"{where}.checklist", str(exc)) from None
+    survey = base / str(entry["survey"]) if entry.get("survey") else None
+    if survey is not None:
+        from crawler.audit.scoring import SurveyError, load_survey
+        try:
+            load_survey(survey)
+        except SurveyError as exc:
+            raise bad(f"{where}.survey", str(exc)) from None
+    crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
+    return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
+                      survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
+                      crawl=crawl)
+
+
+# -- running ----------------------------------------------------------------------------------------
+
+def crawl_command(site: SiteConfig, db: Path, progress: bool) -> list[str]:
+    cmd = [sys.executable, "-m", "crawler.cli", "--db", str(db), "crawl", site.url]
+    for key in ("delay", "concurrency", "max_pages", "max_depth"):
+        if key in site.crawl:
+            cmd += [f"--{key.replace('_', '-')}", str(site.crawl[key])]
+    for name, value in site.crawl.get("settings", {}).items():
+        cmd += ["-s", f"{name}={value}"]
+    if not progress:
+        cmd.append("--no-progress")
+    return cmd
+
+
+def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict:
+    """Crawl, audit, report and diff one site; the summary entry (never raises for the site's faults)."""
+    from crawler.history.runs import same_site
+
+    entry = {"url": site.url, "name": site.name, "fiscal_year": site.fiscal_year, "run_id": None,
+             "previous_run_id": None, "published": False, "healthy": False, "health_reasons": [],
+             "oit_score": None, "previous_oit_score": None, "oit_change": None, "items_changed": [],
+             "missing_items": [], "documents": {}, "pages": {}, "reports": [], "error": None}
+    known = {r["id"] for r in store.runs()}
+    print(f"== {site.name or site.url}: crawling (FY {site.fiscal_year})", flush=True)
+    result = subprocess.run(crawl_command(site, db, progress))
+    new = [r for r in store.runs() if r["id"] not in known and same_site(r["site_url"], site.url)]
+    if not new:
+        entry["error"] = f"the crawl did not start (exit {result.returncode})"
+        print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
+        return entry
+    run_id = new[-1]["id"]
+    entry["run_id"] = run_id
+    try:
+        _audit_and_diff(site, store, run_id, entry)
+    except Exception as exc:      # one site's trouble must not stop the others
+        entry["error"] = f"{type(exc).__name__}: {exc}"
+        print(f"oit: {site.url}: run {run_id}: {entry['error']}", file=sys.stderr)
+    return entry
+
+
+def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
+    from crawler.cli.audit import FORMATS, _checklist, _survey, build_report, write_outputs
+    from crawler.history.diff import diff_runs
+    from crawler.history.runs import site_runs
+    from reports.diff import write_diff
+
+    as_of = site.as_of or date.today()
+    report = build_report(store, run_id, site.fiscal_year, as_of, _checklist(site.checklist, site.fiscal_year),
+                          _survey(site.survey))
+    paths = write_outputs(report, site.out, list(FORMATS))
+    entry.update(name=site.name or report["site"].get("name") or None,
+                 published=bool(report["published"]), healthy=bool(report["crawl"]["healthy"]),
+                 health_reasons=report["crawl"]["health_reasons"], oit_score=report.get("oit_score"),
+                 missing_items=report.get("missing_items", []), reports=[str(p) for p in paths])
+    earlier = [r["id"] for r in site_runs(store, site.url) if r["id"] < run_id and r["status"] == "complete"]
+    if earlier:
+        diff = diff_runs(store, earlier[-1], run_id, fiscal_year=site.fiscal_year,
+                         checklist=site.checklist,
+                         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        entry["reports"] += [str(p) for p in write_diff(diff, site.out)]
+        entry.update(previous_run_id=earlier[-1], previous_oit_score=diff["before"]["oit_score"],
+                     oit_change=diff["oit_change"],
+                     items_changed=[{"id": i["id"], "before": i["before"], "after": i["after"],
+                                     "direction": i["direction"], "reason_th": i["reason_th"]} for i in diff["items"]],
+                     documents={k: len(v) for k, v in diff["documents"].items() if k != "not_checked"},
+                     pages={k: len(v) for k, v in diff["pages"].items() if k != "not_checked"})
+
+
+def summary_text(entry: dict) -> str:
+    """One line per site, Thai first: what a person reading the chat message needs."""
+    name = entry.get("name") or entry["url"]
+    if entry.get("error"):
+        return f"{name}: เก็บข้อมูลไม่สำเร็จ / crawl failed: {entry['error']}"
+    if not entry["published"]:
+        return (f"{name}: ไม่เผยแพร่คะแนน (การเก็บข้อมูลไม่สมบูรณ์) / not published (unhealthy crawl): "
+                + "; ".join(entry["health_reasons"]))
+    line = f"{name}: OIT {entry['oit_score']:.2f}"
+    if entry.get("oit_change") is not None:
+        line += f" ({entry['oit_change']:+.2f} จากรอบก่อน / since run {entry['previous_run_id']})"
+    docs = entry.get("documents") or {}
+    changes = ", ".join(f"{k} {n}" for k, n in docs.items() if n)
+    if changes:
+        line += f"; เอกสาร/documents: {changes}"
+    worse = [i["id"] for i in entry.get("items_changed", []) if i["direction"] == "worse"]
+    if worse:
+        line += f"; แย่ลง/worse: {', '.join(worse)}"
+    return line
+
+
+def post_webhook(url: str, payload: dict, timeout: float) -> None:
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "User-Agent": f"oit-crawler/{__version__}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
+
+
+def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
+    from crawler.evidence.store import Store
+    db = config.db or db_default
+    store = Store(db)
+    entries = []
+    for site in config.sites:
+        entries.append(watch_site(site, db, store, progress))
+    print("== สรุป / summary")
+    lines = [summary_text(e) for e in entries]
+    for line, site in zip(lines, config.sites):
+        print(f"  {line}\n    รายงาน/reports: {site.out}")
+    ok = all(e["healthy"] and not e["error"] for e in entries)
+    if config.webhook:
+        payload = {"tool": "oit-crawler", "version": __version__, "config": str(config.path),
+                   "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ok": ok,
+                   "text": "\n".join(lines), "sites": entries}
+        try:
+            post_webhook(config.webhook, payload, config.webhook_timeout)
+            print(f"ส่งสรุปไปที่ webhook แล้ว / summary posted to {config.webhook}")
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            print(f"oit: ส่ง webhook ไม่สำเร็จ / webhook failed: {config.webhook}: {exc}", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_UNHEALTHY
