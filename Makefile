@@ -3,16 +3,30 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test bench clean
+.PHONY: install lock demo test bench clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+
+# The exact versions of every package, checked against their hashes: a fresh machine gets what CI
+# tested, not whatever is newest today. Then the project itself, whose dependencies are all in the lock.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	scripts/install-system-deps $(SYSTEM_DEPS_FLAGS)
 	touch $@
+
+# Re-resolve requirements.lock from pyproject.toml (runtime + demo + test extras) with uv: for every
+# platform and Python >= 3.11, hashes included. Pins still allowed by pyproject.toml are kept;
+# `make lock LOCK_FLAGS=--upgrade` moves everything to the newest allowed version.
+LOCK_FLAGS ?=
+lock: | $(BIN)/python
+	$(BIN)/pip install -q 'uv>=0.9,<1'
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command 'make lock' $(LOCK_FLAGS) -o requirements.lock
 
 demo: install
 	$(BIN)/python -m sitegen.demo

@@ -3,7 +3,7 @@
 One function per item. Each adds its pages and documents to the builder and returns the links the
 ITA index page lists beside the item. `Defects` removes or spoils exactly one thing each; with no
 defects every element of every item is satisfied per the rubric
-(/work/shared/rubric/bma-district-oit.md).
+(docs/rubric.md).
 
 Labels follow real sites: descriptive titles in table rows, and link texts that are often only
 "[PDF]", "[WORD]", "ดาวน์โหลด" or "คลิกที่นี่", so evidence must come from the row around the link

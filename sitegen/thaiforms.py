@@ -68,7 +68,7 @@ def month_end(year: int, month: int) -> date:
 
 
 def required_months(fiscal_year: int, as_of: date) -> list[tuple[int, int]]:
-    """The rubric's `monthly` rule: every month of FY N that ended at least 15 days before D."""
+    """docs/rubric.md's `monthly` rule: every month of FY N that ended at least 15 days before D."""
     return [(y, m) for y, m in fiscal_months(fiscal_year) if (as_of - month_end(y, m)).days >= 15]
 
 

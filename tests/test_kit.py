@@ -2,8 +2,8 @@
 
 One real crawl of the generated site over loopback (the `oit` command in a subprocess, once for this
 module); then `oit submit-sheet`, `oit plan` and `oit report` run in-process on the stored run, as a working
-group would run them before its meeting. The expected ITA figures are worked out here by hand from the
-rubric's section 1 (weights written out below, not read from the checklist).
+group would run them before its meeting. The expected ITA figures are worked out here by hand from
+docs/rubric.md section 1 (weights written out below, not read from the checklist).
 """
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ def _evidence(item_id: str, n: int, element_id: str, label: str, fmt: str = "pdf
 
 
 def _score(items: list[dict]) -> tuple[dict, float]:
-    """The rubric's scoring model (docs: rubric section 1), used because crawler.audit.scoring is not here yet."""
+    """The rubric's scoring model (docs/rubric.md section 1), used because crawler.audit.scoring is not here yet."""
     by_id = {i["id"]: i for i in items}
     indicators = {}
     for code, (title, ids, per_item) in SUB_INDICATORS.items():

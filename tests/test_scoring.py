@@ -1,4 +1,4 @@
-"""crawler/audit/scoring.py: the rubric's scoring model (section 1), every weight from the checklist.
+"""crawler/audit/scoring.py: the rubric's scoring model (docs/rubric.md section 1), every weight from the checklist.
 
 The reference case is the Samphanthawong ITA 2567 analysis (the founding document): every figure of
 its table is reproduced to two decimals.

@@ -1,4 +1,4 @@
-"""Checklists: the rubric as data (checklists/*.yaml), loaded into dataclasses and validated.
+"""Checklists: the rubric (docs/rubric.md) as data (checklists/*.yaml), loaded into dataclasses and validated.
 
     checklist = load_checklist("bma-district-2568")        # an id from checklists/, or a YAML path
     checklist.item("O9").elements[0].formats_all            # ("pdf", "office")

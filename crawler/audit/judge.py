@@ -106,7 +106,7 @@ def _counts(evidence: RunEvidence) -> dict:
 # -- items ------------------------------------------------------------------------------------------
 
 def item_verdict(item: Item, verdicts: list[ElementVerdict]) -> tuple[float, str]:
-    """(score, status) of an item from its element verdicts (rubric section 3: all-or-nothing, or
+    """(score, status) of an item from its element verdicts (docs/rubric.md section 3: all-or-nothing, or
     format_pair: the share of PDF / Excel-or-Word families present, e.g. 50 for PDF only)."""
     if all(v.satisfied for v in verdicts):
         return 100.0, "pass"

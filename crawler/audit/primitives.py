@@ -20,7 +20,7 @@ the link). An element is satisfied by a candidate that matches one of its phrase
 When nothing passes, the element takes the reason of the candidate that got furthest; when nothing
 matches at all it is not_found, or only_in_navigation if only site-wide menu links name it.
 
-Rules of the rubric enforced here (/work/shared/rubric/bma-district-oit.md):
+Rules of the rubric (docs/rubric.md) enforced here:
 - links with is_nav=True are never identifying text; neither is a page's own copy of its menu;
 - the checklist's own item names (and "O<n>" labels) beside a link establish no element: they are
   removed from link texts, contexts, headings and page texts before matching;
@@ -702,7 +702,7 @@ def field_match(fields: list[Field], element: Element) -> Match | None:
 # -- fiscal years and time windows ------------------------------------------------------------------
 
 _DATED_KINDS = ("day", "month", "range")
-# Strongest first (rubric section 2): explicit fiscal year in the text, then in the title, then dates
+# Strongest first (docs/rubric.md section 2): explicit fiscal year in the text, then in the title, then dates
 # in the text / title, then the link text and its row, then bare years, then the file name or URL.
 _TIERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (("text",), ("fiscal_year",), "first"),

@@ -1,4 +1,4 @@
-"""From item scores to sub-indicators, indicators, OIT points and the ITA total (rubric section 1).
+"""From item scores to sub-indicators, indicators, OIT points and the ITA total (docs/rubric.md section 1).
 
 Pure functions; every weight, maximum and level threshold comes from the checklist
 (`checklist.weights`), none from here. Values are kept exact; round only for display.

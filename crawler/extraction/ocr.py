@@ -5,7 +5,7 @@ in a PDF's "scan_pages: 2,3" warning, and images linked as documents (JPEG/PNG/.
 through `crawler.text.thai.normalize` like every other text; `Extraction.ocr` then says
 {"engine": "tesseract 5.3.0", "confidence": mean symbol confidence 0..100, "pages": n, "capped": bool}.
 
-Honest confidence (/work/shared/thai-text.md): Tesseract's Thai model cannot output the digits
+Honest confidence (../shared/thai-text.md): Tesseract's Thai model cannot output the digits
 ๔ ๖ ๗ ๘ ๙ (๒๕๖๘ comes out ๒๕๒๕, ๒๕๖๗ as ๒๕๒ or ๒๕๐ๆ), so every date written in Thai digits in OCR
 text is low-confidence (`THAI_DIGIT_CONFIDENCE`, below crawler.audit.primitives.LOW_CONFIDENCE), and a year
 slot ("ปีงบประมาณ พ.ศ. ๒๕๒") whose digits OCR mangled beyond a plausible year still counts as an

@@ -10,7 +10,7 @@ character positions, which `crawler.text.thai.normalize` never sees:
 * fonts whose ToUnicode map gives the sara aa glyph as ำ and the nikhahit as a space ("ประชำชน",
   "ส ำนัก"): recognised per font (it never yields า, and does yield "space + ำ"), then repaired.
 
-Measured on the 40 real Thai PDFs of /work/shared/real-docs (332 pages, 2-core machine, each
+Measured on the 40 real Thai PDFs of ../shared/real-docs (332 pages, 2-core machine, each
 extractor's text through thai.normalize):
 
     extractor                         pages/s   manifest-title words found   marks with no base

@@ -15,7 +15,7 @@ From an audit report (with any overrides already applied):
   smallest set of fixes that reaches it, or a plain statement of what prevents it.
 
 Every number is computed by crawler/audit/scoring.py (score_oit, ita, level) on whole item scores, so the
-arithmetic is the rubric's (section 1), not an approximation.
+arithmetic is the rubric's (docs/rubric.md section 1), not an approximation.
 """
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ _NOT_A_DURATION = r"(?!\s*(?:วัน|เดือน|ปี|สัปดาห
 _CANDIDATE = re.compile("|".join([
     # ปีงบประมาณ พ.ศ. 2568 / ประจำปีงบประมาณ ๒๕๖๘ / ปีงบ 67 (PDFs may break "ปี งบประมาณ")
     f"(?P<fiscal>(?:ประจำ\\s?ปี|ปี)\\s?งบ(?:\\s?ประมาณ)?\\s*(?:{_ERA}\\s*)?(?P<fiscal_year>{_YEAR}))",
-    # ประจำปี 2568: the rubric takes it as the fiscal year too
+    # ประจำปี 2568: the rubric takes it as the fiscal year too (docs/rubric.md section 2)
     f"(?P<annual>ประจำ\\s?ปี\\s*(?:{_ERA}\\s*)?(?P<annual_year>{_YEAR}))",
     # 1 - 31 ตุลาคม 2567
     f"(?P<span>(?P<span_first>{_DAY})\\s*[-–—]\\s*(?P<span_last>{_D}{{1,2}})\\s*"

@@ -2,7 +2,7 @@
 
 Everything the crawler matches (titles, link texts, document texts, file names) goes through
 `normalize`; phrases are matched on `compact`. The steps and their order come from measurements on
-real Thai government PDFs (docs: /work/shared/thai-text.md):
+real Thai government PDFs (docs: ../shared/thai-text.md):
 
 1. Zero-width characters out; Private Use Area glyphs (shifted tone marks and vowels written by
    legacy Windows/Mac fonts) mapped back to the characters they draw. Unicode NFC, never
