@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from reports.html import TEMPLATES, render
+from reports.html import render
 from reports.writer import STATUS_LABELS, fmt_num, safe_url, thai_date, thai_datetime
 
 DIFF_FORMATS = ("json", "html", "xlsx")
@@ -68,14 +67,6 @@ def _score(value: Any) -> str:
     return "—" if value is None else fmt_num(value)
 
 
-def _label(url: str, width: int = 64) -> str:
-    """What a reader recognises in a URL: its decoded path (and query), the end kept when it is long."""
-    parts = urlsplit(url)
-    text = unquote(parts.path + (f"?{parts.query}" if parts.query else "")) or url
-    return text if len(text) <= width else "…" + text[-(width - 1):]
-
-
-TEMPLATES.globals["url_label"] = _label
 
 
 def render_diff_html(diff: dict) -> str:

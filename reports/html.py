@@ -12,8 +12,10 @@ from collections import OrderedDict
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from reports.writer import (BASIS_LABELS, ELEMENT_STATUS_LABELS, FAILURE_KINDS, MATCHED_IN_LABELS,
                             STATUS_LABELS, STATUS_MARKS, SUB_INDICATORS, Report, ReportWriter, element_status,
@@ -30,7 +32,18 @@ TEMPLATES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     finalize=lambda value: "" if value is None else value,   # a missing value prints as nothing, not "None"
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-TEMPLATES.globals.update(CSP=jinja2.utils.markupsafe.Markup(CSP), STATUS_LABELS=STATUS_LABELS, STATUS_MARKS=STATUS_MARKS, safe_url=safe_url)
+
+
+def url_label(url: str, width: int = 64) -> str:
+    """What a reader recognises in a URL: its decoded path (and query), the end kept when it is long."""
+    parts = urlsplit(url)
+    text = unquote(parts.path + (f"?{parts.query}" if parts.query else "")) or url
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+# Set before any template is loaded: an imported macro module keeps the globals it was made with.
+TEMPLATES.globals.update(CSP=Markup(CSP), STATUS_LABELS=STATUS_LABELS,
+                         STATUS_MARKS=STATUS_MARKS, safe_url=safe_url, url_label=url_label)
 CSS = TEMPLATES.loader.get_source(TEMPLATES, "style.css")[0]
 
 
@@ -78,7 +91,7 @@ def render_html(report: Report) -> str:
 
 def document(title: str, body: str, generator: str = "reports/html.py") -> str:
     """A self-contained page: no script, nothing fetched, readable on a phone (`body` is trusted markup)."""
-    return render("page.html", title=title, body=jinja2.utils.markupsafe.Markup(body), generator=generator)
+    return render("page.html", title=title, body=Markup(body), generator=generator)
 
 
 def report_view(report: Report) -> dict[str, Any]:
