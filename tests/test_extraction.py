@@ -330,7 +330,7 @@ THAI_PAGE = ("<html><head><title>ประกาศ “สำนักงาน�
 def test_html_windows_874_without_charset():
     body = THAI_PAGE.encode("cp874")
     result = extract(body, content_type="text/html", url="http://127.0.0.1/x/")
-    assert result.format == "html" and result.extractor == "bs4+lxml"
+    assert result.format == "html" and result.extractor == "lxml"
     assert result.title == "ประกาศ “สำนักงานเขต” – ข่าวสาร"
     assert result.text == "ข่าวประชาสัมพันธ์\nเรื่อง “การจัดซื้อจัดจ้าง” ประจำปี ๒๕๖๗…"
     assert result.warnings == []
@@ -525,3 +525,15 @@ def test_unsupported_container_is_a_warning():
     result = extract(buffer.getvalue(), filename="slides.pptx")
     assert (result.format, result.error) == ("other", None)
     assert result.warnings == ["unsupported format (pptx)"]
+
+
+def test_html_deep_nesting_late_base_and_text_after_the_end_kept():
+    """Broken markup (3,000 unclosed divs, content after </html>, a <base> after the first link)
+    loses nothing: libxml2 drops content deeper than 256 elements from a tree, not from events."""
+    body = ("<html><body><a href='first.pdf'>first</a>" + "<div>" * 3000 + "ลึก <a href='/deep.pdf'>ลิงก์ลึก</a>"
+            + "</div>" * 3000 + "<base href='http://127.0.0.1/docs/'></body></html><p>หลังจบ <a href=after.pdf>a</a></p>")
+    result = extract(body.encode(), content_type="text/html; charset=utf-8", url="http://127.0.0.1/x/")
+    assert [link.href for link in result.links] == ["http://127.0.0.1/docs/first.pdf", "http://127.0.0.1/deep.pdf",
+                                                    "http://127.0.0.1/docs/after.pdf"]
+    assert result.links[1].text == "ลิงก์ลึก" and result.links[1].context == "ลึก ลิงก์ลึก"
+    assert result.text == "first\nลึก ลิงก์ลึก\nหลังจบ a"
