@@ -1,4 +1,4 @@
-"""HTML pages: decode first, then parse (lxml's libxml2 HTML parser), then one walk over the tree.
+"""HTML pages: decode first, then parse (lxml's libxml2 HTML parser), then one pass over its events.
 
 Decoding (thai-text.md: a wrong charset header is common, and lxml given raw bytes labelled tis-620
 with windows-874-only bytes returns an empty document): a BOM, else bytes that are valid UTF-8 are
