@@ -171,3 +171,33 @@ def test_real_document_fiscal_year():
     fiscal = [h for h in hits if h.kind == "fiscal_year"]
     assert fiscal and {h.fiscal_year for h in fiscal} >= {2562}
     assert any(h.match.startswith("ปีงบประมาณ พ.ศ.๒๕๖๒") for h in fiscal)   # the title's own words
+
+
+def _full_pass(text: str) -> list[str]:
+    from crawler import dates
+    return [match.group() for match in dates._CANDIDATE.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "ปีงบประมาณ" + " " * 100 + "2568",                                    # long whitespace runs
+    "ประจำปี" + "\n" * 50 + "พ.ศ." + " " * 60 + "2567 " + " " * 80 + "บาท",
+    "1 -" + " " * 70 + "31 ตุลาคม" + " " * 90 + "2567 และ ม.ค. - มิ.ย. ๒๕๖๘",
+    "ณ วันที่ 25 เดือน      มิถุนายน    พ.ศ.   2567 ระยะเวลา 3 ปี 60 วัน",
+    "โทร 0-2568-1234 งบ 2,567,000 บาท " + "ข้อความ " * 40 + "September 30, 2024 SEPT. 2024",
+    "x" * 500 + "30/9/67" + "ก" * 500 + "2024-09-30",
+])
+def test_prefilter_keeps_every_candidate(text):
+    """Only windows around digits and month-like words are searched: they must find what a pass
+    over the whole text finds, wherever the candidates sit."""
+    assert [hit.match for hit in find_dates(text)] == [hit.match for hit in _reference_hits(text)]
+    from crawler import dates
+    windowed = [m.group() for b, e in dates._windows(text) for m in dates._CANDIDATE.finditer(text, b, e)]
+    assert windowed == _full_pass(text) and windowed
+
+
+def _reference_hits(text: str) -> list[DateHit]:
+    from unittest import mock
+
+    from crawler import dates
+    with mock.patch.object(dates, "_windows", lambda t: [(0, len(t))]):
+        return find_dates(text)

@@ -256,13 +256,42 @@ def test_docx_paragraphs_and_tables(tmp_path):
     path = tmp_path / "ประกาศ.docx"
     document.save(path)
     result = extract(path.read_bytes(), filename=path.name)
-    assert (result.format, result.extractor, result.text_layer) == ("docx", "python-docx", "text")
+    assert (result.format, result.extractor, result.text_layer) == ("docx", "lxml", "text")
     assert result.title == "ประกาศสำนักงานเขตสัมพันธวงศ์"
     assert result.tables == [Table("table 1", [values[0], values[1], ["2", "ว่าง"]])]
     lines = result.text.splitlines()
     assert lines[0] == "ประกาศสำนักงานเขตสัมพันธวงศ์"
     assert "นายสมชาย ใจดี" in result.text
     assert lines[-1] == "ประกาศ ณ วันที่ ๑ ตุลาคม ๒๕๖๖"
+
+
+def test_docx_header_merged_cells_and_expansion_cap(tmp_path, monkeypatch):
+    """Read from the XML as python-docx read it: the first section's header, a vertically merged
+    cell repeated in each row it covers, line breaks and tabs; the parts read are capped by the
+    bytes they expand to, whatever sizes the zip declares."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    from crawler.extraction import office
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = "สำนักงานเขตสัมพันธวงศ์"
+    run = document.add_paragraph("รายงาน").add_run(" ผล")
+    run.add_break(WD_BREAK.LINE)
+    run.add_text("ไตรมาส\t2")
+    table = document.add_table(rows=3, cols=2)
+    for r, row in enumerate([["งาน", "งบ"], ["ก่อสร้าง", "100"], ["", "200"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(1, 0).merge(table.cell(2, 0))
+    path = tmp_path / "รายงาน.docx"
+    document.save(path)
+    result = extract(path.read_bytes(), filename=path.name)
+    assert result.error is None
+    assert result.text.splitlines()[:3] == ["สำนักงานเขตสัมพันธวงศ์", "รายงาน ผล", "ไตรมาส 2"]
+    assert result.tables[0].rows == [["งาน", "งบ"], ["ก่อสร้าง", "100"], ["ก่อสร้าง", "200"]]
+    monkeypatch.setattr(office, "MAX_DOCX_XML_BYTES", 2000)
+    capped = extract(path.read_bytes(), filename=path.name)
+    assert capped.error and "expand beyond 2000 bytes" in capped.error and not capped.text
 
 
 def test_ods_via_calamine(tmp_path):
@@ -330,7 +359,7 @@ THAI_PAGE = ("<html><head><title>ประกาศ “สำนักงาน�
 def test_html_windows_874_without_charset():
     body = THAI_PAGE.encode("cp874")
     result = extract(body, content_type="text/html", url="http://127.0.0.1/x/")
-    assert result.format == "html" and result.extractor == "bs4+lxml"
+    assert result.format == "html" and result.extractor == "lxml"
     assert result.title == "ประกาศ “สำนักงานเขต” – ข่าวสาร"
     assert result.text == "ข่าวประชาสัมพันธ์\nเรื่อง “การจัดซื้อจัดจ้าง” ประจำปี ๒๕๖๗…"
     assert result.warnings == []
@@ -525,3 +554,15 @@ def test_unsupported_container_is_a_warning():
     result = extract(buffer.getvalue(), filename="slides.pptx")
     assert (result.format, result.error) == ("other", None)
     assert result.warnings == ["unsupported format (pptx)"]
+
+
+def test_html_deep_nesting_late_base_and_text_after_the_end_kept():
+    """Broken markup (3,000 unclosed divs, content after </html>, a <base> after the first link)
+    loses nothing: libxml2 drops content deeper than 256 elements from a tree, not from events."""
+    body = ("<html><body><a href='first.pdf'>first</a>" + "<div>" * 3000 + "ลึก <a href='/deep.pdf'>ลิงก์ลึก</a>"
+            + "</div>" * 3000 + "<base href='http://127.0.0.1/docs/'></body></html><p>หลังจบ <a href=after.pdf>a</a></p>")
+    result = extract(body.encode(), content_type="text/html; charset=utf-8", url="http://127.0.0.1/x/")
+    assert [link.href for link in result.links] == ["http://127.0.0.1/docs/first.pdf", "http://127.0.0.1/deep.pdf",
+                                                    "http://127.0.0.1/docs/after.pdf"]
+    assert result.links[1].text == "ลิงก์ลึก" and result.links[1].context == "ลึก ลิงก์ลึก"
+    assert result.text == "first\nลึก ลิงก์ลึก\nหลังจบ a"

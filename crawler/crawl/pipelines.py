@@ -30,7 +30,7 @@ from crawler.evidence.store import Store
 from crawler.text.thai import normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
-EXTRACTOR_VERSION = f"oit-extract/{__version__}/2"
+EXTRACTOR_VERSION = f"oit-extract/{__version__}/3"
 MAX_DATES_PER_SOURCE = 200
 STORED_APART = ("body", "charset")
 

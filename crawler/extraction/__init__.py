@@ -47,7 +47,7 @@ class Extraction:
     tables: list[Table] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     language: str = ""         # "th" | "en" | "mixed" | ""
-    extractor: str = ""        # e.g. "pypdfium2", "bs4+lxml", "calamine"
+    extractor: str = ""        # e.g. "pypdfium2", "lxml", "calamine"
     ocr: dict | None = None    # {"engine": "tesseract 5.3.0", "confidence": 0..100, "pages": n,
                                #  "capped": bool} when text came from OCR (extraction/ocr.py)
     warnings: list[str] = field(default_factory=list)

@@ -18,6 +18,10 @@ extractor's text through thai.normalize):
     pypdfium2 + the repairs here      ~285      (see tests)                  -
     pdfplumber extract_text()         ~9.5      0.785                        11 / 56,412
 
+Per CPU-second on the same files (tables off): get_text_range() alone ~460 pages, this module 245
+(160 before boxes were read with raw pdfium calls, only where a mark could move, and page objects
+walked only for pages without text).
+
 pdfplumber also loses words pypdfium2 keeps (common words counted in the 132-page plan: pdfium
 5,087, pdfplumber 3,790: its x-sort puts marks before their consonant).
 
@@ -35,6 +39,7 @@ import ctypes
 import io
 import re
 import time
+from collections.abc import Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -74,13 +79,17 @@ class _Page:
         self.count = textpage.count_chars()
         self.boxes: dict[int, tuple[float, float, float, float]] = {}
         self._font_buffer = ctypes.create_string_buffer(256)
+        self._edges = [ctypes.c_double() for _ in range(4)]
+        self._edge_refs = [ctypes.byref(edge) for edge in self._edges]
 
     def box(self, i: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of a character; raw pdfium (the wrapper costs 5x more)."""
         found = self.boxes.get(i)
         if found is None:
-            try:
-                found = self.tp.get_charbox(i)
-            except pdfium.PdfiumError:
+            left, right, bottom, top = self._edges
+            if pdfium_c.FPDFText_GetCharBox(self.tp.raw, i, *self._edge_refs):
+                found = (left.value, bottom.value, right.value, top.value)
+            else:
                 found = (0.0, 0.0, 0.0, 0.0)
             self.boxes[i] = found
         return found
@@ -147,21 +156,26 @@ class _Page:
     def _reorder_marks(self, chars: list[str]) -> list[int]:
         """Char indices with each mark moved after the consonant it is drawn over, if not there."""
         order: list[int] = []
-        for i, ch in enumerate(chars):
-            if ch in _MARKS and order:
+        done = 0
+        for i in [i for i, ch in enumerate(chars) if ch in _MARKS]:
+            order.extend(range(done, i))          # other characters keep their place
+            done = i + 1
+            if order:
                 k = self._previous_base(chars, order, len(order) - 1)
-                if k is not None and _is_thai(chars[order[k]]):
+                # Positions are read only where a move is possible: after a Thai base that itself
+                # follows a consonant the mark could belong to.
+                k2 = self._previous_base(chars, order, k - 1) if k is not None and _is_thai(chars[order[k]]) else None
+                if k2 is not None and chars[order[k2]] in _CONSONANTS:
                     left, _, right, _ = self.box(i)
                     centre = (left + right) / 2
-                    if not self._over(centre, order[k]):
-                        k2 = self._previous_base(chars, order, k - 1)
-                        if k2 is not None and chars[order[k2]] in _CONSONANTS and self._over(centre, order[k2]):
-                            j = k2 + 1
-                            while j < len(order) and chars[order[j]] in _MARKS:
-                                j += 1
-                            order.insert(j, i)
-                            continue
+                    if not self._over(centre, order[k]) and self._over(centre, order[k2]):
+                        j = k2 + 1
+                        while j < len(order) and chars[order[j]] in _MARKS:
+                            j += 1
+                        order.insert(j, i)
+                        continue
             order.append(i)
+        order.extend(range(done, len(chars)))
         return order
 
     @staticmethod
@@ -181,19 +195,16 @@ class _Page:
         """Whitespace pdfium generated next to a Thai mark between two letters of one word."""
         dropped: set[int] = set()
         n = len(order)
-        p = 0
-        while p < n:
-            i = order[p]
-            if not chars[i].isspace():
-                p += 1
-                continue
-            q = p
+        q = 0
+        for p in [p for p, i in enumerate(order) if chars[i].isspace()]:
+            if p < q:
+                continue                                    # inside the run just looked at
+            q = p + 1
             while q < n and (chars[order[q]].isspace() or not chars[order[q]]):
                 q += 1
             run = [order[r] for r in range(p, q) if chars[order[r]]]
-            if run and self._drop_run(chars, order, p, q, run):
+            if self._drop_run(chars, order, p, q, run):
                 dropped.update(run)
-            p = q
         return dropped
 
     def _drop_run(self, chars: list[str], order: list[int], p: int, q: int, run: list[int]) -> bool:
@@ -227,9 +238,53 @@ def _broken_am_fonts(stats: dict[bytes, list[int]]) -> frozenset[bytes]:
                      if aa == 0 and am >= 2 and space_am >= 1)
 
 
+class _PageImages(Sequence[bool]):
+    """Whether each page read shows an image. Walking a page's objects costs as much as reading
+    its text, so a page with text is looked at only if a text-layer check asks (rarely)."""
+
+    def __init__(self, pdf: pdfium.PdfDocument):
+        self.pdf = pdf
+        self.known: list[bool | None] = []
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        found = self.known[index]
+        if found is None:
+            page = self.pdf[index]
+            try:
+                found = _has_image(page)
+            except pdfium.PdfiumError:
+                found = False
+            finally:
+                page.close()
+            self.known[index] = found
+        return found
+
+
 def _has_image(page: pdfium.PdfPage) -> bool:
-    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        return True
+    """An image among the page's objects or those of its forms (3 levels), read with raw pdfium
+    calls: page.get_objects() wraps every object in Python, which cost more than the text."""
+    return _holds_image(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, 0)
+
+
+def _holds_image(count_objects, get_object, parent, level: int) -> bool:
+    count = count_objects(parent)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(count):
+        obj = get_object(parent, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < 2 and _holds_image(
+                pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, level + 1):
+            return True
     return False
 
 
@@ -269,7 +324,7 @@ def _extract(pdf: pdfium.PdfDocument, body: bytes, *, filename: str | None, url:
     texts: list[str] = []
     read_with: list[frozenset[bytes]] = []     # the broken fonts known when each page was read
     chars_per_page: list[int] = []
-    images: list[bool] = []
+    images = _PageImages(pdf)
     am_stats: dict[bytes, list[int]] = {}
     unreadable: list[int] = []
     for index in range(min(total, MAX_PAGES)):
@@ -283,7 +338,7 @@ def _extract(pdf: pdfium.PdfDocument, body: bytes, *, filename: str | None, url:
             text, has_image = "", False
         texts.append(text)
         read_with.append(_broken_am_fonts(am_stats))
-        images.append(has_image)
+        images.known.append(has_image)
         chars_per_page.append(len("".join(text.split())))
     broken = _broken_am_fonts(am_stats)
     if broken:        # pages read before the font was recognised: again, now that it is known
@@ -307,8 +362,10 @@ def _extract(pdf: pdfium.PdfDocument, body: bytes, *, filename: str | None, url:
     return result
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, am_stats: dict[bytes, list[int]]) -> tuple[str, bool]:
-    """The repaired text of one page and whether it shows an image; counts sara am per font."""
+def _read_page(pdf: pdfium.PdfDocument, index: int,
+               am_stats: dict[bytes, list[int]]) -> tuple[str, bool | None]:
+    """The repaired text of one page and, for a page with almost no text, whether it shows an
+    image (None: not looked at yet); counts sara am per font."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -318,7 +375,8 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, am_stats: dict[bytes, list[i
             text = "".join(ch for ch, _ in reader.ordered(_broken_am_fonts(am_stats)))
         finally:
             textpage.close()
-        return text, _has_image(page)
+        few_chars = len("".join(text.split())) < SCAN_CHARS_PER_PAGE
+        return text, _has_image(page) if few_chars else None
     finally:
         page.close()
 
@@ -351,7 +409,7 @@ def _title(pdf: pdfium.PdfDocument, text: str) -> str:
     return one_line(first_line(text))
 
 
-def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images: list[bool],
+def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images: Sequence[bool],
                 unmapped: int, filename: str | None, url: str | None) -> str:
     pages = len(chars_per_page)
     if not pages:
@@ -374,7 +432,7 @@ def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images
     return "text"
 
 
-def _latin_debris_over_images(text: str, images: list[bool], filename: str | None,
+def _latin_debris_over_images(text: str, images: Sequence[bool], filename: str | None,
                               url: str | None) -> bool:
     """An OCR layer gone wrong: a Thai-named document with images on its text pages whose text is
     Latin, and mostly not words."""

@@ -1,6 +1,6 @@
 """Extraction in worker processes, so that a crawl uses more than one core.
 
-The crawl's reactor thread fetches, parses links and stores; text extraction (BeautifulSoup, pdfium,
+The crawl's reactor thread fetches, parses links and stores; text extraction (lxml, pdfium,
 the Thai repairs, pdfplumber tables, dates) is pure CPU work on bytes and runs in a small process pool
 beside it. Measured with `make bench` (sitegen/bench.py) on the 2,000-page generated site.
 

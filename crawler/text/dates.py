@@ -8,8 +8,11 @@ every hit is a matched piece of text, a lone number is a year only when it is a 
 (25xx), and a day or month without a year counts only as the start of a range whose end has one
 ("ม.ค. - มิ.ย. ๒๕๖๘").
 
-One compiled regex finds every candidate in a single pass; the candidates are then checked
-(real calendar dates, plausible years) and neighbouring ones joined into ranges.
+One compiled regex finds every candidate; the candidates are then checked (real calendar dates,
+plausible years) and neighbouring ones joined into ranges. That regex tries a dozen alternatives at
+every position, so it only runs over windows around cheap "triggers" (a digit or something like a
+month name, one of which every candidate contains); on the 47 real documents' texts (0.5 M
+characters) that takes 0.17 CPU s instead of 0.25 s, on generated-site texts 0.50 s instead of 0.77 s.
 """
 from __future__ import annotations
 
@@ -151,6 +154,25 @@ _CANDIDATE = re.compile("|".join([
     # report2568.pdf, /ITA/2568/O5/: the caller knows whether it read a file name or a text
     f"(?P<bare>{_BE_YEAR}{_NOT_A_PHONE_GROUP}(?![.,][0-9๐-๙]){_NOT_AN_AMOUNT})",
 ]))
+# Every candidate holds one of these "triggers": a digit, something like a month name, or a word
+# that opens a candidate (ปี, วันที่, พ.ศ.). They are looser than the candidates and each starts with
+# a plain character (set), which lets the regex engine skip other positions quickly.
+_ABBREVIATION_PARTS = [abbreviation.rstrip(".").split(".") for abbreviation in (m.abbreviation for m in MONTHS)]
+_ENGLISH_NAMES = [name for month in MONTHS for name in month.english]
+_TRIGGERS = tuple(re.compile(pattern) for pattern in (
+    "[0-9๐-๙]+",
+    r"ปี|วันที่|[พค]\.?\s?ศ",
+    "|".join(sorted({name for month in MONTHS for name in month.thai}, key=len, reverse=True)),
+    "(?:" + "|".join(sorted({first for first, _ in _ABBREVIATION_PARTS}, key=len, reverse=True)) + ")"
+    r"\.?\s?[" + "".join(sorted({second for _, second in _ABBREVIATION_PARTS})) + "]",
+    "[" + "".join(sorted({name[0] + name[0].upper() for name in _ENGLISH_NAMES})) + "]"
+    "(?i:" + "|".join(sorted({name[1:3] for name in _ENGLISH_NAMES})) + ")",
+))
+# A candidate starts at most _BEFORE non-space characters before its first trigger ("ประจำ" before
+# "ปี"); it has at most _AFTER between two of its triggers ("งบประมาณ" between "ปี" and "พ.ศ.",
+# "เดือน" between a day and its month) and after its last one, lookaheads included ("สัปดาห์"
+# after a year). Whitespace runs in between are unbounded.
+_BEFORE, _AFTER = 8, 12
 # What may stand between the two ends of a range.
 _RANGE_SEPARATOR = re.compile(
     r"\s*(?:[-–—~]|จนถึง|ถึง|to|until)\s*(?:วันที่|เดือน)?\s*", re.IGNORECASE)
@@ -177,8 +199,9 @@ class _Part:
 def find_dates(text: str) -> list[DateHit]:
     """Every date, month, range, fiscal year and year stated in `text`, in order of position."""
     found: list[_Part | DateHit] = []
-    for match in _CANDIDATE.finditer(text):
-        found.extend(_read(match))
+    for begin, end in _windows(text):
+        for match in _CANDIDATE.finditer(text, begin, end):
+            found.extend(_read(match))
     hits: list[DateHit] = []
     i = 0
     while i < len(found):
@@ -195,6 +218,45 @@ def find_dates(text: str) -> list[DateHit]:
             hits.append(item)
         i += 1
     return hits
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Disjoint spans of `text` holding every candidate: each run of triggers with _BEFORE non-space
+    characters before it and _AFTER after it. Searching from a span's start still sees the text
+    before it (lookbehinds), and no candidate or lookahead reaches past its end, so each span gives
+    what a pass over the whole text would."""
+    triggers = sorted(match.span() for pattern in _TRIGGERS for match in pattern.finditer(text))
+    windows: list[tuple[int, int]] = []
+    first = last = -1
+    for start, end in triggers:
+        if first >= 0 and (start - last <= _BEFORE + _AFTER
+                           or _non_space(text, last, start) <= _BEFORE + _AFTER):
+            last = max(last, end)
+            continue
+        if first >= 0:
+            windows.append((_reach_back(text, first), _reach_forward(text, last)))
+        first, last = start, end
+    if first >= 0:
+        windows.append((_reach_back(text, first), _reach_forward(text, last)))
+    return windows
+
+
+def _non_space(text: str, begin: int, end: int) -> int:
+    return sum(map(len, text[begin:end].split()))
+
+
+def _reach_back(text: str, position: int) -> int:
+    begin = max(position - _BEFORE, 0)
+    while begin and (missing := _BEFORE - _non_space(text, begin, position)) > 0:
+        begin = max(begin - missing, 0)
+    return begin
+
+
+def _reach_forward(text: str, position: int) -> int:
+    end = min(position + _AFTER, len(text))
+    while end < len(text) and (missing := _AFTER - _non_space(text, position, end)) > 0:
+        end = min(end + missing, len(text))
+    return end
 
 
 def _read(match: re.Match) -> list[_Part | DateHit]:
