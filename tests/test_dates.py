@@ -174,7 +174,7 @@ def test_real_document_fiscal_year():
 
 
 def _full_pass(text: str) -> list[str]:
-    from crawler import dates
+    from crawler.text import dates
     return [match.group() for match in dates._CANDIDATE.finditer(text)]
 
 
@@ -190,7 +190,7 @@ def test_prefilter_keeps_every_candidate(text):
     """Only windows around digits and month-like words are searched: they must find what a pass
     over the whole text finds, wherever the candidates sit."""
     assert [hit.match for hit in find_dates(text)] == [hit.match for hit in _reference_hits(text)]
-    from crawler import dates
+    from crawler.text import dates
     windowed = [m.group() for b, e in dates._windows(text) for m in dates._CANDIDATE.finditer(text, b, e)]
     assert windowed == _full_pass(text) and windowed
 
@@ -198,6 +198,6 @@ def test_prefilter_keeps_every_candidate(text):
 def _reference_hits(text: str) -> list[DateHit]:
     from unittest import mock
 
-    from crawler import dates
+    from crawler.text import dates
     with mock.patch.object(dates, "_windows", lambda t: [(0, len(t))]):
         return find_dates(text)
