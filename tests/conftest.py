@@ -6,6 +6,9 @@
         url = server.start_url                               # http://127.0.0.1:<port>/samphanthawong/
         server.second.url                                    # http://127.0.0.2:<port> (cloud drive, e-service)
 
+In CI (CI=true, set by .ci/run) a skipped test is a failed test: CI has ../shared, Chromium, Tesseract and
+the fonts, so a skip there means something is missing. Skips are for a user's own machine only.
+
 Sites are generated once per scenario and arguments and kept on disk between runs (keyed by the
 generator's source, so a change to sitegen regenerates them): $OIT_SITEGEN_CACHE, or
 oit-sitegen-cache in the system temporary directory.
@@ -19,6 +22,29 @@ from pathlib import Path
 import pytest
 
 from sitegen import ServerHandle, Site, cached, serve_pair
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _fail_skip_in_ci(report) -> None:
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _fail_skip_in_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _fail_skip_in_ci(outcome.get_result())
 
 
 def _key(name: str, kw: dict) -> tuple:
