@@ -15,8 +15,9 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from crawler.audit.status import status_th
+from crawler.text.format import fmt_num, safe_url, thai_date, thai_datetime
 from reports.html import render
-from reports.writer import STATUS_LABELS, fmt_num, safe_url, thai_date, thai_datetime
 
 DIFF_FORMATS = ("json", "html", "xlsx")
 CHANGE_LABELS = {   # (Thai, English)
@@ -184,8 +185,8 @@ def _runs_sheets(diff: dict) -> list[tuple[str, list[dict]]]:
         for kind, (label, _) in CHANGE_LABELS.items():
             summary.append({"หัวข้อ": f"{th}: {label}", "ค่า": len(diff[key][kind])})
     items = [{"รหัส": i["id"], "ชื่อรายการ": i["title_th"],
-              "สถานะก่อน": STATUS_LABELS.get(i["before"]["status"], ("",))[0], "คะแนนก่อน": i["before"]["score"],
-              "สถานะหลัง": STATUS_LABELS.get(i["after"]["status"], ("",))[0], "คะแนนหลัง": i["after"]["score"],
+              "สถานะก่อน": status_th(i["before"]["status"]) if i["before"]["status"] else "", "คะแนนก่อน": i["before"]["score"],
+              "สถานะหลัง": status_th(i["after"]["status"]) if i["after"]["status"] else "", "คะแนนหลัง": i["after"]["score"],
               "ทิศทาง": DIRECTION_LABELS[i["direction"]][0], "สาเหตุ": i.get("reason_th") or "",
               "องค์ประกอบที่เปลี่ยน": "; ".join(el["label_th"] for el in i["elements"])} for i in diff["items"]]
 

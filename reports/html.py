@@ -17,10 +17,11 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from reports.writer import (BASIS_LABELS, ELEMENT_STATUS_LABELS, FAILURE_KINDS, MATCHED_IN_LABELS,
-                            STATUS_LABELS, STATUS_MARKS, SUB_INDICATORS, Report, ReportWriter, element_status,
-                            fix_entries, fmt_num, is_published, item_fix_text, item_reason_text, items_to_fix,
-                            open_elements, register, safe_url, site_name, thai_date, thai_datetime)
+from crawler.audit.status import ELEMENT_STATUS_LABELS, STATUS_LABELS, STATUS_MARKS, element_status
+from crawler.evidence.failures import failure_label
+from crawler.text.format import fmt_num, safe_url, site_name, thai_date, thai_datetime
+from reports.writer import (BASIS_LABELS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
+                            is_published, item_fix_text, item_reason_text, items_to_fix, open_elements, register)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 MAX_FAILURES_SHOWN = 200
@@ -101,7 +102,7 @@ def report_view(report: Report) -> dict[str, Any]:
     crawl = report.get("crawl") or {}
     published = is_published(report)
     indicators = report.get("indicators") or {}
-    codes = [c for c in SUB_INDICATORS if c in indicators]
+    codes = [c for c in indicator_codes(report) if "." in c]
     history = [h for h in report.get("history") or [] if isinstance(h, dict)]
     return {
         "title": f"ผลคาดการณ์ OIT {name} ปีงบประมาณ พ.ศ. {report.get('fiscal_year', '')}",
@@ -442,7 +443,7 @@ def _crawl(crawl: dict) -> dict[str, Any]:
         "healthy": crawl.get("healthy"),
         "reasons": crawl.get("health_reasons") or [],
         "failures": [{"url": f.get("url"), "referer": f.get("referer"),
-                      "kind_th": FAILURE_KINDS.get(f.get("kind"), f.get("kind")), "kind": f.get("kind"),
+                      "kind_th": failure_label(f.get("kind")) or f.get("kind"), "kind": f.get("kind"),
                       "status": f.get("status") if f.get("status") is not None else "—",
                       "message": f.get("message") or ""} for f in failures[:MAX_FAILURES_SHOWN]],
         "failures_total": len(failures),

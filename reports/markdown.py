@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reports.writer import (Report, ReportWriter, SUB_INDICATORS, basis_label, element_status, fmt_num,
-                            fix_entries, is_published, items_to_fix, register,
-                            safe_url, site_name, status_label, thai_date)
+from crawler.audit.status import element_status, status_label
+from crawler.text.format import fmt_num, safe_url, site_name, thai_date
+from reports.writer import (Report, ReportWriter, basis_label, fix_entries, indicator_codes, is_published,
+                            items_to_fix, register)
 
 # Characters that are markup inside a line (CommonMark/GFM): escaped with a backslash.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -71,11 +72,8 @@ def render_markdown(report: Report) -> str:
     lines += ["## สรุปคะแนน", "", "| รายการ | คะแนน |", "|---|---:|",
               f"| **คะแนน OIT ที่คาดการณ์ (เต็ม 100)** | **{score(report.get('oit_score'))}** |",
               f"| คะแนน OIT ที่ได้ (เต็ม 40) | {score(report.get('oit_points'))} |"]
-    for code in ("9", *[c for c in SUB_INDICATORS if c.startswith("9.")],
-                 "10", *[c for c in SUB_INDICATORS if c.startswith("10.")]):
-        data = ind.get(code)
-        if data is None:
-            continue
+    for code in indicator_codes(report):
+        data = ind[code]
         if "." in code:
             lines.append(f"| {code} {md(data.get('title_th'))} | {score(data.get('score'))} |")
         else:

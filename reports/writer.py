@@ -4,19 +4,18 @@ A writer turns an audit's `report.json` (validated against `reports/schema.json`
 district's ITA working group can open: `report.html`, `report.xlsx`, `items.csv`, `report.md`. Adding a
 format is one new module with a `@register`ed `ReportWriter` subclass, plus its import at the bottom.
 
-The Thai labels every format shows (status, basis, element status, where a phrase matched) and the
-order in which items needing work are listed live here once, so the HTML page, the workbook, the CSV and
-the memo say the same thing in the same words.
+The labels every format shows come from one place each (statuses: crawler/audit/status.py; failure
+kinds: crawler/evidence/failures.py; numbers, dates, links: crawler/text/format.py; basis and where a
+phrase matched: here), and the order in which items needing work are listed lives here once, so the
+HTML page, the workbook, the CSV and the memo say the same thing in the same words.
 """
 from __future__ import annotations
 
-import math
-import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
-from crawler.text.dates import MONTHS
+from crawler.audit.status import ElementStatus, ItemStatus, element_status, status_label
 
 Report = dict[str, Any]
 
@@ -59,23 +58,8 @@ def write_reports(report: Report, out_dir: str | Path, formats: Iterable[str] | 
 
 
 # --------------------------------------------------------------------------------------------------
-# Shared vocabulary: (Thai, English)
-
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "pass": ("ผ่าน", "Pass"),
-    "partial": ("ได้บางส่วน", "Partial"),
-    "fail": ("ไม่ผ่าน", "Fail"),
-    "unreachable": ("เข้าถึงไม่ได้", "Unreachable"),
-    "review": ("ต้องตรวจสอบ", "Needs review"),
-}
-# A mark beside the colour, so a status never depends on colour alone (print, colour blindness).
-STATUS_MARKS = {"pass": "✓", "partial": "◐", "fail": "✗", "unreachable": "?", "review": "!"}
-
-ELEMENT_STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "satisfied": ("พบหลักฐาน", "Found"),
-    "missing": ("ไม่พบ / ไม่ครบ", "Missing"),
-    "review": ("ต้องตรวจสอบ", "Needs review"),
-}
+# Shared vocabulary: (Thai, English). Statuses come from crawler/audit/status.py and failure kinds from
+# crawler/evidence/failures.py; what only reports show is here.
 
 BASIS_LABELS: dict[str, tuple[str, str]] = {
     "S": ("มีแหล่งอ้างอิง", "Sourced"),
@@ -92,24 +76,7 @@ MATCHED_IN_LABELS: dict[str, str] = {
     "rows": "รายการในหน้า",
 }
 
-FAILURE_KINDS: dict[str, str] = {
-    "http_404": "ไม่พบหน้า", "http_4xx": "คำขอถูกปฏิเสธ", "http_5xx": "เซิร์ฟเวอร์ขัดข้อง",
-    "timeout": "หมดเวลารอ", "dns": "ไม่พบชื่อโดเมน", "tls": "ใบรับรองความปลอดภัยมีปัญหา",
-    "connection": "เชื่อมต่อไม่ได้", "too_large": "ไฟล์ใหญ่เกินกำหนด", "robots": "robots.txt ไม่อนุญาต",
-}
-
-SUB_INDICATORS = ("9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2")
 FORMAT_ORDER = ("html", "xlsx", "csv", "md")
-
-# Month names come from the one Thai month table (crawler.text.dates.MONTHS).
-THAI_MONTHS = tuple(m.thai[0] for m in MONTHS)
-THAI_MONTHS_SHORT = tuple(m.abbreviation for m in MONTHS)
-
-
-def status_label(status: str) -> str:
-    """'ไม่ผ่าน (Fail)'."""
-    th, en = STATUS_LABELS.get(status, (status, status))
-    return f"{th} ({en})"
 
 
 def basis_label(basis: str | None) -> str:
@@ -120,84 +87,15 @@ def basis_label(basis: str | None) -> str:
     return f"{basis} — {th}"
 
 
-def element_status(element: dict) -> str:
-    status = element.get("status")
-    if status in ELEMENT_STATUS_LABELS:
-        return status
-    return "satisfied" if element.get("satisfied") else "missing"
-
-
-# --------------------------------------------------------------------------------------------------
-# Shared formatting
-
-def fmt_num(value: Any, digits: int = 2) -> str:
-    """Scores as the ITA documents print them: two decimals; '—' when there is no number."""
-    if value is None or isinstance(value, bool):
-        return "—"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(number):
-        return "—"
-    return f"{number:,.{digits}f}"
-
-
-def thai_date(iso: str | None, short: bool = False) -> str:
-    """'2024-06-30' -> '30 มิถุนายน 2567' (Buddhist Era); anything else is returned as given."""
-    if not iso:
-        return ""
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(iso))
-    if not m:
-        return str(iso)
-    year, month, day = (int(g) for g in m.groups())
-    if not 1 <= month <= 12:
-        return str(iso)
-    months = THAI_MONTHS_SHORT if short else THAI_MONTHS
-    return f"{day} {months[month - 1]} {year + 543}"
-
-
-def thai_datetime(iso: str | None) -> str:
-    """'2024-06-30T08:40:00+07:00' -> '30 มิ.ย. 2567 08:40' (the clock time as written, zone dropped)."""
-    if not iso:
-        return ""
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", str(iso))
-    if not m:
-        return thai_date(iso, short=True)
-    return f"{thai_date(m.group(1), short=True)} {m.group(2)}"
-
-
-_C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
-_HTTP_URL = re.compile(r"^https?://[^/\s\x00-\x1f\x7f][^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
-
-
-def safe_url(url: Any) -> str | None:
-    """The URL if a browser would treat it as an http(s) link, else None (render it as text).
-
-    Browsers strip leading/trailing C0 controls and spaces and drop tabs/newlines inside a URL
-    ("java\\tscript:" is javascript:), so the check runs on that cleaned form and returns it, with
-    inner spaces (common in Thai file names) percent-encoded.
-    """
-    if not isinstance(url, str):
-        return None
-    cleaned = url.strip(_C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
-    cleaned = cleaned.replace(" ", "%20")
-    if not _HTTP_URL.match(cleaned):
-        return None
-    return cleaned
+def indicator_codes(report: Report) -> list[str]:
+    """The report's indicator codes as the rubric lists them: 9, 9.1 … 9.5, 10, 10.1, 10.2 (whatever
+    the checklist that made the report defines)."""
+    return sorted(report.get("indicators") or {}, key=lambda code: tuple(int(p) for p in code.split(".")))
 
 
 def is_published(report: Report) -> bool:
     """False only when the audit withheld the score (unhealthy crawl); older reports lack the flag."""
     return report.get("published", True) is not False
-
-
-def site_name(report: Report) -> str:
-    site = report.get("site") or {}
-    if site.get("name"):
-        return str(site["name"])
-    host = re.sub(r"^https?://", "", str(site.get("url", "")), flags=re.IGNORECASE)
-    return host.split("/")[0] or "เว็บไซต์ที่ตรวจ"
 
 
 def points_earned(item: dict) -> float | None:
@@ -210,7 +108,7 @@ def points_earned(item: dict) -> float | None:
 # --------------------------------------------------------------------------------------------------
 # What needs work, in the order every format lists it
 
-FIX_GROUPS = (("fail", "partial"), ("review",), ("unreachable",))
+FIX_GROUPS = ((ItemStatus.FAIL, ItemStatus.PARTIAL), (ItemStatus.REVIEW,), (ItemStatus.UNREACHABLE,))
 
 
 def items_to_fix(report: Report) -> list[dict]:
@@ -224,7 +122,7 @@ def items_to_fix(report: Report) -> list[dict]:
 
 def open_elements(item: dict) -> list[dict]:
     """The elements of an item that still need something (missing or to be checked by a person)."""
-    return [e for e in item.get("elements", []) if element_status(e) != "satisfied"]
+    return [e for e in item.get("elements", []) if element_status(e) != ElementStatus.SATISFIED]
 
 
 def item_fix_text(item: dict) -> str:

@@ -15,10 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from reports.writer import (FAILURE_KINDS, ITEM_COLUMNS, MATCHED_IN_LABELS, SUB_INDICATORS, Report,
-                            ReportWriter, ELEMENT_STATUS_LABELS, element_status, fix_entries, fmt_num, is_published,
-                            item_rows, items_to_fix, iter_evidence, register, safe_url, site_name,
-                            status_label, thai_date)
+from crawler.audit.status import ELEMENT_STATUS_LABELS, element_status, status_label
+from crawler.evidence.failures import failure_label
+from crawler.text.format import fmt_num, safe_url, site_name, thai_date
+from reports.writer import (ITEM_COLUMNS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
+                            is_published, item_rows, items_to_fix, iter_evidence, register)
 
 EXCEL_MAX_URL = 2079            # characters in a hyperlink (before a '#')
 EXCEL_MAX_URLS = 65_530         # hyperlinks per worksheet
@@ -102,11 +103,8 @@ def summary_rows(report: Report) -> list[dict[str, Any]]:
         rows.append(row("คะแนน OIT ไม่รวมการปรับผลโดยคณะทำงาน", without.get("oit_score"),
                         f"ปรับผล {overrides.get('count')} ข้อ: {', '.join(overrides.get('items') or [])} "
                         f"(ดูแผ่นงาน {OVERRIDE_COLUMN})", "score"))
-    for code in ("9", *[c for c in SUB_INDICATORS if c.startswith("9.")],
-                 "10", *[c for c in SUB_INDICATORS if c.startswith("10.")]):
-        data = ind.get(code)
-        if data is None:
-            continue
+    for code in indicator_codes(report):
+        data = ind[code]
         sub = "." in code
         name = f"{code} {data.get('title_th', '')}" if sub else f"ตัวชี้วัดที่ {code} {data.get('title_th', '')}"
         detail = f"ได้ {fmt_num(data.get('points'))} จาก {fmt_num(data.get('max_points'))} คะแนน" if published else ""
@@ -203,7 +201,7 @@ def crawl_rows(report: Report) -> list[dict[str, Any]]:
     rows = []
     for failure in (report.get("crawl") or {}).get("failures") or []:
         kind = failure.get("kind", "")
-        label = f"{FAILURE_KINDS[kind]} ({kind})" if kind in FAILURE_KINDS else kind
+        label = f"{failure_label(kind)} ({kind})" if failure_label(kind) else kind
         rows.append(dict(zip(CRAWL_COLUMNS, (failure.get("url", ""), label, failure.get("status"),
                                              failure.get("message") or "", failure.get("referer") or ""))))
     return rows

@@ -20,6 +20,7 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
                                     TCPTimedOutError, TimeoutError)
 
 from crawler.crawl.items import ResourceItem
+from crawler.evidence.failures import FailureKind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
                           filename_from_disposition, filename_from_url, looks_like_trap)
 
@@ -171,26 +172,25 @@ class SiteSpider(scrapy.Spider):
     def failed(self, failure):
         request = failure.request
         meta = request.meta
-        status, kind, message = None, "error", str(failure.value) or failure.type.__name__
+        status, kind, message = None, FailureKind.ERROR, str(failure.value) or failure.type.__name__
         if failure.check(HttpError):
             status = failure.value.response.status
-            kind = f"http_{status}" if status in (401, 403, 404, 410) else (
-                "http_5xx" if status >= 500 else f"http_{status}")
+            kind = FailureKind.of_http_status(status)
             message = f"HTTP {status}"
         elif failure.check(IgnoreRequest):
-            kind = "robots" if "robots" in message.lower() else "ignored"
+            kind = FailureKind.ROBOTS if "robots" in message.lower() else FailureKind.IGNORED
         elif failure.check(DNSLookupError, CannotResolveHostError):
-            kind = "dns"
+            kind = FailureKind.DNS
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
-            kind = "timeout"
+            kind = FailureKind.TIMEOUT
         elif failure.check(ConnectionRefusedError, DownloadConnectionRefusedError, ConnectError):
-            kind = "connection"
+            kind = FailureKind.CONNECTION
         elif failure.check(DownloadCancelledError) or "max size" in message.lower():
-            kind = "too_large"
+            kind = FailureKind.TOO_LARGE
         elif "ssl" in message.lower() or "certificate" in message.lower() or "tls" in message.lower():
-            kind = "tls"
+            kind = FailureKind.TLS
         elif "cancel" in failure.type.__name__.lower():
-            kind = "too_large" if "size" in message.lower() else "cancelled"
+            kind = FailureKind.TOO_LARGE if "size" in message.lower() else FailureKind.CANCELLED
         url = canonical(request.url)
         yield ResourceItem(
             url=url, kind=meta.get("kind", "page"), ok=False, depth=meta.get("oit_depth", 0),

@@ -271,7 +271,7 @@ def test_demo_report_html_in_a_real_browser(audited, tmp_path):
     assert order[:6] == ["O5", "O9", "O15", "O18", "O19", "O22"]
     report = a.report
     evidence = {ev["url"] for item in report["items"] for el in item["elements"] for ev in el["evidence"]}
-    from reports.writer import safe_url
+    from crawler.text.format import safe_url
     assert evidence and not [u for u in evidence if safe_url(u) not in index.hrefs]
     hostile = [ev for item in report["items"] for el in item["elements"] for ev in el["evidence"]
                if "<script>" in ev["link_text"] or "<script>" in (ev["snippet"] or "")]

@@ -14,7 +14,8 @@ import pytest
 from crawler.audit.judge import crawl_health
 from crawler.cli import main
 from crawler.evidence.model import Resource, RunEvidence
-from crawler.history.runs import run_summaries, score_history
+from crawler.history.runs import run_summaries
+from crawler.service import score_history
 from sitegen import Resource as Served503
 from crawler.evidence.store import Store
 from weekly_sites import FAST, Served, copy_site, oit

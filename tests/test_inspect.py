@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.audit.checklist import load_checklist
 from crawler.cli import main
 from crawler.extraction import ocr
 from crawler.kit.inspect import inspect_target, print_inspection
@@ -44,6 +45,7 @@ def inspect_text(capsys, *args) -> str:
 
 def inspect_once(path: Path, **kw) -> tuple[dict, str]:
     """The JSON-ready result and the human text of one inspection (OCR'd files are read only once)."""
+    kw.setdefault("checklist", load_checklist(f"bma-district-{kw.get('fiscal_year') or 2568}"))
     result = inspect_target(str(path), **kw)
     out = io.StringIO()
     print_inspection(result, out)

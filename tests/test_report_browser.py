@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 
 from reports.html import CSS, render_html
-from reports.writer import safe_url, write_reports
+from crawler.text.format import safe_url
+from reports.writer import write_reports
 from test_reports import JS_URL, SCRIPT_TITLE, build_report, evidence_urls
 
 CHROMIUM = "/usr/bin/chromium"

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from reports.validate import ReportError, validate_report
-from reports.writer import WRITERS, ITEM_COLUMNS, items_to_fix, safe_url, write_reports
+from crawler.text.format import safe_url
+from reports.writer import WRITERS, ITEM_COLUMNS, items_to_fix, write_reports
 
 BASE = "https://webportal.bangkok.go.th/samphanthawong"
 FILES = BASE + "/public/user_files_editor/34"

@@ -129,9 +129,9 @@ def test_load_survey_errors_are_clear(tmp_path, checklist, content, message):
     assert str(path) in str(error.value) and message in str(error.value)
 
 
-def test_load_survey_missing_file(tmp_path):
+def test_load_survey_missing_file(tmp_path, checklist):
     with pytest.raises(SurveyError, match="no such survey file"):
-        load_survey(tmp_path / "nope.yaml")
+        load_survey(tmp_path / "nope.yaml", checklist)
 
 
 def test_weights_come_from_the_checklist(tmp_path):

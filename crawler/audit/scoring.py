@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-
 from crawler.audit.checklist import Checklist, Level
+from crawler.errors import InputError
 from crawler.text.userfile import read_user_file
 
 
-class SurveyError(ValueError):
+class SurveyError(InputError, ValueError):
     """A survey file (IIT/EIT scores) that cannot be used; the message says what is wrong."""
 
 
@@ -85,13 +85,12 @@ def empty_indicators(checklist: Checklist) -> dict[str, dict]:
 
 # -- ITA ------------------------------------------------------------------------------------------
 
-def ita(oit_points: float, survey: Mapping[str, Any], checklist: Checklist | None = None) -> dict:
+def ita(oit_points: float, survey: Mapping[str, Any], checklist: Checklist) -> dict:
     """ITA total = IIT part + EIT part + OIT points, and its level.
 
     survey = {"iit": {"1": 99.84, ...}, "eit": {"6": 97.88, ...}}: each indicator's score (0–100) x its
     weight / 100 (weights from the checklist: IIT 7.5, 7.5, 7.5, 2.5, 5; EIT 15, 5, 10).
     """
-    checklist = checklist or _default_checklist()
     weights = checklist.weights
     survey = normalize_survey(survey, checklist)
     iit = sum(survey["iit"][k] * w / 100 for k, w in weights.iit.indicators.items())
@@ -151,16 +150,11 @@ def normalize_survey(survey: Any, checklist: Checklist) -> dict[str, dict[str, f
     return result
 
 
-def load_survey(path: str | Path, checklist: Checklist | None = None) -> dict[str, dict[str, float]]:
-    """Read IIT/EIT indicator scores from a YAML or JSON file (see README)."""
+def load_survey(path: str | Path, checklist: Checklist) -> dict[str, dict[str, float]]:
+    """Read IIT/EIT indicator scores from a YAML or JSON file (see README), checked against the
+    checklist's indicators."""
     data = read_user_file(path, "ไฟล์คะแนนแบบสำรวจ", "survey file", SurveyError)
     try:
-        return normalize_survey(data, checklist or _default_checklist())
+        return normalize_survey(data, checklist)
     except SurveyError as exc:
         raise SurveyError(f"{path}: {str(exc).removeprefix('survey: ')}") from None
-
-
-def _default_checklist() -> Checklist:
-    from crawler.audit.checklist import available_checklists, load_checklist
-    ids = [i for i in available_checklists() if i.startswith("bma-district-")]
-    return load_checklist(ids[-1] if ids else "bma-district-2568")

@@ -3,14 +3,23 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
-EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
-FORMATS = ("json", "html", "xlsx", "csv", "md")
+from crawler.cli.crawl import crawl, start_failure
+from crawler.cli.options import add_crawl_options, crawl_settings, fiscal_year, iso_date, note, positive_int
+from crawler.errors import EXIT_BELOW, EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.evidence.store import Store
+from crawler.service import (REPORT_FORMATS, build_report, choose_checklist, load_overrides, load_survey,
+                             parse_formats, write_outputs, write_submit_sheet)
+from crawler.text.format import fmt_num
+from crawler.text.urls import check_url
 
 
-def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> None:
+INSPECT_RUBRIC_YEAR = 2568      # whose checklist names the items `oit inspect` shows without --fiscal-year
+
+
+def register(sub) -> None:
     p = sub.add_parser("audit", help="crawl (or take a stored run), audit against O1–O22, write reports")
     p.add_argument("url", nargs="?", help="start URL of the district site (omit with --run)")
     p.add_argument("--run", type=positive_int, help="audit a stored run instead of crawling")
@@ -20,8 +29,8 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
-    p.add_argument("--format", default=",".join(FORMATS),
-                   help=f"comma-separated report formats (default all: {','.join(FORMATS)})")
+    p.add_argument("--format", default=",".join(REPORT_FORMATS),
+                   help=f"comma-separated report formats (default all: {','.join(REPORT_FORMATS)})")
     _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
@@ -33,7 +42,7 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--checklist")
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--survey", type=Path)
-    p.add_argument("--format", default=",".join(FORMATS))
+    p.add_argument("--format", default=",".join(REPORT_FORMATS))
     _add_kit_options(p)
     p.set_defaults(func=cmd_report)
 
@@ -55,136 +64,19 @@ def _add_kit_options(p) -> None:
 
 # -- audit ------------------------------------------------------------------------------------------
 
-def _formats(value: str) -> list[str]:
-    from crawler.cli.main import UsageError
-    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise UsageError(f"unknown report format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
-    return formats
-
-
-def _checklist(name: str | None, fy: int):
-    from crawler.audit.checklist import ChecklistError, load_checklist
-    from crawler.cli.main import UsageError
-    try:
-        return load_checklist(name or f"bma-district-{fy}")
-    except ChecklistError as exc:
-        if name is None:
-            # No checklist for that exact year: the newest one is the best prediction we have.
-            from crawler.audit.checklist import available_checklists
-            years = {int(i.rsplit("-", 1)[1]): i for i in available_checklists()
-                     if i.startswith("bma-district-") and i.rsplit("-", 1)[1].isdigit()}
-            # The nearest rubric year is the best prediction we have (a later one on a tie).
-            ids = [years[y] for y in sorted(years, key=lambda y: (abs(y - fy), -y))][:1]
-            if ids:
-                print(f"oit: ไม่มีเกณฑ์ของปีงบประมาณ {fy} จึงใช้ {ids[-1]} / no checklist for FY {fy}: "
-                      f"using {ids[-1]} (choose with --checklist)", file=sys.stderr)
-                return load_checklist(ids[-1])
-        raise UsageError(str(exc)) from None
-
-
-def _survey(path: Path | None):
-    if path is None:
-        return None
-    from crawler.cli.main import UsageError
-    from crawler.audit.scoring import SurveyError, load_survey
-    try:
-        return load_survey(path)
-    except SurveyError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _overrides(path: Path | None, checklist, fy: int):
-    if path is None:
-        return None
-    from crawler.cli.main import UsageError
-    from crawler.kit.overrides import OverrideError, load_overrides
-    try:
-        return load_overrides(path, checklist, fy)
-    except OverrideError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey, *, keep: bool = True,
-                 overrides=None, overrides_source: str | None = None) -> dict:
-    """Audit a stored run; `keep` stores the audit in the run's history (a diff's own audits are not kept)."""
-    from crawler.audit.judge import audit, crawl_health
-    from crawler.history.runs import score_history
-    from crawler.audit.scoring import ita
-
-    evidence = store.load_run(run_id)
-
-    def limits(run: dict) -> tuple:   # earlier runs crawled with other limits are no yardstick for this one
-        return run["settings"].get("OIT_MAX_PAGES"), run["settings"].get("OIT_MAX_DEPTH")
-
-    this = limits(store.run(run_id))
-    previous = [r for r in store.runs(evidence.site_url)
-                if r["id"] < run_id and r["status"] == "complete" and limits(r) == this]
-    previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
-    health = crawl_health(evidence, previous_counts)
-    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
-    report = audit(evidence, checklist, fy, as_of, health=health, generated_at=generated)
-    report["crawl"]["failures"] = [
-        {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
-         "message": f["error"] or "", "referer": f["referer"]}
-        for f in store.failures(run_id)
-    ]
-    ocr_engine = (evidence.stats or {}).get("ocr_engine")
-    if ocr_engine is not None:      # runs crawled before OCR existed say nothing
-        report["crawl"]["ocr_available"] = bool(ocr_engine)
-        if not ocr_engine:
-            report["crawl"]["ocr_problem"] = evidence.stats.get("ocr_problem") or ""
-    if survey is not None and report.get("published"):
-        report["ita"] = ita(report["oit_points"], survey, checklist)
-    if overrides:   # a post-step: the audit above stays pure; the report says what changed and by whom
-        from crawler.kit.overrides import apply_overrides
-        report = apply_overrides(report, overrides, checklist, source=overrides_source)
-    from crawler.kit.plan import build_plan
-    plan = build_plan(report, checklist, survey)
-    if plan is not None:
-        report["plan"] = plan
-    history = score_history(store, report)      # the score as reported, overrides included
-    if history:
-        report["history"] = history
-    if keep:
-        store.add_audit(report)      # every audit is kept: `oit history`, `oit diff`
-    return report
-
-
-def write_outputs(report: dict, out: Path, formats: list[str]) -> list[Path]:
-    """report.json first (the single source), then every other format rendered from it."""
-    from reports.validate import validate_report
-    from reports.writer import write_reports
-    validate_report(report)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    if "json" in formats:
-        path = out / "report.json"
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-        paths.append(path)
-    others = [f for f in formats if f != "json"]
-    if others:
-        paths += write_reports(report, out, others)
-    return paths
-
-
 def cmd_audit(args) -> int:
-    from crawler.cli.main import UsageError, check_url, crawl, crawl_settings, start_failure
-    from crawler.evidence.store import Store
-
-    formats = _formats(args.format)
-    checklist = _checklist(args.checklist, args.fiscal_year)
-    survey = _survey(args.survey)
-    overrides = _overrides(args.overrides, checklist, args.fiscal_year)
+    formats = parse_formats(args.format)
+    checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
+    survey = load_survey(args.survey, checklist)
+    overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     if args.run is None:
         if not args.url:
-            raise UsageError("give the site's start URL, or --run ID to audit a stored run")
+            raise InputError("give the site's start URL, or --run ID to audit a stored run")
         run_id = crawl(check_url(args.url), args.db, max_pages=args.max_pages, max_depth=args.max_depth,
                        settings=crawl_settings(args))
     else:
         if args.url:
-            raise UsageError("give either a URL to crawl or --run ID, not both")
+            raise InputError("give either a URL to crawl or --run ID, not both")
         run_id = args.run
     store = Store(args.db)
     as_of = args.as_of or date.today()
@@ -206,13 +98,12 @@ def cmd_audit(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from crawler.evidence.store import Store
-    formats = _formats(args.format)
-    checklist = _checklist(args.checklist, args.fiscal_year)
-    overrides = _overrides(args.overrides, checklist, args.fiscal_year)
+    formats = parse_formats(args.format)
+    checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
+    overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     store = Store(args.db)
     as_of = args.as_of or date.today()
-    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey),
+    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, load_survey(args.survey, checklist),
                           overrides=overrides, overrides_source=_source(args.overrides))
     paths = write_outputs(report, args.out, formats)
     paths += _submit_sheet(args, report, checklist)
@@ -227,8 +118,7 @@ def _source(path: Path | None) -> str | None:
 def _submit_sheet(args, report: dict, checklist) -> list[Path]:
     if not getattr(args, "submit_sheet", False):
         return []
-    from crawler.kit.submit import write_sheet
-    return write_sheet(report, checklist, args.out)
+    return write_submit_sheet(report, checklist, args.out)
 
 
 # -- the terminal summary ---------------------------------------------------------------------------
@@ -271,7 +161,7 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
                   + (f" / {item['reason_en']}" if item.get("reason_en") else ""))
     if crawl.get("ocr_available") is False and any(
             e.get("reason") == "review_scan_unread" for item in report["items"] for e in item.get("elements", [])):
-        from crawler.extraction.ocr import INSTALL_HINT
+        from crawler.extraction.ocr import INSTALL_HINT     # OCR's module loads only when its hint is due
         w(f"เอกสารสแกนยังไม่ได้อ่าน ติดตั้ง OCR แล้วเก็บข้อมูลใหม่ / Scans were not read "
           f"({crawl.get('ocr_problem') or 'no OCR'}); install OCR and crawl again: {INSTALL_HINT}")
     for path in paths:
@@ -282,7 +172,6 @@ def _print_overrides(report: dict, w) -> None:
     overrides = report.get("overrides")
     if not overrides:
         return
-    from reports.writer import fmt_num
     without, with_ = overrides.get("without") or {}, overrides.get("with") or {}
     line = (f"ปรับผลโดยคณะทำงาน/overrides ({overrides.get('source') or 'file'}): "
             f"OIT {fmt_num(with_.get('oit_score'))} รวมการปรับผล/with, "
@@ -303,16 +192,14 @@ def _ind_key(key: str) -> tuple:
 # -- inspect ----------------------------------------------------------------------------------------
 
 def cmd_inspect(args) -> int:
-    from crawler.kit.inspect import inspect_target
-    from crawler.cli.main import UsageError
+    from crawler.kit.inspect import inspect_target, print_inspection   # OCR and extraction load only here
+    checklist = choose_checklist(args.checklist, args.fiscal_year or INSPECT_RUBRIC_YEAR, note).checklist
     try:
-        result = inspect_target(args.target, fiscal_year=args.fiscal_year, as_of=args.as_of,
-                                checklist=_checklist(args.checklist, args.fiscal_year or 2568))
+        result = inspect_target(args.target, checklist=checklist, fiscal_year=args.fiscal_year, as_of=args.as_of)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise UsageError(f"cannot read {args.target}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot read {args.target}: {exc.strerror or exc}") from None
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        from crawler.kit.inspect import print_inspection
         print_inspection(result)
     return EXIT_OK

@@ -6,10 +6,18 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
+from crawler.cli.options import fiscal_year, iso_date, note, positive_int
+from crawler.errors import EXIT_OK, InputError
+from crawler.evidence.store import Store
+from crawler.history.diff import diff_runs, print_diff
+from crawler.history.fiscal_years import diff_fiscal_years, print_coverage
+from crawler.history.runs import print_history, run_summaries, site_runs
+from crawler.history.watch import load_config, watch
+from crawler.service import parse_formats
+from reports.diff import DIFF_FORMATS, write_diff
 
 
-def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> None:
+def register(sub) -> None:
     p = sub.add_parser("history", help="a site's OIT score over time (every stored audit)")
     p.add_argument("--site", help="start URL of the site (default: every site in the store)")
     p.add_argument("--fiscal-year", type=fiscal_year, help="only audits for this fiscal year")
@@ -45,8 +53,6 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
 # -- history ----------------------------------------------------------------------------------------
 
 def cmd_history(args) -> int:
-    from crawler.history.runs import print_history, run_summaries
-    from crawler.evidence.store import Store
     summaries = run_summaries(Store(args.db), args.site, args.fiscal_year)
     if not any(s.audit_id is not None for s in summaries):
         where = f" of {args.site}" if args.site else ""
@@ -60,66 +66,52 @@ def cmd_history(args) -> int:
 # -- diff -------------------------------------------------------------------------------------------
 
 def _latest_runs(store, site: str | None, n: int) -> list[int]:
-    from crawler.cli.main import UsageError
-    from crawler.history.runs import site_runs
     runs = [r for r in site_runs(store, site) if r["status"] == "complete"]
     sites = {r["site_url"] for r in runs}
     if site is None and len(sites) > 1:
-        raise UsageError(f"the store holds {len(sites)} sites: give --site URL or run ids")
+        raise InputError(f"the store holds {len(sites)} sites: give --site URL or run ids")
     if len(runs) < n:
-        raise UsageError(f"need {n} complete run(s){' of ' + site if site else ''}, "
+        raise InputError(f"need {n} complete run(s){' of ' + site if site else ''}, "
                          f"found {len(runs)} in {store.path}")
     return [r["id"] for r in runs[-n:]]
 
 
 def _previous_run(store, run_id: int) -> int:
-    from crawler.cli.main import UsageError
-    from crawler.history.runs import site_runs
     site = store.run(run_id)["site_url"]
     earlier = [r["id"] for r in site_runs(store, site) if r["id"] < run_id and r["status"] == "complete"]
     if not earlier:
-        raise UsageError(f"run {run_id} has no earlier complete run of {site} to compare with")
+        raise InputError(f"run {run_id} has no earlier complete run of {site} to compare with")
     return earlier[-1]
 
 
 def cmd_diff(args) -> int:
-    from crawler.cli.main import UsageError
-    from crawler.history.fiscal_years import diff_fiscal_years, print_coverage
-    from crawler.history.diff import DiffError, diff_runs, print_diff
-    from crawler.evidence.store import Store
-    from reports.diff import DIFF_FORMATS, write_diff
-
     store = Store(args.db)
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    if not formats or any(f not in DIFF_FORMATS for f in formats):
-        raise UsageError(f"unknown diff format in {args.format!r}; choose from {', '.join(DIFF_FORMATS)}")
+    formats = parse_formats(args.format, DIFF_FORMATS, what="diff")
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    try:
-        if args.fiscal_years:
-            if args.runs:
-                raise UsageError("with --fiscal-years give the run(s) as --run ID")
-            runs = tuple(args.run or _latest_runs(store, args.site, 1))
-            for run_id in runs:
-                store.run(run_id)
-            diff = diff_fiscal_years(store, *args.fiscal_years, runs, as_of=args.as_of, generated_at=generated)
-            show = print_coverage
-        else:
-            if args.run:
-                raise UsageError("--run is for --fiscal-years; give two run ids: oit diff RUN_A RUN_B")
-            if len(args.runs) > 2:
-                raise UsageError("give two run ids (before, after), one, or none")
-            runs = list(args.runs)
-            for run_id in runs:
-                store.run(run_id)
-            if not runs:
-                runs = _latest_runs(store, args.site, 2)
-            elif len(runs) == 1:
-                runs = [_previous_run(store, runs[0]), runs[0]]
-            diff = diff_runs(store, runs[0], runs[1], fiscal_year=args.fiscal_year, as_of=args.as_of,
-                             checklist=args.checklist, generated_at=generated)
-            show = print_diff
-    except DiffError as exc:
-        raise UsageError(str(exc)) from None
+    if args.fiscal_years:
+        if args.runs:
+            raise InputError("with --fiscal-years give the run(s) as --run ID")
+        runs = tuple(args.run or _latest_runs(store, args.site, 1))
+        for run_id in runs:
+            store.run(run_id)
+        diff = diff_fiscal_years(store, *args.fiscal_years, runs, as_of=args.as_of, generated_at=generated,
+                                 notify=note)
+        show = print_coverage
+    else:
+        if args.run:
+            raise InputError("--run is for --fiscal-years; give two run ids: oit diff RUN_A RUN_B")
+        if len(args.runs) > 2:
+            raise InputError("give two run ids (before, after), one, or none")
+        runs = list(args.runs)
+        for run_id in runs:
+            store.run(run_id)
+        if not runs:
+            runs = _latest_runs(store, args.site, 2)
+        elif len(runs) == 1:
+            runs = [_previous_run(store, runs[0]), runs[0]]
+        diff = diff_runs(store, runs[0], runs[1], fiscal_year=args.fiscal_year, as_of=args.as_of,
+                         checklist=args.checklist, generated_at=generated, notify=note)
+        show = print_diff
     if args.json:
         print(json.dumps(diff, ensure_ascii=False, indent=2))
     else:
@@ -133,10 +125,5 @@ def cmd_diff(args) -> int:
 # -- watch ------------------------------------------------------------------------------------------
 
 def cmd_watch(args) -> int:
-    from crawler.cli.main import UsageError
-    from crawler.history.watch import WatchConfigError, load_config, watch
-    try:
-        config = load_config(args.config)
-    except WatchConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = load_config(args.config)       # WatchConfigError is an InputError
     return watch(config, db_default=args.db, progress=not args.no_progress)

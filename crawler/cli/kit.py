@@ -11,24 +11,30 @@ import json
 from datetime import date
 from pathlib import Path
 
-EXIT_OK, EXIT_UNHEALTHY = 0, 3
+from crawler.cli.options import fiscal_year, iso_date, note, positive_int
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY
+from crawler.evidence.store import Store
+from crawler.kit.plan import print_plan
+from crawler.kit.submit import submission_sheet
+from crawler.service import build_report, choose_checklist, load_overrides, load_survey, write_submit_sheet
+from crawler.text.format import fmt_num
 
 
-def register(sub, fiscal_year, iso_date, positive_int) -> None:
+def register(sub) -> None:
     p = sub.add_parser("submit-sheet", help="the URL(s) to type into the ITA system for each item O1–O22")
-    _common(p, fiscal_year, iso_date, positive_int)
+    _common(p)
     p.add_argument("--out", type=Path, default=Path("out"),
                    help="folder for submit-sheet.xlsx and submit-sheet.txt (default ./out)")
     p.set_defaults(func=cmd_submit_sheet)
 
     p = sub.add_parser("plan", help="which items to fix first, and the OIT score / ITA level after each fix")
-    _common(p, fiscal_year, iso_date, positive_int)
+    _common(p)
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA level")
     p.add_argument("--json", action="store_true", help="the plan as JSON (the report.json 'plan' section)")
     p.set_defaults(func=cmd_plan)
 
 
-def _common(p, fiscal_year, iso_date, positive_int) -> None:
+def _common(p) -> None:
     p.add_argument("--run", type=positive_int, required=True, help="a stored run (see 'oit runs')")
     p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
     p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
@@ -36,12 +42,10 @@ def _common(p, fiscal_year, iso_date, positive_int) -> None:
     p.add_argument("--overrides", type=Path, help="YAML of items the working group checked by hand")
 
 
-def _report(args, survey=None):
-    from crawler.cli.audit import _checklist, _overrides, build_report
-    from crawler.evidence.store import Store
-
-    checklist = _checklist(args.checklist, args.fiscal_year)
-    overrides = _overrides(args.overrides, checklist, args.fiscal_year)
+def _report(args, with_survey: bool = False):
+    checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
+    survey = load_survey(args.survey, checklist) if with_survey else None
+    overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     store = Store(args.db)
     # keep=False: a sheet or a plan is a view of the run, not a new audit for `oit history`.
     report = build_report(store, args.run, args.fiscal_year, args.as_of or date.today(), checklist, survey,
@@ -50,12 +54,9 @@ def _report(args, survey=None):
 
 
 def cmd_submit_sheet(args) -> int:
-    from crawler.kit.submit import submission_sheet, write_sheet
-    from reports.writer import fmt_num
-
     report, checklist = _report(args)
     rows = submission_sheet(report, checklist)
-    paths = write_sheet(report, checklist, args.out, rows)
+    paths = write_submit_sheet(report, checklist, args.out, rows)
     warned = [r.item_id for r in rows if r.warnings]
     print(f"แบบสรุป URL สำหรับระบบ ITA / submission sheet: {len(rows)} ข้อ, "
           f"มี URL {sum(1 for r in rows if r.links)} ข้อ, ต้องแก้ไขก่อนส่ง/needs work: {', '.join(warned) or '—'}")
@@ -69,11 +70,7 @@ def cmd_submit_sheet(args) -> int:
 
 
 def cmd_plan(args) -> int:
-    from crawler.cli.audit import _survey
-    from crawler.kit.plan import print_plan
-
-    survey = _survey(args.survey)
-    report, _ = _report(args, survey)
+    report, _ = _report(args, with_survey=True)
     plan = report.get("plan")
     if args.json:
         print(json.dumps(plan, ensure_ascii=False, indent=2))

@@ -13,7 +13,7 @@ class ResourceItem:
     depth: int = 0
     referer: str | None = None
     status: int | None = None
-    error_kind: str | None = None     # dns timeout connection tls http_404 http_5xx too_large robots trap_bound limit
+    error_kind: str | None = None     # a crawler.evidence.failures.FailureKind (a str)
     error: str | None = None
     content_type: str = ""
     charset: str | None = None        # charset from the Content-Type header, if any

@@ -26,6 +26,7 @@ from crawler.extraction import Extraction, error_message, extract
 from crawler.extraction import ocr, sniff_format
 from crawler.extraction.workers import BrokenProcessPool, ExtractionPool, worker_count
 from crawler.crawl.items import ResourceItem
+from crawler.evidence.failures import FailureKind
 from crawler.evidence.store import Store
 from crawler.text.thai import normalize
 
@@ -230,7 +231,7 @@ class StorePipeline:
         self.store.add_resource(self.run_id, record, extraction, links, EXTRACTOR_VERSION,
                                 item.text_dates)
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
-        if not item.ok and item.error_kind in ("trap_bound", "limit"):
+        if not item.ok and item.error_kind in (FailureKind.TRAP_BOUND, FailureKind.LIMIT):
             self.crawler.stats.inc_value("oit/bounded")
         item.body = b""          # the bytes are stored as text; don't keep them in memory
         return item

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.evidence.failures import NOT_ATTEMPTED
+
 
 @dataclass
 class DateFound:
@@ -27,10 +29,6 @@ class Table:
     rows: list[list[str]]
 
 
-# Records of URLs the crawl chose not to fetch (robots.txt, its limits, trap bounds): no answer to judge.
-NOT_ATTEMPTED = frozenset({"robots", "limit", "trap_bound", "not_fetched", "skipped"})
-
-
 @dataclass
 class Resource:
     """One fetched (or failed) URL of a run."""
@@ -40,7 +38,7 @@ class Resource:
     kind: str                        # "page" | "document" | "external"
     ok: bool                         # fetched with a 2xx/3xx answer and a body
     status: int | None = None        # HTTP status, None when no answer (DNS, timeout, TLS)
-    error_kind: str | None = None    # dns timeout tls http_404 http_5xx too_large robots ...
+    error_kind: str | None = None    # a crawler.evidence.failures.FailureKind (a str)
     error: str | None = None
     content_type: str = ""
     format: str = ""                 # html pdf xlsx xls docx doc ods odt csv image other

@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from .model import DateFound, LinkRef, Resource, RunEvidence, Table
+from crawler.errors import InputError
+from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
+from crawler.text.urls import same_site
 
 DEFAULT_DB = Path(os.environ.get("OIT_DB", "oit-evidence.sqlite"))
 
@@ -117,7 +119,7 @@ NAV_SHARE = 0.5
 NAV_MIN_PAGES = 3
 
 
-class StoreError(Exception):
+class StoreError(InputError):
     """A clear, user-facing problem with the evidence store."""
 
 
@@ -340,6 +342,20 @@ class Store:
                 args.append(value)
         rows = self.db.execute(sql + " ORDER BY a.run_id, a.id", args)
         return [{**dict(r), "published": bool(r["published"])} for r in rows]
+
+    def latest_audits(self, site_url: str | None = None, fiscal_year: int | None = None,
+                      checklist: str | None = None) -> dict[int, dict]:
+        """run id -> that run's most recently made audit (of the site, fiscal year, checklist when given)."""
+        latest: dict[int, dict] = {}
+        for row in self.audits(fiscal_year=fiscal_year):
+            if site_url is not None and not same_site(row["site_url"], site_url):
+                continue
+            if checklist is not None and row["checklist"] != checklist:
+                continue
+            best = latest.get(row["run_id"])
+            if best is None or (row["generated_at"] or "", row["id"]) >= (best["generated_at"] or "", best["id"]):
+                latest[row["run_id"]] = row
+        return latest
 
     def audit_report(self, audit_id: int) -> dict:
         row = self.db.execute("SELECT report FROM audits WHERE id=?", (audit_id,)).fetchone()

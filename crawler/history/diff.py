@@ -15,15 +15,19 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
+from crawler.audit.status import ItemStatus, status_th
+from crawler.errors import InputError
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.evidence.store import Store
+from crawler.service import Notify, stored_or_new_audit
 
 DIFF_SCHEMA_VERSION = "1.0"
-STATUS_RANK = {"pass": 4, "partial": 3, "review": 2, "unreachable": 1, "fail": 0}
+STATUS_RANK = {ItemStatus.PASS: 4, ItemStatus.PARTIAL: 3, ItemStatus.REVIEW: 2, ItemStatus.UNREACHABLE: 1,
+               ItemStatus.FAIL: 0}     # better or worse between two runs
 CHANGE_KINDS = ("added", "removed", "changed", "failing", "recovered", "moved")
 
 
-class DiffError(Exception):
+class DiffError(InputError):
     """The two runs cannot be compared as asked (one line for the user)."""
 
 
@@ -252,27 +256,6 @@ def diff_reports(report_a: dict, evidence_a: RunEvidence, report_b: dict, eviden
     }
 
 
-def stored_or_new_audit(store: Store, run_id: int, fiscal_year: int, as_of: date | None,
-                        checklist_name: str | None) -> dict:
-    """The run's latest stored audit for that fiscal year (and as-of date / checklist, when given);
-    otherwise audit it now (and store that)."""
-    from crawler.cli.audit import _checklist, build_report
-    checklist = _checklist(checklist_name, fiscal_year)
-    rows = [a for a in store.audits(run_id=run_id, fiscal_year=fiscal_year) if a["checklist"] == checklist.id
-            and (as_of is None or a["as_of"] == as_of.isoformat())]
-    if rows:
-        latest = max(rows, key=lambda a: (a["generated_at"] or "", a["id"]))
-        return store.audit_report(latest["id"])
-    when = as_of or _run_date(store, run_id)
-    # Made for the comparison only: not kept, so it never becomes the run's score in `oit runs`.
-    return build_report(store, run_id, fiscal_year, when, checklist, None, keep=False)
-
-
-def _run_date(store: Store, run_id: int) -> date:
-    run = store.run(run_id)
-    return date.fromisoformat((run["finished_at"] or run["started_at"])[:10])
-
-
 def default_fiscal_year(store: Store, *run_ids: int) -> int:
     """The fiscal year the later run (else the earlier) was last audited for."""
     for run_id in reversed(run_ids):
@@ -284,13 +267,14 @@ def default_fiscal_year(store: Store, *run_ids: int) -> int:
 
 
 def diff_runs(store: Store, run_a: int, run_b: int, *, fiscal_year: int | None = None, as_of: date | None = None,
-              checklist: str | None = None, generated_at: str | None = None) -> dict:
+              checklist: str | None = None, generated_at: str | None = None, notify: Notify | None = None) -> dict:
+    """The diff of two stored runs, judged on their stored audits (or audits made now, not kept)."""
     if run_a == run_b:
         raise DiffError(f"เทียบรอบเดียวกันไม่ได้ / run {run_a} compared with itself")
     fy = fiscal_year or default_fiscal_year(store, run_a, run_b)
     evidence_a, evidence_b = store.load_run(run_a), store.load_run(run_b)
-    report_a = stored_or_new_audit(store, run_a, fy, as_of, checklist)
-    report_b = stored_or_new_audit(store, run_b, fy, as_of, checklist)
+    report_a = stored_or_new_audit(store, run_a, fy, as_of, checklist, notify)
+    report_b = stored_or_new_audit(store, run_b, fy, as_of, checklist, notify)
     return diff_reports(report_a, evidence_a, report_b, evidence_b, generated_at)
 
 
@@ -305,7 +289,6 @@ def count_line(group: dict) -> str:
 
 
 def print_diff(diff: dict, out, limit: int = 30) -> None:
-    from reports.writer import STATUS_LABELS
     w = lambda s="": print(s, file=out)  # noqa: E731
     a, b = diff["before"], diff["after"]
     w(f"{diff['site'].get('name') or diff['site']['url']}  —  run {a['run_id']} ({a['started_at'][:10]}) → "
@@ -320,8 +303,7 @@ def print_diff(diff: dict, out, limit: int = 30) -> None:
     if diff["items"]:
         w("รายการที่ผลเปลี่ยน/items changed:")
         for item in diff["items"]:
-            st_a = STATUS_LABELS.get(item["before"]["status"], (item["before"]["status"],))[0]
-            st_b = STATUS_LABELS.get(item["after"]["status"], (item["after"]["status"],))[0]
+            st_a, st_b = status_th(item["before"]["status"]), status_th(item["after"]["status"])
             w(f"  {item['id']:<4} {st_a} → {st_b}  {_num(item['before']['score'])} → {_num(item['after']['score'])}"
               f"  {item['title_th']}")
             if item.get("reason_th"):

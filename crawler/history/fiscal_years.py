@@ -3,7 +3,7 @@
     diff = diff_fiscal_years(store, 2567, 2568, runs=(7,))     # one crawl judged for both years
     diff = diff_fiscal_years(store, 2567, 2568, runs=(3, 7))   # FY 2567 from run 3, FY 2568 from run 7
 
-Each year is audited with its own checklist (bma-district-<year>, else the newest) as of the end of that
+Each year is audited with its own checklist (bma-district-<year>, else the nearest year's) as of the end of that
 fiscal year, or earlier when the run or --as-of is earlier: a closed year is judged whole, the running
 year as far as it has gone. Items and elements are matched by id; for each element the diff says which
 year covers it and with which documents. "lacking" is what the earlier year had that the later one still
@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import date
 
 from crawler.text.dates import fiscal_year_bounds
-from crawler.history.diff import DIFF_SCHEMA_VERSION, DiffError, _run_date, readable, stored_or_new_audit
 from crawler.evidence.store import Store
+from crawler.history.diff import DIFF_SCHEMA_VERSION, DiffError, readable
+from crawler.service import Notify, run_date, stored_or_new_audit
 
 COVERAGE = ("both", "earlier_only", "later_only", "neither", "only_in_one_checklist")
 
@@ -105,7 +106,8 @@ def diff_coverage(early_report: dict, late_report: dict, generated_at: str | Non
 
 
 def diff_fiscal_years(store: Store, year_a: int, year_b: int, runs: tuple[int, ...], *,
-                      as_of: date | None = None, generated_at: str | None = None) -> dict:
+                      as_of: date | None = None, generated_at: str | None = None,
+                      notify: Notify | None = None) -> dict:
     """Audit the run(s) for both years and diff the coverage; the earlier year first."""
     if year_a == year_b:
         raise DiffError(f"ระบุปีงบประมาณสองปีที่ต่างกัน / give two different fiscal years, not {year_a} twice")
@@ -116,8 +118,8 @@ def diff_fiscal_years(store: Store, year_a: int, year_b: int, runs: tuple[int, .
     reports = []
     for fy in years:
         run_id = by_year[fy]
-        ceiling = as_of or _run_date(store, run_id)
-        reports.append(stored_or_new_audit(store, run_id, fy, year_as_of(fy, ceiling), None))
+        ceiling = as_of or run_date(store, run_id)
+        reports.append(stored_or_new_audit(store, run_id, fy, year_as_of(fy, ceiling), None, notify))
     return diff_coverage(reports[0], reports[1], generated_at)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.evidence.store import Store
-from crawler.text.urls import canonical
+from crawler.text.urls import same_site
 
 
 @dataclass
@@ -38,34 +38,14 @@ class RunSummary:
         return "healthy" if self.published else "UNHEALTHY"
 
 
-def same_site(a: str, b: str) -> bool:
-    """Start URLs name the same site whatever their spelling or trailing slash."""
-    return canonical(a).rstrip("/") == canonical(b).rstrip("/")
-
-
 def site_runs(store: Store, site_url: str | None = None) -> list[dict]:
     runs = store.runs()
     return [r for r in runs if site_url is None or same_site(r["site_url"], site_url)]
 
 
-def latest_audits(store: Store, site_url: str | None = None, fiscal_year: int | None = None,
-                  checklist: str | None = None) -> dict[int, dict]:
-    """run id -> that run's most recently made audit (optionally of one fiscal year / checklist)."""
-    latest: dict[int, dict] = {}
-    for row in store.audits(fiscal_year=fiscal_year):
-        if site_url is not None and not same_site(row["site_url"], site_url):
-            continue
-        if checklist is not None and row["checklist"] != checklist:
-            continue
-        best = latest.get(row["run_id"])
-        if best is None or (row["generated_at"] or "", row["id"]) >= (best["generated_at"] or "", best["id"]):
-            latest[row["run_id"]] = row
-    return latest
-
-
 def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | None = None) -> list[RunSummary]:
     """Every run of the site (or of the store), with its latest audit (of that fiscal year, if given)."""
-    audits = latest_audits(store, site_url, fiscal_year)
+    audits = store.latest_audits(site_url, fiscal_year)
     out = []
     for run in site_runs(store, site_url):
         c = store.counts(run["id"])
@@ -78,25 +58,6 @@ def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | 
             summary.checklist, summary.oit_score, summary.published = a["checklist"], a["oit_score"], a["published"]
         out.append(summary)
     return out
-
-
-def score_history(store: Store, report: dict) -> list[dict]:
-    """report.json's `history`: the site's earlier runs audited for the same fiscal year and checklist,
-    oldest first, then this report. Empty when there is no earlier audit (no chart for one point)."""
-    run_id = report["crawl"]["run_id"]
-    earlier = latest_audits(store, report["site"]["url"], report["fiscal_year"], report["checklist"]["id"])
-    history = [{"run_id": a["run_id"], "date": a["as_of"], "oit_score": a["oit_score"]}
-               for rid, a in sorted(earlier.items()) if rid < run_id]
-    if not history:
-        return []
-    return history + [{"run_id": run_id, "date": report["as_of"], "oit_score": report.get("oit_score")}]
-
-
-def previous_audited_run(store: Store, run_id: int, fiscal_year: int | None = None) -> int | None:
-    """The site's latest run before `run_id` that has an audit (of that fiscal year, if given)."""
-    site = store.run(run_id)["site_url"]
-    earlier = [rid for rid in latest_audits(store, site, fiscal_year) if rid < run_id]
-    return max(earlier) if earlier else None
 
 
 # -- terminal ---------------------------------------------------------------------------------------

@@ -28,18 +28,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-
 from crawler import __version__
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.evidence.store import Store
+from crawler.history.diff import diff_runs
+from crawler.history.runs import site_runs
+from crawler.service import REPORT_FORMATS, build_report, choose_checklist, load_survey, write_outputs
+from crawler.text.dates import parse_fiscal_year
+from crawler.text.urls import check_url, same_site
 from crawler.text.userfile import read_user_file
+from reports.diff import write_diff
 
-EXIT_OK, EXIT_UNHEALTHY = 0, 3
 SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl"}
 TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites"}
 CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
-REPORT_FORMATS = ("json", "html", "xlsx", "csv", "md")
 
 
-class WatchConfigError(Exception):
+class WatchConfigError(InputError):
     """The config cannot be used: one line naming the file, the entry and what is wrong."""
 
 
@@ -84,10 +89,9 @@ def load_config(path: Path) -> WatchConfig:
     sites = [_site(entry, f"sites[{n}]", base, defaults, bad) for n, entry in enumerate(sites_data, start=1)]
     webhook = data.get("webhook")
     if webhook is not None:
-        from crawler.cli.main import UsageError, check_url
         try:
             check_url(str(webhook))
-        except UsageError as exc:
+        except InputError as exc:
             raise bad("webhook", str(exc)) from None
     timeout = data.get("webhook_timeout", 10)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
@@ -116,8 +120,6 @@ def _crawl_options(data, where: str, bad) -> dict:
 
 
 def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
-    from crawler.cli.main import UsageError, check_url
-    from crawler.cli.main import fiscal_year as parse_fiscal_year
     if not isinstance(entry, dict):
         raise bad(where, "expected a mapping with url, fiscal_year and out")
     unknown = set(entry) - SITE_KEYS
@@ -128,11 +130,11 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
             raise bad(f"{where}.{key}", "missing")
     try:
         url = check_url(str(entry["url"]))
-    except UsageError as exc:
+    except InputError as exc:
         raise bad(f"{where}.url", str(exc)) from None
     try:
         fy = parse_fiscal_year(str(entry["fiscal_year"]))
-    except Exception as exc:       # argparse.ArgumentTypeError
+    except ValueError as exc:
         raise bad(f"{where}.fiscal_year", str(exc)) from None
     as_of = entry.get("as_of")
     if as_of is not None and not isinstance(as_of, date):
@@ -146,21 +148,22 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
         if checklist.endswith((".yaml", ".yml")):
             checklist = str(base / checklist)
     try:
-        from crawler.cli.audit import _checklist
-        _checklist(checklist, fy)
-    except UsageError as exc:
+        chosen = choose_checklist(checklist, fy, _note).checklist
+    except InputError as exc:
         raise bad(f"{where}.checklist", str(exc)) from None
     survey = base / str(entry["survey"]) if entry.get("survey") else None
-    if survey is not None:
-        from crawler.audit.scoring import SurveyError, load_survey
-        try:
-            load_survey(survey)
-        except SurveyError as exc:
-            raise bad(f"{where}.survey", str(exc)) from None
+    try:
+        load_survey(survey, chosen)
+    except InputError as exc:
+        raise bad(f"{where}.survey", str(exc)) from None
     crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
     return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
                       survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
                       crawl=crawl)
+
+
+def _note(message: str) -> None:
+    print(f"oit: {message}", file=sys.stderr)
 
 
 # -- running ----------------------------------------------------------------------------------------
@@ -179,8 +182,6 @@ def crawl_command(site: SiteConfig, db: Path, progress: bool) -> list[str]:
 
 def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict:
     """Crawl, audit, report and diff one site; the summary entry (never raises for the site's faults)."""
-    from crawler.history.runs import same_site
-
     entry = {"url": site.url, "name": site.name, "fiscal_year": site.fiscal_year, "run_id": None,
              "previous_run_id": None, "published": False, "healthy": False, "health_reasons": [],
              "oit_score": None, "previous_oit_score": None, "oit_change": None, "items_changed": [],
@@ -204,15 +205,10 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict
 
 
 def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
-    from crawler.cli.audit import FORMATS, _checklist, _survey, build_report, write_outputs
-    from crawler.history.diff import diff_runs
-    from crawler.history.runs import site_runs
-    from reports.diff import write_diff
-
     as_of = site.as_of or date.today()
-    report = build_report(store, run_id, site.fiscal_year, as_of, _checklist(site.checklist, site.fiscal_year),
-                          _survey(site.survey))
-    paths = write_outputs(report, site.out, list(FORMATS))
+    checklist = choose_checklist(site.checklist, site.fiscal_year, _note).checklist
+    report = build_report(store, run_id, site.fiscal_year, as_of, checklist, load_survey(site.survey, checklist))
+    paths = write_outputs(report, site.out, list(REPORT_FORMATS))
     entry.update(name=site.name or report["site"].get("name") or None,
                  published=bool(report["published"]), healthy=bool(report["crawl"]["healthy"]),
                  health_reasons=report["crawl"]["health_reasons"], oit_score=report.get("oit_score"),
@@ -221,7 +217,7 @@ def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
     if earlier:
         diff = diff_runs(store, earlier[-1], run_id, fiscal_year=site.fiscal_year,
                          checklist=site.checklist,
-                         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), notify=_note)
         entry["reports"] += [str(p) for p in write_diff(diff, site.out)]
         entry.update(previous_run_id=earlier[-1], previous_oit_score=diff["before"]["oit_score"],
                      oit_change=diff["oit_change"],
@@ -261,7 +257,6 @@ def post_webhook(url: str, payload: dict, timeout: float) -> None:
 
 
 def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
-    from crawler.evidence.store import Store
     db = config.db or db_default
     store = Store(db)
     entries = []

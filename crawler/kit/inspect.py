@@ -8,7 +8,7 @@ This is what a staff member runs before uploading a file. The document goes thro
 a crawled one: `crawler.extraction.extract`, the pipeline's date finding, and the audit's own checks
 (crawler/audit/primitives.py) over a one-resource `RunEvidence`; nothing here judges on its own. A URL is fetched
 with one plain request (the crawler's User-Agent and size limit). Bad input (no such file, a folder, an
-empty file, an unreachable URL) raises `UsageError` (one line, exit 2); a corrupt document is reported
+empty file, an unreachable URL) raises `crawler.errors.InputError` (one line, exit 2); a corrupt document is reported
 as such.
 """
 from __future__ import annotations
@@ -26,8 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 from crawler.audit.primitives import (REASONS, STAGE_PASSED, Candidate, EvidenceIndex, Frame, Outcome,
                             format_family, judge_candidate, judge_element, snippet, time_window)
-from crawler.audit.checklist import Checklist, Element, Item, fill, load_checklist
-from crawler.cli.main import UsageError
+from crawler.audit.checklist import Checklist, Element, Item, fill
+from crawler.errors import InputError
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
 from crawler.extraction import Extraction, extract
 from crawler.extraction import ocr
@@ -93,41 +93,41 @@ def load_target(target: str) -> Loaded:
 def read_file(target: str) -> Loaded:
     path = Path(target).expanduser()
     if path.is_dir():
-        raise UsageError(f"{target} เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / is a folder, not a file")
+        raise InputError(f"{target} เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / is a folder, not a file")
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UsageError(f"ไม่พบไฟล์ / no such file: {target}") from None
+        raise InputError(f"ไม่พบไฟล์ / no such file: {target}") from None
     except OSError as exc:
-        raise UsageError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
+        raise InputError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
     if size > DOWNLOAD_MAXSIZE:
-        raise UsageError(f"ไฟล์ใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} ระบบตรวจจะไม่ดาวน์โหลด / {target} is "
+        raise InputError(f"ไฟล์ใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} ระบบตรวจจะไม่ดาวน์โหลด / {target} is "
                          f"{_mb(size)}, over the crawler's {_mb(DOWNLOAD_MAXSIZE)} limit (recorded as too_large)")
     try:
         body = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
+        raise InputError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
     if not body:
-        raise UsageError(f"ไฟล์ว่างเปล่า (0 ไบต์) / the file is empty: {target}")
+        raise InputError(f"ไฟล์ว่างเปล่า (0 ไบต์) / the file is empty: {target}")
     return Loaded(body, "file", path.resolve().as_uri(), normalize(path.name))
 
 
 def fetch_url(url: str) -> Loaded:
-    """One GET with the crawler's User-Agent, timeout and size limit; a clear UsageError otherwise."""
+    """One GET with the crawler's User-Agent, timeout and size limit; a clear InputError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r} (expected http:// or https://…)")
+        raise InputError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r} (expected http:// or https://…)")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     why = None
     try:
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > DOWNLOAD_MAXSIZE:
-                raise UsageError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is {_mb(int(length))}, "
+                raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is {_mb(int(length))}, "
                                  f"over the crawler's limit (recorded as too_large)")
             body = response.read(DOWNLOAD_MAXSIZE + 1)
             if len(body) > DOWNLOAD_MAXSIZE:
-                raise UsageError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is over the crawler's limit "
+                raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is over the crawler's limit "
                                  "(recorded as too_large)")
             final = response.geturl() or url
             content_type = response.headers.get("Content-Type")
@@ -143,9 +143,9 @@ def fetch_url(url: str) -> Loaded:
     except (http.client.HTTPException, OSError, ValueError) as exc:
         why = f"{type(exc).__name__}: {exc}"
     if why is not None:
-        raise UsageError(f"เปิดที่อยู่นี้ไม่ได้ / cannot fetch {url}: {why}")
+        raise InputError(f"เปิดที่อยู่นี้ไม่ได้ / cannot fetch {url}: {why}")
     if not body:
-        raise UsageError(f"เซิร์ฟเวอร์ส่งเนื้อหาว่างเปล่า / {url} answered with an empty body (HTTP {status})")
+        raise InputError(f"เซิร์ฟเวอร์ส่งเนื้อหาว่างเปล่า / {url} answered with an empty body (HTTP {status})")
     name = filename_from_disposition(disposition) or filename_from_url(final)
     return Loaded(body, "url", final, normalize(name) if name else "", content_type, status)
 
@@ -184,13 +184,9 @@ def evidence_of(resource: Resource, extraction: Extraction) -> RunEvidence:
 
 # -- the inspection ---------------------------------------------------------------------------------
 
-def inspect_target(target: str, *, fiscal_year: int | None = None, as_of: date | None = None,
-                   checklist: Checklist | str | None = None) -> dict:
-    """Everything `oit inspect` shows, as a JSON-ready dict."""
-    if checklist is None:
-        checklist = load_checklist(f"bma-district-{fiscal_year or 2568}")
-    elif not isinstance(checklist, Checklist):
-        checklist = load_checklist(checklist)
+def inspect_target(target: str, *, checklist: Checklist, fiscal_year: int | None = None,
+                   as_of: date | None = None) -> dict:
+    """Everything `oit inspect` shows, as a JSON-ready dict (items judged by `checklist`)."""
     loaded = load_target(target)
     extraction = extract(loaded.body, content_type=loaded.content_type, filename=loaded.filename or None,
                          url=loaded.url)

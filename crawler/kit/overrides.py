@@ -33,16 +33,21 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from crawler.audit.checklist import Checklist
+from crawler.audit.scoring import ita, score_oit
+from crawler.audit.status import STATUS_LABELS, ItemStatus, status_th
+from crawler.errors import InputError
+from crawler.text.format import fmt_num, thai_date
 from crawler.text.userfile import read_user_file
 
-STATUS_SCORES: dict[str, float | None] = {"pass": 100.0, "fail": 0.0, "partial": None, "review": 0.0,
-                                          "unreachable": 0.0}
-THAI_STATUSES = {"ผ่าน": "pass", "ไม่ผ่าน": "fail", "ได้บางส่วน": "partial", "ผ่านบางส่วน": "partial",
-                 "ต้องตรวจสอบ": "review", "เข้าถึงไม่ได้": "unreachable"}
+# The score a status alone sets (partial needs a score of its own).
+STATUS_SCORES: dict[str, float | None] = {ItemStatus.PASS: 100.0, ItemStatus.FAIL: 0.0, ItemStatus.PARTIAL: None,
+                                          ItemStatus.REVIEW: 0.0, ItemStatus.UNREACHABLE: 0.0}
+# A status may be written in Thai, as every report labels it (and "ผ่านบางส่วน", as people say it).
+THAI_STATUSES = {**{th: str(status) for status, (th, _) in STATUS_LABELS.items()}, "ผ่านบางส่วน": "partial"}
 FIELDS = ("item", "status", "score", "url", "note", "who", "date")
 
 
-class OverrideError(ValueError):
+class OverrideError(InputError, ValueError):
     """An overrides file that cannot be used; one line naming the file, the entry and the problem."""
 
 
@@ -211,8 +216,6 @@ def _date(value: Any) -> date | None:
 def apply_overrides(report: dict, overrides: Iterable[Override], checklist: Checklist, *,
                     source: str | None = None) -> dict:
     """A new report with the overrides applied and recorded; `report` itself is not changed."""
-    from crawler.audit.scoring import ita, score_oit
-
     overrides = list(overrides)
     if not overrides:
         return report
@@ -270,12 +273,10 @@ def _scores(report: dict) -> dict:
 
 def override_line(record: dict) -> str:
     """'ปรับผลโดยคณะทำงาน: ผ่าน (เดิม ไม่ผ่าน 0) — นายสมชาย, 25 มิ.ย. 2567 — note' for any report format."""
-    from reports.writer import STATUS_LABELS, fmt_num, thai_date
-
     parts = []
     if record.get("status"):
-        now = STATUS_LABELS.get(record["status"], (record["status"],))[0]
-        was = STATUS_LABELS.get(record.get("audit_status") or "", (record.get("audit_status") or "—",))[0]
+        now = status_th(record["status"])
+        was = status_th(record.get("audit_status") or "—")
         parts.append(f"{now} {fmt_num(record.get('score'))} (ผลตรวจอัตโนมัติ {was} {fmt_num(record.get('audit_score'))})")
     if record.get("url"):
         parts.append(f"URL ที่ใช้: {record['url']}")

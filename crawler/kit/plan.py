@@ -19,12 +19,16 @@ arithmetic is the rubric's (docs/rubric.md section 1), not an approximation.
 """
 from __future__ import annotations
 
+import sys
+from datetime import date
 from itertools import combinations
 from math import comb
 from typing import Any, Mapping
 
 from crawler.audit.checklist import Checklist, Element, Level, fill
+from crawler.audit.primitives import RECENT_DAYS, month_label, required_months
 from crawler.audit.scoring import ita, score_oit
+from crawler.text.format import fmt_num, site_name, thai_date
 
 MAX_COMBINATIONS = 50_000      # subsets examined per set size before falling back to the ranked order
 FORMAT_TH = {"pdf": "PDF", "office": "Excel หรือ Word", "html": "หน้าเว็บ (HTML)", "image": "รูปภาพ"}
@@ -154,7 +158,7 @@ def year_text(rule: Element | None, fy: int, as_of: str | None = None) -> str:
             return f"ทุกเดือน {months[0]} – {months[-1]} (ปีงบประมาณ พ.ศ. {fy})"
         return f"ทุกเดือนของปีงบประมาณ พ.ศ. {fy}"
     if time == "recent":
-        return "ลงไว้ภายใน 60 วันก่อนวันตรวจ"
+        return f"ลงไว้ภายใน {RECENT_DAYS} วันก่อนวันตรวจ"
     if time == "live":
         return "ใช้งานได้ ณ วันตรวจ"
     return "ไม่กำหนดปี (ฉบับที่ใช้อยู่)"
@@ -163,9 +167,6 @@ def year_text(rule: Element | None, fy: int, as_of: str | None = None) -> str:
 def _due_months(fy: int, as_of: str | None) -> list[str]:
     if not as_of:
         return []
-    from datetime import date
-
-    from crawler.audit.primitives import month_label, required_months
     try:
         return [month_label(y, m) for y, m in required_months(fy, date.fromisoformat(as_of))]
     except ValueError:
@@ -303,10 +304,6 @@ def _number(item_id: str) -> int:
 
 def print_plan(plan: dict | None, report: dict, stream=None) -> None:
     """The plan as a working group reads it at its meeting: Thai first, English beside."""
-    import sys
-
-    from reports.writer import fmt_num, site_name, thai_date
-
     out = stream or sys.stdout
     w = lambda s="": print(s, file=out)  # noqa: E731
     w(f"แผนแก้ไขเพื่อเพิ่มคะแนน / Fix plan — {site_name(report)}  ปีงบประมาณ/FY {report['fiscal_year']}, "

@@ -1,7 +1,7 @@
 """The submission sheet: for every item O1–O22, the URL(s) to type into the ITA system's form.
 
     rows = submission_sheet(report, checklist)          # from report.json (overrides already applied)
-    write_sheet(report, checklist, Path("out"))         # submit-sheet.xlsx and submit-sheet.txt
+    sheet_data(rows)                                    # plain data for reports/submit_sheet.py's writers
 
 Chosen from the audit's evidence, per item:
 
@@ -21,20 +21,19 @@ An override's URL (crawler/kit/overrides.py) comes first and says who set it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.audit.checklist import Checklist, Element
+from crawler.audit.primitives import REASONS
+from crawler.audit.primitives import YEAR_RULES as AUDIT_YEAR_RULES
+from crawler.audit.status import ElementStatus, ItemStatus
 
-SHEET_XLSX = "submit-sheet.xlsx"
-SHEET_TEXT = "submit-sheet.txt"
 GENERIC_ITEMS = 3              # a URL serving this many items is a shared page (ITA index, home page)
-MAX_URL_COLUMNS = 6            # URL columns in the workbook; more go into one text column
 LINK_FIELDS = ("link_text", "context")
-YEAR_RULES = {"current": (0,), "half_year": (0,), "monthly": (0,), "recent": (0,), "previous": (-1,),
-              "current_or_previous": (0, -1)}
+# The fiscal years (offsets from the year judged) a chosen URL may belong to: the audit's own year rules,
+# and the running year for the windows inside it.
+YEAR_RULES = {**AUDIT_YEAR_RULES, "half_year": (0,), "monthly": (0,), "recent": (0,)}
 
 
 @dataclass
@@ -200,7 +199,7 @@ def _row(item: dict, rules: dict[str, Element], fy: int, failed: set, usage: dic
                                   on_site=_same_site(override["url"], start), by_override=True,
                                   warnings=[f"URL นี้กำหนดโดยคณะทำงาน ({override.get('who')}, "
                                             f"ตรวจเมื่อ {override.get('date')})"]))
-    if item.get("status") == "pass" and not links:
+    if item.get("status") == ItemStatus.PASS and not links:
         warnings.append("ผ่านตามการปรับผลของคณะทำงาน แต่ยังไม่มี URL ให้ผู้ประเมินเปิดดู: ใส่ url ในไฟล์ overrides"
                         if override else "ผ่านเกณฑ์แต่ไม่พบ URL หลักฐาน")
     return SheetRow(item_id=item["id"], title_th=item.get("title_th") or "", status=item.get("status") or "",
@@ -247,7 +246,6 @@ def _missing_warning(element: dict) -> str:
     near = next((c for c in element.get("candidates") or [] if c.get("url") and c.get("reason") != "only_in_navigation"),
                 None)
     if near:
-        from crawler.audit.primitives import REASONS
         why = REASONS.get(near.get("reason") or "", ("",))[0]
         text += f" (ใกล้เคียง: {near['url']}" + (f" — {why}" if why else "") + ")"
     return text
@@ -255,7 +253,7 @@ def _missing_warning(element: dict) -> str:
 
 def _is_satisfied(element: dict) -> bool:
     status = element.get("status")
-    return status == "satisfied" if status else bool(element.get("satisfied"))
+    return status == ElementStatus.SATISFIED if status else bool(element.get("satisfied"))
 
 
 def _working(url: str, failed: set) -> bool:
@@ -289,151 +287,6 @@ def _same_site(url: str | None, start: str | None) -> bool:
     return a.netloc.lower() == b.netloc.lower() and a.path.startswith(b.path.rsplit("/", 1)[0])
 
 
-# -- writing ----------------------------------------------------------------------------------------
-
-def write_sheet(report: dict, checklist: Checklist | None, out_dir: Path,
-                rows: list[SheetRow] | None = None) -> list[Path]:
-    """submit-sheet.xlsx and submit-sheet.txt in out_dir."""
-    rows = rows if rows is not None else submission_sheet(report, checklist)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    text_path = out_dir / SHEET_TEXT
-    text_path.write_text(render_text(rows, report), encoding="utf-8")
-    xlsx_path = out_dir / SHEET_XLSX
-    write_xlsx(rows, report, xlsx_path)
-    return [xlsx_path, text_path]
-
-
-def _heading(report: dict) -> list[str]:
-    from reports.writer import fmt_num, site_name, thai_date
-    crawl = report.get("crawl") or {}
-    lines = [f"แบบสรุป URL สำหรับกรอกในระบบ ITA (แบบ OIT) — {site_name(report)}",
-             f"ปีงบประมาณ พ.ศ. {report.get('fiscal_year')} · ข้อมูล ณ วันที่ {thai_date(report.get('as_of'))} · "
-             f"รอบการเก็บข้อมูล #{crawl.get('run_id')} · เว็บไซต์ {(report.get('site') or {}).get('url', '')}"]
-    if report.get("published", True) is not False:
-        lines.append(f"คะแนน OIT ที่คาดการณ์ {fmt_num(report.get('oit_score'))}")
-    overrides = report.get("overrides")
-    if overrides:
-        without = (overrides.get("without") or {}).get("oit_score")
-        lines.append(f"รวมการปรับผลโดยคณะทำงาน {overrides.get('count')} ข้อ "
-                     f"({', '.join(overrides.get('items') or [])}); ไม่รวมการปรับผล OIT {fmt_num(without)}")
-    return lines
-
-
-def render_text(rows: Iterable[SheetRow], report: dict) -> str:
-    """Plain text to paste: each URL on its own line under its item."""
-    from reports.writer import STATUS_LABELS
-    lines = _heading(report) + ["", "URL แต่ละบรรทัดคัดลอกไปวางในช่องของข้อนั้นได้ทันที "
-                                    "บรรทัดที่ขึ้นต้นด้วย ⚠ คือสิ่งที่ต้องแก้ไขหรือตรวจสอบก่อนส่ง", ""]
-    for row in rows:
-        status = STATUS_LABELS.get(row.status, (row.status,))[0]
-        lines.append(f"{row.item_id} {row.title_th} [{status}]")
-        if not row.links:
-            lines.append("  (ยังไม่มี URL)")
-        for link in row.links:
-            lines.append(link.url)
-            if link.covers:
-                lines.append(f"  ↳ {', '.join(link.covers)}")
-            for warning in link.warnings:
-                lines.append(f"  ⚠ {warning}")
-        for warning in row.warnings:
-            lines.append(f"⚠ {warning}")
-        if row.override:
-            lines.append(f"✎ {row.override}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-SHEET_COLUMNS_HEAD = ("ข้อ", "ชื่อรายการ (ตามระบบ ITA)", "สถานะ")
-SHEET_COLUMNS_TAIL = ("สิ่งที่ URL แสดง", "คำเตือน", "ปรับผลโดยคณะทำงาน", "หน่วยงานรับผิดชอบ")
-SHEET_WIDTHS = {"ข้อ": 6, "ชื่อรายการ (ตามระบบ ITA)": 48, "สถานะ": 14, "URL อื่น ๆ": 50, "สิ่งที่ URL แสดง": 48,
-                "คำเตือน": 70, "ปรับผลโดยคณะทำงาน": 45, "หน่วยงานรับผิดชอบ": 22}
-
-
-def _url_columns(rows: list[SheetRow]) -> tuple[list[str], bool]:
-    most = max([len(r.links) for r in rows] + [1])
-    count = min(most, MAX_URL_COLUMNS)
-    names = ["URL หลัก"] + [f"URL เพิ่มเติม {n}" for n in range(1, count)]
-    return names, most > MAX_URL_COLUMNS
-
-
-def sheet_frame_rows(rows: list[SheetRow]) -> tuple[list[str], list[dict[str, Any]]]:
-    """The workbook's columns and rows (one per item); URL cells hold the bare URL."""
-    from reports.writer import STATUS_LABELS
-    url_names, overflow = _url_columns(rows)
-    columns = list(SHEET_COLUMNS_HEAD) + url_names + (["URL อื่น ๆ"] if overflow else []) + list(SHEET_COLUMNS_TAIL)
-    out = []
-    for row in rows:
-        record: dict[str, Any] = {
-            "ข้อ": row.item_id, "ชื่อรายการ (ตามระบบ ITA)": row.title_th,
-            "สถานะ": STATUS_LABELS.get(row.status, (row.status,))[0],
-        }
-        for n, name in enumerate(url_names):
-            record[name] = row.links[n].url if n < len(row.links) else ""
-        if overflow:
-            record["URL อื่น ๆ"] = "\n".join(link.url for link in row.links[len(url_names):])
-        record["สิ่งที่ URL แสดง"] = "\n".join(
-            f"{n}. {', '.join(link.covers) or '—'}" for n, link in enumerate(row.links, start=1))
-        record["คำเตือน"] = "\n".join(
-            [f"URL {n}: {w}" for n, link in enumerate(row.links, start=1) for w in link.warnings] + row.warnings)
-        record["ปรับผลโดยคณะทำงาน"] = row.override or ""
-        record["หน่วยงานรับผิดชอบ"] = row.unit_th
-        record["_status"] = row.status
-        out.append(record)
-    return columns, out
-
-
-def write_xlsx(rows: list[SheetRow], report: dict, path: Path) -> Path:
-    """One row per item, URLs as hyperlinks, Thai headers, widths, frozen header (pandas + xlsxwriter)."""
-    import pandas as pd
-
-    from reports.writer import safe_url, site_name
-    from reports.xlsx import EXCEL_MAX_CELL, EXCEL_MAX_URL, STATUS_COLOURS
-
-    columns, records = sheet_frame_rows(rows)
-    heading = _heading(report)
-    top = len(heading) + 1                      # title lines, a blank row, then the table
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records], columns=columns)
-        frame.to_excel(writer, sheet_name="URL สำหรับระบบ ITA", index=False, startrow=top)
-        book, sheet = writer.book, writer.sheets["URL สำหรับระบบ ITA"]
-        book.set_properties({"title": f"URL สำหรับระบบ ITA {site_name(report)}", "author": "oit-crawler"})
-        base = {"font_name": "Tahoma", "font_size": 10, "valign": "top"}
-        fmt = {
-            "title": book.add_format({**base, "bold": True, "font_size": 13, "font_color": "#16325C"}),
-            "note": book.add_format({**base, "font_color": "#5B6878"}),
-            "header": book.add_format({**base, "bold": True, "bg_color": "#16325C", "font_color": "#FFFFFF",
-                                       "text_wrap": True, "valign": "vcenter", "border": 1}),
-            "wrap": book.add_format({**base, "text_wrap": True}),
-            "warn": book.add_format({**base, "text_wrap": True, "font_color": "#8A5A00"}),
-            "link": book.add_format({**base, "font_color": "#1F4E8C", "underline": 1}),
-            "text": book.add_format(base),
-        }
-        status_fmt = {s: book.add_format({**base, "bold": True, "font_color": f, "bg_color": b})
-                      for s, (f, b) in STATUS_COLOURS.items()}
-        for n, line in enumerate(heading):
-            sheet.write_string(n, 0, line, fmt["title"] if n == 0 else fmt["note"])
-        for col, name in enumerate(columns):
-            sheet.write_string(top, col, name, fmt["header"])
-            width = 55 if name.startswith("URL") else SHEET_WIDTHS.get(name, 16)
-            cell = fmt["warn"] if name == "คำเตือน" else fmt["wrap"] if name in SHEET_WIDTHS else None
-            sheet.set_column(col, col, width, cell)
-        sheet.set_row(top, 30)
-        sheet.freeze_panes(top + 1, 2)
-        sheet.autofilter(top, 0, top + max(len(records), 1), len(columns) - 1)
-        for r, record in enumerate(records, start=top + 1):
-            status = record["_status"]
-            if status in status_fmt:
-                sheet.write_string(r, columns.index("สถานะ"), record["สถานะ"], status_fmt[status])
-            for col, name in enumerate(columns):
-                if not (name.startswith("URL") and name != "URL อื่น ๆ"):
-                    continue
-                text = record.get(name) or ""
-                if not text:
-                    continue
-                href = safe_url(text)
-                fits = href is not None and all(len(p) <= EXCEL_MAX_URL for p in href.split("#", 1))
-                if not (fits and sheet.write_url(r, col, href, fmt["link"], string=text[:EXCEL_MAX_CELL]) == 0):
-                    sheet.write_string(r, col, text[:EXCEL_MAX_CELL], fmt["text"])
-    return path
+def sheet_data(rows: list[SheetRow]) -> list[dict]:
+    """The rows as plain data, what the submit-sheet writers (reports/submit_sheet.py) render."""
+    return [asdict(row) for row in rows]

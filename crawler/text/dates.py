@@ -360,6 +360,21 @@ def fiscal_year_of(d: date) -> int:
     return d.year + BE_OFFSET + (1 if d.month >= 10 else 0)
 
 
+def parse_fiscal_year(value: str) -> int:
+    """A fiscal year as a person types it: '2568', '๒๕๖๘' or the CE year '2025' -> 2568 (Buddhist Era,
+    the year the tool speaks). ValueError with a one-line message otherwise."""
+    from crawler.text.thai import thai_digits_to_arabic
+    try:
+        year = int(thai_digits_to_arabic(str(value)))
+    except ValueError:
+        raise ValueError(f"not a year: {value!r}") from None
+    if CE_YEARS.start < year < CE_YEARS.stop - 1:
+        year += BE_OFFSET
+    if not 2500 < year < 2700:
+        raise ValueError(f"not a plausible Buddhist Era fiscal year: {value!r}")
+    return year
+
+
 def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     """(1 October N-1, 30 September N) in CE dates for BE fiscal year N."""
     ce = fiscal_year - BE_OFFSET

@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from crawler.errors import InputError
+
 DOCUMENT_EXTENSIONS = {
     "pdf", "xls", "xlsx", "doc", "docx", "ods", "odt", "csv", "ppt", "pptx", "odp", "rtf", "txt",
     "jpg", "jpeg", "png", "gif", "zip", "rar",
@@ -71,6 +73,19 @@ class Scope:
     def contains(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.netloc.lower() == self.host and unquote(parts.path or "/").startswith(self.prefix)
+
+
+def check_url(url: str) -> str:
+    """The address if it is an http(s) URL with a host; InputError otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"not a web address: {url!r} (expected http:// or https://…)")
+    return url
+
+
+def same_site(a: str, b: str) -> bool:
+    """Start URLs name the same site whatever their spelling or trailing slash."""
+    return canonical(a).rstrip("/") == canonical(b).rstrip("/")
 
 
 def extension(url: str) -> str:

@@ -1,0 +1,94 @@
+"""`oit crawl` and `oit runs`, and the crawl itself (one Scrapy process run) that `oit audit` uses too."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from crawler.cli.options import add_crawl_options, crawl_settings
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.evidence.store import Store
+from crawler.history.runs import print_runs, run_summaries
+from crawler.text.urls import check_url
+
+
+def register(sub) -> None:
+    p = sub.add_parser("crawl", help="crawl a district website into the evidence store")
+    p.add_argument("url")
+    add_crawl_options(p)
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("runs", help="list stored runs")
+    p.add_argument("--site", help="only runs of this start URL")
+    p.set_defaults(func=cmd_runs)
+
+
+def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | None = None,
+          settings: dict | None = None) -> int:
+    """Crawl a site into the evidence store; returns the run id."""
+    from scrapy.crawler import CrawlerProcess      # Scrapy and Twisted load only when a crawl runs
+    from scrapy.settings import Settings
+
+    from crawler.crawl.transfer import TransferStats
+    from spiders.site import SiteSpider
+
+    s = Settings()
+    s.setmodule("crawler.crawl.settings", priority="project")
+    s.set("OIT_DB", str(db), priority="cmdline")
+    s.set("HTTPCACHE_DIR", str(Path(db).resolve()) + ".httpcache", priority="cmdline")
+    # Bytes that really crossed the network (a 304 re-crawl costs headers only): oit/received_bytes.
+    s.setdefault_in_component_priority_dict("EXTENSIONS", TransferStats, 510)
+    if max_pages is not None:
+        s.set("OIT_MAX_PAGES", max_pages, priority="cmdline")
+    if max_depth is not None:
+        s.set("OIT_MAX_DEPTH", max_depth, priority="cmdline")
+    for key, value in (settings or {}).items():
+        s.set(key, value, priority="cmdline")
+    s.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(s)
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    run_id = crawler.stats.get_value("oit/run_id")
+    if run_id is None:
+        raise InputError("the crawl did not start (see the messages above)")
+    store = getattr(crawler, "oit_store", None)
+    if store is not None:
+        store.close()
+    return int(run_id)
+
+
+def start_failure(store: Store, run_id: int) -> str | None:
+    """Why the start page could not be fetched, or None."""
+    run = store.run(run_id)
+    start = store.db.execute("SELECT ok, error_kind, error FROM resources WHERE run_id=? AND url=?",
+                             (run_id, run["site_url"])).fetchone()
+    if start is None:
+        return "the start page was never fetched"
+    if not start["ok"]:
+        return f"{start['error_kind']}: {start['error']}"
+    return None
+
+
+def cmd_crawl(args) -> int:
+    url = check_url(args.url)
+    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth,
+                   settings=crawl_settings(args))
+    store = Store(args.db)
+    counts = store.counts(run_id)
+    run = store.run(run_id)
+    print(f"run {run_id} ({run['status']}): {counts['pages']} pages, {counts['documents']} documents, "
+          f"{counts['errors']} errors — stored in {args.db}")
+    why = start_failure(store, run_id)
+    if why:
+        print(f"oit: cannot reach {url}: {why}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    return EXIT_OK
+
+
+def cmd_runs(args) -> int:
+    summaries = run_summaries(Store(args.db), args.site)
+    if not summaries:
+        print(f"no runs stored in {args.db}")
+        return EXIT_OK
+    print_runs(summaries, sys.stdout)     # with each run's fiscal year, score and health (latest audit)
+    return EXIT_OK

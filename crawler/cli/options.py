@@ -1,0 +1,79 @@
+"""Argument parsing shared by every sub-command: the parser class, value types, the crawl options."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from crawler.errors import EXIT_USAGE, InputError
+from crawler.text.dates import parse_fiscal_year
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"oit: {message} (see 'oit {self.prog.split()[-1]} --help')\n"
+                  if " " in self.prog else f"oit: {message} (see 'oit --help')\n")
+
+
+def note(message: str) -> None:
+    """A note for the user beside the output (stderr), e.g. which checklist stands in."""
+    print(f"oit: {message}", file=sys.stderr)
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def fiscal_year(value: str) -> int:
+    try:
+        return parse_fiscal_year(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return n
+
+
+def add_crawl_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-pages", type=positive_int, help="most in-scope pages to crawl (default 3000)")
+    p.add_argument("--max-depth", type=positive_int, help="most links from the start page (default 8)")
+    p.add_argument("--delay", type=float, help="seconds between requests to a host (default 0.5, adaptive)")
+    p.add_argument("--concurrency", type=positive_int, help="parallel requests per host (default 2)")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="any Scrapy setting")
+    p.add_argument("--no-progress", action="store_true", help="no live progress line")
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise InputError(f"-s expects NAME=VALUE, got {pair!r}")
+        k, v = pair.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def crawl_settings(args) -> dict:
+    """Scrapy settings from the crawl options (-s NAME=VALUE, --delay, --concurrency, --no-progress)."""
+    settings = parse_settings(getattr(args, "set", None))
+    if getattr(args, "delay", None) is not None:
+        settings["DOWNLOAD_DELAY"] = args.delay
+        settings["AUTOTHROTTLE_START_DELAY"] = args.delay
+        if args.delay == 0:
+            settings["AUTOTHROTTLE_ENABLED"] = False
+    if getattr(args, "concurrency", None):
+        settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
+        settings["CONCURRENT_REQUESTS"] = max(8, args.concurrency * 2)
+    if getattr(args, "no_progress", False):
+        settings["OIT_PROGRESS"] = False
+    return settings
