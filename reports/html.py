@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -50,29 +49,6 @@ CSS = TEMPLATES.loader.get_source(TEMPLATES, "style.css")[0]
 
 def render(template: str, **view: Any) -> str:
     return TEMPLATES.get_template(template).render(**view)
-
-
-def _macro(name: str, *args: Any, **kwargs: Any) -> str:
-    return str(getattr(TEMPLATES.get_template("macros.html").module, name)(*args, **kwargs))
-
-
-def e(value: Any) -> str:
-    """Escape anything for HTML text or a quoted attribute."""
-    return escape("" if value is None else str(value), quote=True)
-
-
-def link(url: Any, text: Any = None, cls: str = "") -> str:
-    """An <a> for http(s) URLs; any other URL (javascript:, data:, relative) is shown as plain text."""
-    return _macro("link", url, text, cls)
-
-
-def bi(th: str, en: str) -> str:
-    """Thai first, English secondary."""
-    return _macro("bi", th, en)
-
-
-def badge(status: str) -> str:
-    return _macro("badge", status)
 
 
 def item_number(item: dict) -> int:

@@ -69,8 +69,6 @@ REASONS: dict[str, tuple[str, str]] = {
     "review_scan_unread": ("เอกสารเป็นภาพสแกนที่อ่านข้อความไม่ได้ ต้องตรวจด้วยตา",
                            "A scan without readable text: check by eye"),
 }
-REVIEW_REASONS = frozenset({"review_low_confidence", "review_scan_unread"})
-
 STAGE_FETCH, STAGE_FORMAT, STAGE_READABLE, STAGE_LANGUAGE, STAGE_TIME, STAGE_DATED, STAGE_CONTENT, \
     STAGE_LIVE, STAGE_PASSED = range(9)
 
@@ -1216,8 +1214,3 @@ def index_for(evidence: RunEvidence, checklist: Checklist) -> EvidenceIndex:
     index = EvidenceIndex(evidence, checklist)
     _INDEXES[key] = (weakref.ref(evidence), index)
     return index
-
-
-def iter_outcomes(verdict: ElementVerdict) -> Iterator[Outcome]:
-    yield from verdict.evidence
-    yield from verdict.near_misses

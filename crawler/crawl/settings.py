@@ -64,7 +64,6 @@ OIT_PROGRESS_LOG_INTERVAL = 30.0      # seconds between plain log lines when not
 # Keep Scrapy's own log quiet; our progress line and summary speak to the user.
 LOG_LEVEL = "WARNING"
 TELNETCONSOLE_ENABLED = False
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Breadth-first: a URL is first met by its shortest path, so the depth limit bounds what it should.

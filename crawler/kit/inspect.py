@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 from crawler.audit.primitives import (REASONS, STAGE_PASSED, Candidate, EvidenceIndex, Frame, Outcome,
                             format_family, judge_candidate, judge_element, snippet, time_window)
 from crawler.audit.checklist import Checklist, Element, Item, fill
+from crawler.audit.status import TIME_RULE_LABELS
 from crawler.errors import InputError
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
 from crawler.extraction import Extraction, extract
@@ -59,11 +60,6 @@ TEXT_LAYERS = {
 }
 SOURCES = {"title": "ชื่อเรื่อง/title", "text": "เนื้อหา/text", "filename": "ชื่อไฟล์/filename",
            "url": "ที่อยู่/URL", "link_text": "ข้อความลิงก์/link text", "context": "ข้อความรอบลิงก์/context"}
-TIME_RULES = {
-    "current": "ปีงบประมาณ {fy}", "previous": "ปีงบประมาณ {fy_prev}",
-    "current_or_previous": "ปีงบประมาณ {fy} หรือ {fy_prev}", "half_year": "รอบ 6 เดือน ต.ค. {fy_prev} – มี.ค. {fy}",
-    "monthly": "รายเดือน ปีงบประมาณ {fy}", "recent": "ภายใน 60 วันก่อนวันที่ตรวจ", "live": "ลิงก์ใช้งานได้",
-}
 VERDICTS = {
     "satisfies": ("✓", "ใช้เป็นหลักฐานได้", "would satisfy"),
     "part": ("◐", "ใช้ได้บางส่วน", "would satisfy part"),
@@ -320,7 +316,7 @@ def _time_window(ix: EvidenceIndex, candidate: Candidate, element: Element, fram
     rule = element.time
     if rule in ("none", "live"):
         return None
-    wanted = TIME_RULES[rule].format(fy=frame.fiscal_year, fy_prev=frame.fiscal_year - 1)
+    wanted = TIME_RULE_LABELS[rule].format(fy=frame.fiscal_year, fy_prev=frame.fiscal_year - 1)
     if fiscal_year is None:
         return {"rule": rule, "ok": None, "review": False, "wanted": None,
                 "detail": "ไม่ได้ตรวจ: ระบุ --fiscal-year / not judged: give --fiscal-year"}

@@ -60,10 +60,6 @@ class SheetRow:
     warnings: list[str]
     override: str | None = None
 
-    @property
-    def primary(self) -> SheetLink | None:
-        return self.links[0] if self.links else None
-
 
 @dataclass
 class _Candidate:

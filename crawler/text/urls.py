@@ -67,9 +67,6 @@ class Scope:
             path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
         return cls(parts.scheme.lower(), parts.netloc.lower(), unquote(path))
 
-    def same_host(self, url: str) -> bool:
-        return urlsplit(url).netloc.lower() == self.host
-
     def contains(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.netloc.lower() == self.host and unquote(parts.path or "/").startswith(self.prefix)
