@@ -308,12 +308,12 @@ def png_image(width: int, height: int, label: str, seed: int = 0) -> bytes:
     """A small diagram-like PNG (organisation chart, logo)."""
     from PIL import Image, ImageDraw
 
-    from sitegen.documents import _pil_font
+    from sitegen.documents import pil_font
 
     rng = random.Random(f"png:{label}:{seed}")
     image = Image.new("RGB", (width, height), (250, 250, 245))
     draw = ImageDraw.Draw(image)
-    font = _pil_font(max(12, height // 14), True)
+    font = pil_font(max(12, height // 14), True)
     draw.text((width // 2, height // 8), label, fill=(20, 40, 90), font=font, anchor="mm")
     boxes = max(1, width // 140)
     for k in range(boxes):

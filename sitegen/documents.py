@@ -310,7 +310,7 @@ SCAN_DPI = 120
 
 
 @lru_cache(maxsize=32)
-def _pil_font(size_px: int, bold: bool):
+def pil_font(size_px: int, bold: bool):
     from PIL import ImageFont
 
     return ImageFont.truetype(str(FONT_BOLD if bold else FONT), size_px)
@@ -324,7 +324,7 @@ class _ImageCanvas:
         self._draw = None
 
     def _font(self, size: float, bold: bool):
-        return _pil_font(round(size * PT * self.scale), bold)
+        return pil_font(round(size * PT * self.scale), bold)
 
     def new_page(self) -> None:
         from PIL import Image, ImageDraw
