@@ -90,8 +90,10 @@ def load_overrides(path: Path | None, checklist: Checklist, fiscal_year: int) ->
     return read_overrides(path, checklist, fiscal_year)   # OverrideError is an InputError
 
 
-def parse_formats(value: str, known: tuple[str, ...] = REPORT_FORMATS, what: str = "report") -> list[str]:
-    """'html, XLSX' -> ['html', 'xlsx'], or InputError naming the formats there are."""
+def parse_formats(value: str | None, known: tuple[str, ...] = REPORT_FORMATS, what: str = "report") -> list[str]:
+    """'html, XLSX' -> ['html', 'xlsx'] (None: every known format), or InputError naming the formats."""
+    if value is None:
+        return list(known)
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in formats if f not in known]
     if bad or not formats:

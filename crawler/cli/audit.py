@@ -1,4 +1,8 @@
-"""Sub-commands that judge and report: audit, report, inspect (registered into the `oit` parser)."""
+"""Sub-commands that judge and report: audit, report, inspect (registered into the `oit` parser).
+
+The service layer (the audit, pandas, the templates) is imported inside the commands that use it, so
+`oit crawl` (one per site in `oit watch`) and `oit --help` start without it.
+"""
 from __future__ import annotations
 
 import json
@@ -10,8 +14,6 @@ from crawler.cli.crawl import crawl, start_failure
 from crawler.cli.options import add_crawl_options, crawl_settings, fiscal_year, iso_date, note, positive_int
 from crawler.errors import EXIT_BELOW, EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
-from crawler.service import (REPORT_FORMATS, build_report, choose_checklist, load_overrides, load_survey,
-                             parse_formats, write_outputs, write_submit_sheet)
 from crawler.text.format import fmt_num
 from crawler.text.urls import check_url
 
@@ -29,8 +31,7 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
-    p.add_argument("--format", default=",".join(REPORT_FORMATS),
-                   help=f"comma-separated report formats (default all: {','.join(REPORT_FORMATS)})")
+    p.add_argument("--format", help="comma-separated report formats (default: all)")
     _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
@@ -42,7 +43,7 @@ def register(sub) -> None:
     p.add_argument("--checklist")
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--survey", type=Path)
-    p.add_argument("--format", default=",".join(REPORT_FORMATS))
+    p.add_argument("--format")
     _add_kit_options(p)
     p.set_defaults(func=cmd_report)
 
@@ -65,6 +66,8 @@ def _add_kit_options(p) -> None:
 # -- audit ------------------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
+    from crawler.service import (build_report, choose_checklist, load_overrides, load_survey, parse_formats,
+                                 write_outputs)
     formats = parse_formats(args.format)
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     survey = load_survey(args.survey, checklist)
@@ -98,6 +101,8 @@ def cmd_audit(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from crawler.service import (build_report, choose_checklist, load_overrides, load_survey, parse_formats,
+                                 write_outputs)
     formats = parse_formats(args.format)
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
@@ -118,6 +123,7 @@ def _source(path: Path | None) -> str | None:
 def _submit_sheet(args, report: dict, checklist) -> list[Path]:
     if not getattr(args, "submit_sheet", False):
         return []
+    from crawler.service import write_submit_sheet
     return write_submit_sheet(report, checklist, args.out)
 
 
@@ -192,7 +198,8 @@ def _ind_key(key: str) -> tuple:
 # -- inspect ----------------------------------------------------------------------------------------
 
 def cmd_inspect(args) -> int:
-    from crawler.kit.inspect import inspect_target, print_inspection   # OCR and extraction load only here
+    from crawler.kit.inspect import inspect_target, print_inspection
+    from crawler.service import choose_checklist
     checklist = choose_checklist(args.checklist, args.fiscal_year or INSPECT_RUBRIC_YEAR, note).checklist
     try:
         result = inspect_target(args.target, checklist=checklist, fiscal_year=args.fiscal_year, as_of=args.as_of)

@@ -1,4 +1,8 @@
-"""Sub-commands over a site's history: history, diff, watch (registered into the `oit` parser)."""
+"""Sub-commands over a site's history: history, diff, watch (registered into the `oit` parser).
+
+Diffs and watch audit runs through the service layer, imported inside those commands so the `oit`
+parser starts without it.
+"""
 from __future__ import annotations
 
 import json
@@ -9,12 +13,7 @@ from pathlib import Path
 from crawler.cli.options import fiscal_year, iso_date, note, positive_int
 from crawler.errors import EXIT_OK, InputError
 from crawler.evidence.store import Store
-from crawler.history.diff import diff_runs, print_diff
-from crawler.history.fiscal_years import diff_fiscal_years, print_coverage
 from crawler.history.runs import print_history, run_summaries, site_runs
-from crawler.history.watch import load_config, watch
-from crawler.service import parse_formats
-from reports.diff import DIFF_FORMATS, write_diff
 
 
 def register(sub) -> None:
@@ -40,7 +39,7 @@ def register(sub) -> None:
     p.add_argument("--as-of", type=iso_date, help="judge as on this date (default: the stored audits)")
     p.add_argument("--checklist", help="checklist id or YAML path")
     p.add_argument("--out", type=Path, help="also write diff.json, diff.html, diff.xlsx into this folder")
-    p.add_argument("--format", default="json,html,xlsx", help="formats written with --out (default all)")
+    p.add_argument("--format", help="formats written with --out: json, html, xlsx (default all)")
     p.add_argument("--json", action="store_true", help="print the diff as JSON")
     p.set_defaults(func=cmd_diff)
 
@@ -85,6 +84,11 @@ def _previous_run(store, run_id: int) -> int:
 
 
 def cmd_diff(args) -> int:
+    from crawler.history.diff import diff_runs, print_diff
+    from crawler.history.fiscal_years import diff_fiscal_years, print_coverage
+    from crawler.service import parse_formats
+    from reports.diff import DIFF_FORMATS, write_diff
+
     store = Store(args.db)
     formats = parse_formats(args.format, DIFF_FORMATS, what="diff")
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -125,5 +129,6 @@ def cmd_diff(args) -> int:
 # -- watch ------------------------------------------------------------------------------------------
 
 def cmd_watch(args) -> int:
+    from crawler.history.watch import load_config, watch
     config = load_config(args.config)       # WatchConfigError is an InputError
     return watch(config, db_default=args.db, progress=not args.no_progress)

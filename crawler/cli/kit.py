@@ -4,6 +4,7 @@
     oit plan --run 3 --fiscal-year 2567 --as-of 2024-06-30 --survey survey.yaml [--overrides overrides.yaml]
 
 Both re-audit a stored run (no network; the same report `oit report` writes) with any overrides applied.
+The service layer is imported inside the commands, so the `oit` parser starts without it.
 """
 from __future__ import annotations
 
@@ -14,9 +15,6 @@ from pathlib import Path
 from crawler.cli.options import fiscal_year, iso_date, note, positive_int
 from crawler.errors import EXIT_OK, EXIT_UNHEALTHY
 from crawler.evidence.store import Store
-from crawler.kit.plan import print_plan
-from crawler.kit.submit import submission_sheet
-from crawler.service import build_report, choose_checklist, load_overrides, load_survey, write_submit_sheet
 from crawler.text.format import fmt_num
 
 
@@ -43,6 +41,7 @@ def _common(p) -> None:
 
 
 def _report(args, with_survey: bool = False):
+    from crawler.service import build_report, choose_checklist, load_overrides, load_survey
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     survey = load_survey(args.survey, checklist) if with_survey else None
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
@@ -54,6 +53,8 @@ def _report(args, with_survey: bool = False):
 
 
 def cmd_submit_sheet(args) -> int:
+    from crawler.kit.submit import submission_sheet
+    from crawler.service import write_submit_sheet
     report, checklist = _report(args)
     rows = submission_sheet(report, checklist)
     paths = write_submit_sheet(report, checklist, args.out, rows)
@@ -70,6 +71,7 @@ def cmd_submit_sheet(args) -> int:
 
 
 def cmd_plan(args) -> int:
+    from crawler.kit.plan import print_plan
     report, _ = _report(args, with_survey=True)
     plan = report.get("plan")
     if args.json:

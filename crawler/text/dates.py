@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from crawler.text.thai import thai_digits_to_arabic
+
 BE_OFFSET = 543
 BE_YEARS = range(2400, 2701)          # a 4-digit year in here is Buddhist Era ...
 CE_YEARS = range(1900, 2201)          # ... in here Common Era
@@ -363,7 +365,6 @@ def fiscal_year_of(d: date) -> int:
 def parse_fiscal_year(value: str) -> int:
     """A fiscal year as a person types it: '2568', '๒๕๖๘' or the CE year '2025' -> 2568 (Buddhist Era,
     the year the tool speaks). ValueError with a one-line message otherwise."""
-    from crawler.text.thai import thai_digits_to_arabic
     try:
         year = int(thai_digits_to_arabic(str(value)))
     except ValueError:
