@@ -1,1 +1,1 @@
-"""The judge: checklist loading, check primitives, the audit of stored evidence, and scoring."""
+"""The judge: checklist loading, check primitives, the audit of stored evidence, scoring, statuses."""

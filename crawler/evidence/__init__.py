@@ -1,1 +1,1 @@
-"""The evidence model (RunEvidence, Resource, ...) and the SQLite store that holds it."""
+"""The evidence model (RunEvidence, Resource, ...), the failure kinds, and the SQLite store that holds them."""

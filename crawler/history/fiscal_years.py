@@ -3,9 +3,9 @@
     diff = diff_fiscal_years(store, 2567, 2568, runs=(7,))     # one crawl judged for both years
     diff = diff_fiscal_years(store, 2567, 2568, runs=(3, 7))   # FY 2567 from run 3, FY 2568 from run 7
 
-Each year is audited with its own checklist (bma-district-<year>, else the nearest year's) as of the end of that
-fiscal year, or earlier when the run or --as-of is earlier: a closed year is judged whole, the running
-year as far as it has gone. Items and elements are matched by id; for each element the diff says which
+Each year is audited with its own checklist (bma-district-<year>, else the nearest year's:
+crawler.service.choose_checklist) as of the end of that fiscal year, or earlier when the run or --as-of
+is earlier: a closed year is judged whole, the running year as far as it has gone. Items and elements are matched by id; for each element the diff says which
 year covers it and with which documents. "lacking" is what the earlier year had that the later one still
 lacks: the to-do list when a new fiscal year starts.
 """

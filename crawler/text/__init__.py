@@ -1,1 +1,1 @@
-"""Thai text: normalisation, Buddhist Era dates and fiscal years, URLs, user-supplied files."""
+"""Thai text: normalisation, Buddhist Era dates and fiscal years, URLs, display formatting, user-supplied files."""
