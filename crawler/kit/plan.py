@@ -28,6 +28,7 @@ from typing import Any, Mapping
 from crawler.audit.checklist import Checklist, Element, Level, fill
 from crawler.audit.primitives import RECENT_DAYS, month_label, required_months
 from crawler.audit.scoring import ita, score_oit
+from crawler.audit.status import ElementStatus, element_status
 from crawler.text.format import fmt_num, site_name, thai_date
 
 MAX_COMBINATIONS = 50_000      # subsets examined per set size before falling back to the ranked order
@@ -71,7 +72,7 @@ def build_plan(report: dict, checklist: Checklist, survey: Mapping[str, Any] | N
 def _fix(item: dict, checklist: Checklist, fy: int, as_of: str | None) -> dict:
     points = float(item["points"]) * (100 - float(item["score"])) / 100
     spec = _checklist_item(checklist, item["id"])
-    open_elements = [el for el in item.get("elements", []) if not _satisfied(el)]
+    open_elements = [el for el in item.get("elements", []) if element_status(el) != ElementStatus.SATISFIED]
     elements = [_missing_element(el, spec, fy, as_of) for el in open_elements]
     count = max(1, len(elements))
     return {
@@ -83,11 +84,6 @@ def _fix(item: dict, checklist: Checklist, fy: int, as_of: str | None) -> dict:
         "elements": elements,
         "override": bool(item.get("override")),
     }
-
-
-def _satisfied(element: dict) -> bool:
-    status = element.get("status")
-    return status == "satisfied" if status else bool(element.get("satisfied"))
 
 
 def _missing_element(element: dict, spec, fy: int, as_of: str | None) -> dict:

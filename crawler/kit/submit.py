@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from crawler.audit.checklist import Checklist, Element
 from crawler.audit.primitives import REASONS
 from crawler.audit.primitives import YEAR_RULES as AUDIT_YEAR_RULES
-from crawler.audit.status import ElementStatus, ItemStatus
+from crawler.audit.status import ElementStatus, ItemStatus, element_status
 
 GENERIC_ITEMS = 3              # a URL serving this many items is a shared page (ITA index, home page)
 LINK_FIELDS = ("link_text", "context")
@@ -111,7 +111,7 @@ def _rules(checklist: Checklist | None, item_id: str) -> dict[str, Element]:
 def _row(item: dict, rules: dict[str, Element], fy: int, failed: set, usage: dict, start: str | None) -> SheetRow:
     elements = item.get("elements", [])
     labels = {el["id"]: el.get("label_th") or el["id"] for el in elements}
-    satisfied = [el for el in elements if _is_satisfied(el)]
+    satisfied = [el for el in elements if element_status(el) == ElementStatus.SATISFIED]
     candidates: dict[str, _Candidate] = {}
 
     def candidate(url: str) -> _Candidate:
@@ -173,7 +173,7 @@ def _row(item: dict, rules: dict[str, Element], fy: int, failed: set, usage: dic
 
     warnings: list[str] = []
     for el in elements:
-        if _is_satisfied(el):
+        if element_status(el) == ElementStatus.SATISFIED:
             continue
         pieces = [ev for ev in el.get("evidence") or [] if ev.get("url")]
         if pieces:
@@ -245,11 +245,6 @@ def _missing_warning(element: dict) -> str:
         why = REASONS.get(near.get("reason") or "", ("",))[0]
         text += f" (ใกล้เคียง: {near['url']}" + (f" — {why}" if why else "") + ")"
     return text
-
-
-def _is_satisfied(element: dict) -> bool:
-    status = element.get("status")
-    return status == ElementStatus.SATISFIED if status else bool(element.get("satisfied"))
 
 
 def _working(url: str, failed: set) -> bool:
