@@ -55,7 +55,8 @@ def choose_checklist(name: str | None, fiscal_year: int, notify: Notify | None =
     except ChecklistError as exc:
         stand_in = nearest_checklist_id(fiscal_year) if name is None else None
         if stand_in is None:
-            raise InputError(str(exc)) from None
+            raise InputError(str(exc), hint=f"checklists shipped: {', '.join(available_checklists()) or 'none'} "
+                                            "(or give --checklist PATH to a YAML file)") from None
     note = (f"ไม่มีเกณฑ์ของปีงบประมาณ {fiscal_year} จึงใช้ {stand_in} / no checklist for FY {fiscal_year}: "
             f"using {stand_in} (choose with --checklist)")
     if notify is not None:
