@@ -41,7 +41,7 @@ import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from crawler.audit.checklist import FORMAT_FAMILIES, Checklist, Element, Phrase
