@@ -81,7 +81,7 @@ def _zip_problem(body: bytes) -> str | None:
 def _finish(fmt: str, extractor: str, text: str, tables: list[Table], title: str = "",
             warnings: list[str] | None = None, pages: int | None = None) -> Extraction:
     text = normalize(text)
-    return Extraction(format=fmt, title=document_title(title, text, 20_000), text=text, text_layer=text_layer_of(text),
+    return Extraction(format=fmt, title=document_title(title, text, 20_000, wrapped=False), text=text, text_layer=text_layer_of(text),
                       pages=pages, tables=tables, extractor=extractor, warnings=warnings or [])
 
 
