@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.audit.checklist import load_checklist
+from crawler.extraction.ocr import OcrSettings
 from crawler.kit.inspect import inspect_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,11 +87,14 @@ def load_labels(path: Path = LABELS) -> list[Label]:
     return labels
 
 
-def read_documents(labels: list[Label], folder: Path = REAL_DOCS) -> list[Reading]:
+def read_documents(labels: list[Label], folder: Path = REAL_DOCS, *, use_ocr: bool = True) -> list[Reading]:
+    """Each labelled document as `oit inspect` reads it; `use_ocr=False` reads text layers only (scans
+    then have no text: a fast check of everything but OCR, which tests/test_ocr.py covers)."""
     checklist = load_checklist(CHECKLIST)
+    settings = None if use_ocr else OcrSettings(enabled=False)
     readings = []
     for label in labels:
-        result = inspect_target(str(folder / label.file), checklist=checklist)
+        result = inspect_target(str(folder / label.file), checklist=checklist, ocr_settings=settings)
         year = result.get("fiscal_year_read") or {}
         readings.append(Reading(
             label=label,
@@ -167,11 +171,13 @@ def _years(years: frozenset[int] | None) -> str:
     return str(ordered[0]) if len(ordered) == 1 else f"{ordered[0]}-{ordered[-1]}"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`--no-ocr`: text layers only (fast; scans and scanned pages stay unread)."""
+    args = sys.argv[1:] if argv is None else argv
     if not REAL_DOCS.is_dir():
         print(f"no real documents at {REAL_DOCS} (../shared/real-docs beside the repository)", file=sys.stderr)
         raise SystemExit(2)
-    report(read_documents(load_labels()))
+    report(read_documents(load_labels(), use_ocr="--no-ocr" not in args))
 
 
 if __name__ == "__main__":

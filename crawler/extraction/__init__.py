@@ -341,11 +341,12 @@ def title_line(text: str, limit: int = 200, wrapped: bool = True) -> str:
 
 def document_title(meta: str, text: str, window: int = 5000, wrapped: bool = True) -> str:
     """The metadata title when the first `window` characters say it too (Word leaves stale titles in
-    templates), unless the text's title line starts with it and says more ("ประกาศ … เรื่อง …");
-    else the title line. At most 300 characters."""
+    templates) and it is no boilerplate (Word makes "บันทึกข้อความ" a memo's title), unless the text's
+    title line starts with it and says more ("ประกาศ … เรื่อง …"); else the title line. At most 300
+    characters."""
     line = one_line(title_line(text, wrapped=wrapped))
     meta = one_line(meta)
-    if meta and compact(meta) in compact(text[:window]):
+    if meta and not _NOT_A_TITLE.fullmatch(meta) and compact(meta) in compact(text[:window]):
         return (line if line.startswith(meta) and len(line) > len(meta) else meta)[:300]
     return line[:300]
 

@@ -185,8 +185,8 @@ def evidence_of(resource: Resource, extraction: Extraction) -> RunEvidence:
 # -- the inspection ---------------------------------------------------------------------------------
 
 def inspect_target(target: str, *, fiscal_year: int | None = None, as_of: date | None = None,
-                   checklist: Checklist | str | None = None) -> dict:
-    """Everything `oit inspect` shows, as a JSON-ready dict."""
+                   checklist: Checklist | str | None = None, ocr_settings: ocr.OcrSettings | None = None) -> dict:
+    """Everything `oit inspect` shows, as a JSON-ready dict (`ocr_settings`: as a crawl's, default on)."""
     if checklist is None:
         checklist = load_checklist(f"bma-district-{fiscal_year or 2568}")
     elif not isinstance(checklist, Checklist):
@@ -195,7 +195,7 @@ def inspect_target(target: str, *, fiscal_year: int | None = None, as_of: date |
     extraction = extract(loaded.body, content_type=loaded.content_type, filename=loaded.filename or None,
                          url=loaded.url)
     # As the crawl does: scanned pages are read by OCR when Tesseract is there (else a warning says why).
-    ocr_text = ocr.ocr_extraction(loaded.body, extraction) if ocr.needs_ocr(extraction) else ""
+    ocr_text = ocr.ocr_extraction(loaded.body, extraction, ocr_settings) if ocr.needs_ocr(extraction) else ""
     resource = resource_of(loaded, extraction, ocr_text)
     status = "ok"
     if extraction.format == "other":
