@@ -26,9 +26,10 @@ Rules of the rubric (docs/rubric.md) enforced here:
   removed from link texts, contexts, headings and page texts before matching;
 - a row that links to another resource is evidence of that resource, not of the page it sits on;
 - phrases and texts are compared in crawler.text.thai.compact() form; OCR text also without tone marks;
-- fiscal year: the document's own text wins over its title, which wins over link texts, which win
-  over the file name or URL; explicit fiscal-year statements beat dates; a date read with low
-  confidence from OCR never decides alone (review).
+- fiscal year: decided as a person would (crawler/audit/document_year.py): the heading's fiscal year,
+  then the dated header or signature, then the body, links, and the file name beside a year word; law
+  citations, ages, numbers and history dates never; a date read with low confidence from OCR never
+  decides alone (review), nor does a year far from the audited one.
 
 Evidence texts are normalised by the pipeline (crawler.text.thai.normalize is idempotent), so their compact
 form is taken without normalising again: re-normalising tens of MB would cost seconds per audit.

@@ -64,6 +64,13 @@ TIME_RULES = {
     "current_or_previous": "ปีงบประมาณ {fy} หรือ {fy_prev}", "half_year": "รอบ 6 เดือน ต.ค. {fy_prev} – มี.ค. {fy}",
     "monthly": "รายเดือน ปีงบประมาณ {fy}", "recent": "ภายใน 60 วันก่อนวันที่ตรวจ", "live": "ลิงก์ใช้งานได้",
 }
+# crawler.text.years.NOT_THE_YEAR, said to a person
+NOT_THE_YEAR_ROLES = {
+    "citation": "ปีในชื่อกฎหมายหรือระเบียบที่อ้างถึง/a cited law's year",
+    "age": "อายุ/an age", "page": "เลขหน้า/a page number",
+    "number": "เลขที่อ้างอิง/a reference number", "letter_number": "เลขที่หนังสือ/a letter number",
+    "history": "วันที่ในประวัติ/a history date",
+}
 VERDICTS = {
     "satisfies": ("✓", "ใช้เป็นหลักฐานได้", "would satisfy"),
     "part": ("◐", "ใช้ได้บางส่วน", "would satisfy part"),
@@ -350,7 +357,7 @@ def _linked(ix: EvidenceIndex, candidate: Candidate, item: Item, element: Elemen
 
 def _date_entry(d: DateFound) -> dict:
     return {"match": d.match, "kind": d.kind, "fiscal_year": d.fiscal_year, "source": d.source,
-            "start": d.start, "end": d.end, "confidence": d.confidence}
+            "start": d.start, "end": d.end, "confidence": d.confidence, "role": d.role, "ocr": d.ocr}
 
 
 def _fiscal_years(dates: list[DateFound]) -> dict[str, list[str]]:
@@ -454,7 +461,9 @@ def _print_inspection(result: dict, out) -> None:
         shown += 1
         fy = f"ปีงบ/FY {d['fiscal_year']}" if d["fiscal_year"] else "หลายปี/several years"
         unsure = " (ไม่แน่ชัด/unsure)" if (d.get("confidence") or 1.0) < 1.0 else ""
-        w(f"  “{key[0]}” ({d['kind']}) → {fy}{unsure}, ใน/in {SOURCES.get(d['source'], d['source'])}")
+        role = NOT_THE_YEAR_ROLES.get(d.get("role") or "")
+        not_year = f" — ไม่ใช่ปีของเอกสาร/not the document's year: {role}" if role else ""
+        w(f"  “{key[0]}” ({d['kind']}) → {fy}{unsure}, ใน/in {SOURCES.get(d['source'], d['source'])}{not_year}")
     read = result.get("fiscal_year_read")
     if read:
         sure = "" if read["sure"] else " (ไม่แน่ชัด/unsure)"
