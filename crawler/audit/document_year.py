@@ -16,9 +16,9 @@ sure. Tiers, strongest first (docs/rubric.md section 2 orders the sources; the r
 
 Law citations, ages, letter and document numbers, page numbers and past events (roles in
 crawler.text.years.NOT_THE_YEAR) never decide. Within tiers 1-3 and 7 the text layer's stamps come
-before OCR's reading of the same document. A sure stamp anywhere beats an unsure one; a vote whose
-winner holds no more than VOTE_SHARE of the votes is unsure (a body that speaks of several years does not
-say which is its own). `year_is_near` is the last check, against the audited fiscal year: a reading
+before OCR's reading of the same document. A sure stamp anywhere beats an unsure one; in tiers 2 and 3
+a vote whose winner holds no more than VOTE_SHARE of the votes is unsure (a body that speaks of several
+years does not say which is its own; a listing page's rows may, they list documents of many years). `year_is_near` is the last check, against the audited fiscal year: a reading
 far from it is more likely a misread or a stray number than an old document.
 """
 from __future__ import annotations
@@ -81,6 +81,7 @@ class Tier:
     vote: bool
     sure_possible: bool = True
     layer_first: bool = False        # the text layer's stamps before OCR's
+    agree: bool = False              # a vote is sure only when its winner has more than VOTE_SHARE
 
     def holds(self, stamp: Dated) -> bool:
         role = role_of(stamp)
@@ -90,8 +91,11 @@ class Tier:
 
 TIERS: tuple[Tier, ...] = (
     Tier("heading", OWN_SOURCES, ("fiscal_year",), frozenset({"heading"}), vote=False, layer_first=True),
-    Tier("dated", OWN_SOURCES, DATED_KINDS, frozenset({"dated", "heading"}), vote=True, layer_first=True),
-    Tier("body", OWN_SOURCES, ("fiscal_year", *DATED_KINDS), frozenset({"body"}), vote=True, layer_first=True),
+    Tier("dated", OWN_SOURCES, DATED_KINDS, frozenset({"dated", "heading"}), vote=True, layer_first=True,
+         agree=True),
+    Tier("body", OWN_SOURCES, ("fiscal_year", *DATED_KINDS), frozenset({"body"}), vote=True, layer_first=True,
+         agree=True),
+    # A listing page's rows speak of many documents: their most frequent year is the page's.
     Tier("rows", (ROW_SOURCE,), ("fiscal_year", "year", *DATED_KINDS), None, vote=True),
     Tier("link_fiscal_year", LINK_SOURCES, ("fiscal_year",), None, vote=False),
     Tier("link_dated", LINK_SOURCES, DATED_KINDS, None, vote=True),
@@ -141,7 +145,7 @@ def _pick(tier: Tier, stamps: list[Dated]) -> tuple[YearReading, bool]:
         votes[s.fiscal_year] += FISCAL_WEIGHT if s.kind == "fiscal_year" else 1
     top = max(votes.values())
     chosen = next(s for s in stamps if votes[s.fiscal_year] == top)
-    agreed = top > VOTE_SHARE * sum(votes.values())
+    agreed = not tier.agree or top > VOTE_SHARE * sum(votes.values())
     return YearReading(chosen.fiscal_year, chosen.source, chosen.sure and agreed, chosen.match), agreed
 
 
