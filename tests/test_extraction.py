@@ -257,7 +257,7 @@ def test_docx_paragraphs_and_tables(tmp_path):
     document.save(path)
     result = extract(path.read_bytes(), filename=path.name)
     assert (result.format, result.extractor, result.text_layer) == ("docx", "lxml", "text")
-    assert result.title == "ประกาศสำนักงานเขตสัมพันธวงศ์"
+    assert result.title == "ประกาศสำนักงานเขตสัมพันธวงศ์ เรื่อง นโยบายไม่รับของขวัญ (No Gift Policy) ประจำปีงบประมาณ พ.ศ. 2567"
     assert result.tables == [Table("table 1", [values[0], values[1], ["2", "ว่าง"]])]
     lines = result.text.splitlines()
     assert lines[0] == "ประกาศสำนักงานเขตสัมพันธวงศ์"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
-from crawler.extraction import Extraction, extract
-from crawler.text.thai import compact, thai_ratio
+from crawler.extraction import Extraction, extract, title_line
+from crawler.text.thai import MIN_THAI_WORD_SHARE, compact, thai_ratio, thai_word_share
+from sitegen.documents import DocContent, pdf_text
 
 REAL_DOCS = Path(__file__).resolve().parents[2] / "shared" / "real-docs"
 MANIFEST = REAL_DOCS / "MANIFEST.tsv"
@@ -137,10 +139,64 @@ def test_legacy_office_files_give_thai_text():
     assert "แผนพัฒนาสามปี (พ.ศ. 2556 ถึง 2558)" in workbook.text
     word = _by_name("ประกาศแผนพัฒนา.doc")
     assert word.extractor == "antiword"
-    assert word.title == "ประกาศองค์การบริหารส่วนตำบลไทรย้อย"
+    assert word.title == "ประกาศองค์การบริหารส่วนตำบลไทรย้อย เรื่อง ประกาศใช้แผนพัฒนาสามปี พ.ศ.2556 – 2558"
     assert "เรื่อง ประกาศใช้แผนพัฒนาสามปี พ.ศ.2556 – 2558" in word.text
     docx = _by_name("ประกาศใช้แผนอัตรากำลัง 3 ปี(ปรับปรุง).docx")
-    assert docx.title == "ประกาศองค์การบริหารส่วนตำบลไทรย้อย" and len(docx.tables) >= 5
+    assert docx.title.startswith("ประกาศองค์การบริหารส่วนตำบลไทรย้อย เรื่อง การใช้แผนอัตรากำลัง 3 ปี")
+    assert len(docx.tables) >= 5
     # The same announcement as PDF and as DOCX: the PDF text has the DOCX's opening lines.
     pdf = _by_name("ประกาศใช้แผนอัตรากำลัง 3 ปี(ปรับปรุง).pdf")
     assert compact(docx.text.splitlines()[1]) in compact(pdf.text)
+
+
+# -- text layers judged by Thai words, titles past boilerplate ------------------------------------
+
+def test_real_thai_text_layers_are_thai_words_and_a_shifted_one_is_not():
+    """thai_word_share: every real Thai text layer is words; the same text with its consonants one code
+    point off (a font whose ToUnicode map is wrong) is not, and the PDF extractor calls it garbage."""
+    shares = {}
+    for row in ROWS:
+        result = _extract(row["file"])
+        if result.text_layer == "text" and (share := thai_word_share(result.text)) is not None:
+            shares[Path(row["file"]).name] = share
+    assert len(shares) >= 40 and min(shares.values()) >= MIN_THAI_WORD_SHARE + 0.25, shares
+    text = _by_name("1.2.pdf").text[:1500]
+    shifted = "".join(chr(ord(c) + 1) if "\u0e01" <= c <= "\u0e2d" else c for c in text)
+    assert thai_word_share(shifted) < MIN_THAI_WORD_SHARE
+    paragraphs = [line for line in shifted.splitlines() if line.strip()][:25]
+    pdf = pdf_text(DocContent(title="รายงาน", blocks=paragraphs, issued=date(2019, 11, 13))).body
+    original = pdf_text(DocContent(title="รายงาน", blocks=[line for line in text.splitlines() if line.strip()][:25],
+                                   issued=date(2019, 11, 13))).body
+    assert extract(original).text_layer == "text"
+    broken = extract(pdf)
+    assert broken.text_layer == "garbage" and broken.title == ""
+    assert any("Thai words" in warning for warning in broken.warnings)
+
+
+def test_the_scanners_latin_ocr_layer_is_garbage_and_has_no_title():
+    leaflet = _by_name("คำแนะนำการชำระภาษี-แผ่นพับ.pdf")
+    assert leaflet.text_layer == "garbage" and leaflet.title == "" and leaflet.language == ""
+
+
+@pytest.mark.parametrize("name, title", [
+    ("1.3.pdf", "รายงานผลการวิเคราะห์การจัดซื้อจัดจ้าง ประจำปีงบประมาณ ๒๕๖๒"),          # past "บันทึกข้อความ"
+    ("2.3.pdf", "ขออนุมัติแผนปฏิบัติการจัดซื้อจัดจ้าง ประจำปีงบประมาณ พ.ศ. 2563"),
+    ("2.2.pdf", "ประกาศสำนักงานสาธารณสุขอำเภอหนองใหญ่ เรื่อง มาตรการป้องกันการทุจริตและประพฤติมิชอบใน"
+                "การจัดซื้อจัดจ้าง"),
+    ("2.4.pdf", "ประกาศสำนักงานสาธารณสุขอำเภอหนองใหญ่ ว่าด้วยแนวทางปฏิบัติงานเพื่อตรวจสอบบุคลากรใน"
+                "หน่วยงานด้านการจัดซื้อจัดจ้าง"),
+    ("สรุปผลการดำเนินงานเรื่องร้องเรียน ปี67.pdf",                                       # past the letterhead
+     "รายงานสรุปผลการดำเนินงานรับเรื่องร้องเรียน ประจำปีงบประมาณ พ.ศ. 2567"),
+    ("1.1.pdf", "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์ของหน่วยงานในราชการบริหารส่วนกลาง"),  # a cited "เรื่อง"
+    ("2.6.pdf", "นโยบายและทิศทางการพัฒนางานสาธารณสุข ประจำปีงบประมาณ 2564"),             # the metadata title
+])
+def test_titles_are_what_a_person_calls_the_document(name, title):
+    assert _by_name(name).title.startswith(title)
+
+
+def test_boilerplate_first_lines_are_no_title():
+    assert title_line("คำนำ\n\nแผนปฏิบัติราชการประจำปี พ.ศ. 2568\nสำนักงานเขตบางรัก") == \
+        "แผนปฏิบัติราชการประจำปี พ.ศ. 2568"
+    assert title_line("สารบัญ\nหน้า 1\n- 2 -\nหน่วย : บาท\nสถิติการจัดเก็บรายได้ ปีงบประมาณ 2568") == \
+        "สถิติการจัดเก็บรายได้ ปีงบประมาณ 2568"
+    assert title_line("ข้อความทั่วไป") == "ข้อความทั่วไป"

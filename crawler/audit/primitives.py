@@ -26,9 +26,10 @@ Rules of the rubric (docs/rubric.md) enforced here:
   removed from link texts, contexts, headings and page texts before matching;
 - a row that links to another resource is evidence of that resource, not of the page it sits on;
 - phrases and texts are compared in crawler.text.thai.compact() form; OCR text also without tone marks;
-- fiscal year: the document's own text wins over its title, which wins over link texts, which win
-  over the file name or URL; explicit fiscal-year statements beat dates; a date read with low
-  confidence from OCR never decides alone (review).
+- fiscal year: decided as a person would (crawler/audit/document_year.py): the heading's fiscal year,
+  then the dated header or signature, then the body, links, and the file name beside a year word; law
+  citations, ages, numbers and history dates never; a date read with low confidence from OCR never
+  decides alone (review), nor does a year far from the audited one.
 
 Evidence texts are normalised by the pipeline (crawler.text.thai.normalize is idempotent), so their compact
 form is taken without normalising again: re-normalising tens of MB would cost seconds per audit.
@@ -45,9 +46,12 @@ from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from crawler.audit.checklist import FORMAT_FAMILIES, Checklist, Element, Phrase
+from crawler.audit.document_year import (LINK_SOURCES, NAME_SOURCES, NO_YEAR, OWN_SOURCES, ROW_SOURCE,
+                                         YearReading, decide, year_is_near)
 from crawler.text.dates import MONTHS, find_dates, fiscal_year_bounds
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence
 from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic, thai_ratio
+from crawler.text.years import date_roles
 
 # -- failure reasons --------------------------------------------------------------------------------
 
@@ -73,10 +77,6 @@ STAGE_FETCH, STAGE_FORMAT, STAGE_READABLE, STAGE_LANGUAGE, STAGE_TIME, STAGE_DAT
     STAGE_LIVE, STAGE_PASSED = range(9)
 
 FIELD_ORDER = ("title", "link_text", "context", "filename", "text")
-OWN_SOURCES = ("text", "title")
-LINK_SOURCES = ("link_text", "context")
-NAME_SOURCES = ("filename", "url")
-ROW_SOURCE = "rows"              # dates in a listing page's rows that link to other resources
 HEAD_CHARS = 300                 # a document's "first lines", where exclude_phrases void a text match
 RECENT_DAYS = 60
 MONTH_GRACE_DAYS = 15            # a month is due once it ended this many days before the as-of date
@@ -298,17 +298,8 @@ class Stamp:
     end: date | None
     match: str
     sure: bool
-
-
-@dataclass(frozen=True)
-class YearReading:
-    fiscal_year: int | None
-    source: str | None
-    sure: bool
-    match: str = ""
-
-
-NO_YEAR = YearReading(None, None, True)
+    role: str = ""               # crawler.text.years.ROLES
+    ocr: bool = False            # read by OCR
 
 
 def _iso(value: str | None) -> date | None:
@@ -321,9 +312,12 @@ def _iso(value: str | None) -> date | None:
 
 
 def stamp_of(found: DateFound, ocr: bool, source: str | None = None) -> Stamp:
-    unsure = found.confidence < LOW_CONFIDENCE or (ocr and found.source in OWN_SOURCES and found.confidence < 1)
+    """`ocr`: the resource was OCR'd; only the dates OCR read are weaker for it (stored before dates
+    said so, every own date of an OCR'd resource was)."""
+    read_by_ocr = found.ocr or (ocr and not found.role and found.source in OWN_SOURCES)
+    unsure = found.confidence < LOW_CONFIDENCE or (read_by_ocr and found.confidence < 1)
     return Stamp(found.fiscal_year, source or found.source, found.kind, _iso(found.start), _iso(found.end), found.match,
-                 not unsure)
+                 not unsure, found.role, read_by_ocr)
 
 
 def months_of(stamp: Stamp) -> set[tuple[int, int]]:
@@ -507,9 +501,11 @@ class EvidenceIndex:
         """DateFound for a link text or context (the pipeline stores dates of resources only)."""
         hits = self._dates_cache.get(text)
         if hits is None:
+            found = find_dates(text)[:40]
             hits = self._dates_cache[text] = [
                 DateFound(h.fiscal_year, "", h.match, h.kind, h.start.isoformat() if h.start else None,
-                          h.end.isoformat() if h.end else None, h.confidence) for h in find_dates(text)[:40]]
+                          h.end.isoformat() if h.end else None, h.confidence, role)
+                for h, role in zip(found, date_roles(text, found, "link_text"))]
         return hits
 
     def _link_field(self, name: str, text: str, link: LinkRef) -> Field:
@@ -662,7 +658,8 @@ class EvidenceIndex:
                 for source, text in (("link_text", link.text), ("context", link.context)):
                     for found in self.dates(text):
                         stamps.append(Stamp(found.fiscal_year, source, found.kind, _iso(found.start),
-                                            _iso(found.end), found.match, found.confidence >= LOW_CONFIDENCE))
+                                            _iso(found.end), found.match, found.confidence >= LOW_CONFIDENCE,
+                                            found.role))
             candidate._stamps = stamps
         return candidate._stamps
 
@@ -699,42 +696,9 @@ def field_match(fields: list[Field], element: Element) -> Match | None:
 
 # -- fiscal years and time windows ------------------------------------------------------------------
 
-_DATED_KINDS = ("day", "month", "range")
-# Strongest first (docs/rubric.md section 2): explicit fiscal year in the text, then in the title, then dates
-# in the text / title, then the link text and its row, then bare years, then the file name or URL.
-_TIERS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
-    (("text",), ("fiscal_year",), "first"),
-    (("title",), ("fiscal_year",), "first"),
-    (("text",), _DATED_KINDS, "mode"),
-    (("title",), _DATED_KINDS, "mode"),
-    ((ROW_SOURCE,), ("fiscal_year", "year", *_DATED_KINDS), "mode"),
-    (LINK_SOURCES, ("fiscal_year",), "first"),
-    (LINK_SOURCES, _DATED_KINDS, "mode"),
-    (OWN_SOURCES, ("year",), "first"),
-    (LINK_SOURCES, ("year",), "first"),
-    (NAME_SOURCES, ("fiscal_year", "day", "month", "range", "year"), "first"),
-)
-
-
 def fiscal_year_reading(stamps: list[Stamp], sources: Iterable[str] | None = None) -> YearReading:
-    """The candidate's fiscal year by the rubric's order of strength; sure dates decide before unsure ones."""
-    allowed = set(sources) if sources is not None else None
-    for sure in (True, False):
-        for tier_sources, kinds, how in _TIERS:
-            if allowed is not None and not allowed.intersection(tier_sources):
-                continue
-            hits = [s for s in stamps if s.sure == sure and s.source in tier_sources and s.kind in kinds
-                    and s.fiscal_year is not None and (allowed is None or s.source in allowed)]
-            if not hits:
-                continue
-            if how == "first":
-                chosen = hits[0]
-            else:
-                counts = Counter(s.fiscal_year for s in hits)
-                top = max(counts.values())
-                chosen = next(s for s in hits if counts[s.fiscal_year] == top)
-            return YearReading(chosen.fiscal_year, chosen.source, sure, chosen.match)
-    return NO_YEAR
+    """The candidate's fiscal year, decided as a person would (crawler/audit/document_year.py)."""
+    return decide(stamps, sources)
 
 
 YEAR_RULES = {"current": (0,), "previous": (-1,), "current_or_previous": (0, -1)}
@@ -755,6 +719,9 @@ def year_window(reading: YearReading, rule: str, fiscal_year: int) -> TimeVerdic
     if reading.fiscal_year is None:
         return TimeVerdict(False, detail=f"ไม่พบปีงบประมาณ (ต้องเป็น {want})")
     ok = reading.fiscal_year in wanted
+    if reading.sure and not year_is_near(reading.fiscal_year, fiscal_year):
+        return TimeVerdict(False, review=True, detail=f"อ่านได้ปี {reading.fiscal_year} จาก “{reading.match}” ({reading.source}) "
+                                                      f"ห่างจากปีงบประมาณ {fiscal_year} มาก (ต้องเป็น {want})")
     if not reading.sure:
         return TimeVerdict(False, review=True,
                            detail=f"อ่านได้ “{reading.match}” จาก {reading.source} แบบไม่แน่ชัด (ต้องเป็น {want})")
@@ -890,7 +857,7 @@ def judge_candidate(ix: EvidenceIndex, candidate: Candidate, element: Element, m
             # The link itself may already say it is the wrong year: then fetching would not help.
             linked = fiscal_year_reading(ix.stamps(candidate), sources=LINK_SOURCES + NAME_SOURCES)
             verdict = year_window(linked, element.time, frame.fiscal_year)
-            if linked.fiscal_year is not None and linked.sure and not verdict.ok:
+            if linked.fiscal_year is not None and linked.sure and not verdict.ok and not verdict.review:
                 out.stage, out.reason, out.detail, out.year = STAGE_TIME, "wrong_year", verdict.detail, linked
                 return out
         out.reason = "dead_link" if element.needs_live else "could_not_fetch"
@@ -907,7 +874,7 @@ def judge_candidate(ix: EvidenceIndex, candidate: Candidate, element: Element, m
         if element.time in YEAR_RULES:
             linked = fiscal_year_reading(stamps, sources=LINK_SOURCES + NAME_SOURCES)
             verdict = year_window(linked, element.time, frame.fiscal_year)
-            if linked.fiscal_year is not None and linked.sure and not verdict.ok:
+            if linked.fiscal_year is not None and linked.sure and not verdict.ok and not verdict.review:
                 out.stage, out.reason, out.detail, out.year = STAGE_TIME, "wrong_year", verdict.detail, linked
                 return out
         out.stage, out.reason, out.review = STAGE_READABLE, "review_scan_unread", True

@@ -21,6 +21,8 @@ class DateFound:
     start: str | None = None         # ISO date, first day covered
     end: str | None = None           # ISO date, last day covered
     confidence: float = 1.0          # < 1 for OCR'd Thai digits and other weak readings
+    role: str = ""                   # where it stands (crawler.text.years.ROLES); "" when not known
+    ocr: bool = False                # read by OCR, not from the document's own text layer
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from crawler.text.thai import normalize, thai_ratio
+from crawler.text.thai import compact, normalize, thai_ratio
 
 FORMATS = ("html", "pdf", "xlsx", "xls", "docx", "doc", "ods", "odt", "csv", "image", "other")
 MAX_TEXT_CHARS = 5_000_000          # text kept per resource (characters); the rest is cut, with a warning
@@ -281,6 +281,74 @@ def first_line(text: str, limit: int = 200) -> str:
         if len(_LETTER.findall(line)) >= 3:
             return line[:limit]
     return ""
+
+
+# First lines that are not a document's title: a memo's form heading and header fields, a preface
+# or contents page, a table's unit line, urgency and copy stamps, page numbers and page headers,
+# chapter labels. (Seen in ../shared/real-docs: "บันทึกข้อความ", "คำนำ", "บทที่ 1 บทนำ"; in district
+# budget tables "หน่วย : บาท".)
+_NOT_A_TITLE = re.compile(
+    r"(?:บันทึกข้อความ|คำนำ|สารบั[ญบ]|หน่วย\s*:?\s*(?:บาท|ล้านบาท|พันบาท|ราย|คน|แห่ง)|ด่วน(?:ที่สุด|มาก)?"
+    r"|ลับ(?:ที่สุด|มาก)?|สำเนา(?:คู่ฉบับ)?|\(?สำเนา\)?|ส่วนราชการ.*|ที่?\s.*|วันที่?\s.*"
+    # a memo's "ที่ กท 6501/230 วันที่ …" however OCR read "ที่" ("i กท 6501/230 วันที 25 …")
+    r"|\S{1,3}\s*[ก-ฮ]{1,4}\.?\s*[\d๐-๙][\d๐-๙.]*\s*/.*"
+    r"|บทที่\s*\S+(?:\s+บทนำ)?|บทนำ|ภาคผนวก|(?:หน้า|page)?\s*[-–(]*\s*[\d๐-๙]+\s*(?:/\s*[\d๐-๙]+)?\s*[-–)]*"
+    r"|[-–_.…*=\s]+)", re.IGNORECASE)
+# A letterhead: the agency's name alone ("โรงพยาบาลน้ำยืน", "NAMYUEN HOSPITAL") above the title.
+_LETTERHEAD = re.compile(r"(?:โรงพยาบาล|สำนักงาน|องค์การบริหารส่วน|เทศบาล|กรุงเทพมหานคร|กระทรวง|กรม)\S*"
+                         r"(?:\s\S+){0,2}|[A-Z][A-Z .&-]{2,40}")
+_DOCUMENT_WORD = re.compile(r"รายงาน|แผน|ประกาศ|คำสั่ง|ระเบียบ|แบบ|คู่มือ|สรุป|ข้อมูล|นโยบาย|มาตรการ|เรื่อง")
+_HEADING_WORD = re.compile(r"(?:ประกาศ|คำสั่ง|ระเบียบ|ข้อบัญญัติ|ข้อบังคับ)\S*")
+_SUBJECT = re.compile(r"เรื?่?อง\s*:?\s*(.+)")           # OCR drops tone marks: "เรือง"
+_SUBJECT_ENDS = re.compile(r"(?:เรียน|ถึง|อ้างถึง|สิ่งที่ส่งมาด้วย)\s|[-–_.…*=]{4,}")
+TITLE_LINES = 12          # a title is looked for this far down
+SUBJECT_LINES = 3         # a subject ("เรื่อง …") may run on over this many more lines ...
+WRAPPED_CHARS = 40        # ... each after a line this long (a PDF line wrapped, not a new paragraph)
+
+
+def title_line(text: str, limit: int = 200, wrapped: bool = True) -> str:
+    """What a person would call the document's title, from its first lines: past boilerplate lines
+    (_NOT_A_TITLE) and a letterhead; a memo's subject ("เรื่อง …"), an announcement's or order's
+    heading with its subject ("ประกาศ … เรื่อง …", "ประกาศ … ว่าด้วย …"). Falls back to first_line().
+    `wrapped`: the text's lines may be a paragraph wrapped (PDF, OCR), not whole paragraphs (Word)."""
+    lines = [" ".join(line.split()) for line in text.splitlines()[:200]]
+    lines = [line for line in lines if line][:TITLE_LINES]
+    for index, line in enumerate(lines):
+        subject = _SUBJECT.match(line)
+        if subject is None:
+            continue
+        heading = [l for l in lines[:index] if not _NOT_A_TITLE.fullmatch(l)]
+        if len(heading) > 1 or (heading and len(heading[0]) > 120):
+            break                       # "เรื่อง" inside the text (a cited paper's), not its subject
+        words = [subject.group(1)]
+        for more in lines[index + 1:index + 1 + SUBJECT_LINES]:
+            if (not wrapped or len(words[-1]) < WRAPPED_CHARS or _SUBJECT_ENDS.match(more) or _NOT_A_TITLE.fullmatch(more)
+                    or _HEADING_WORD.match(more) or more[:1].isdigit()):
+                break
+            words.append(more)
+        return " ".join(heading + ["เรื่อง"] * bool(heading) + words)[:limit]
+    for index, line in enumerate(lines):
+        if len(_LETTER.findall(line)) < 3 or _NOT_A_TITLE.fullmatch(line):
+            continue
+        if _LETTERHEAD.fullmatch(line) and not _DOCUMENT_WORD.search(line) and len(line) <= 40:
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if _HEADING_WORD.match(line) and following.startswith("ว่าด้วย"):
+            return f"{line} {following}"[:limit]
+        return line[:limit]
+    return first_line(text, limit)
+
+
+def document_title(meta: str, text: str, window: int = 5000, wrapped: bool = True) -> str:
+    """The metadata title when the first `window` characters say it too (Word leaves stale titles in
+    templates) and it is no boilerplate (Word makes "บันทึกข้อความ" a memo's title), unless the text's
+    title line starts with it and says more ("ประกาศ … เรื่อง …"); else the title line. At most 300
+    characters."""
+    line = one_line(title_line(text, wrapped=wrapped))
+    meta = one_line(meta)
+    if meta and not _NOT_A_TITLE.fullmatch(meta) and compact(meta) in compact(text[:window]):
+        return (line if line.startswith(meta) and len(line) > len(meta) else meta)[:300]
+    return line[:300]
 
 
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")

@@ -45,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from crawler.text.dates import DateHit, find_dates
-from crawler.extraction import Extraction, error_message, first_line, language_of, one_line
+from crawler.extraction import Extraction, error_message, language_of, one_line, title_line
 from crawler.text.thai import normalize
 
 ENGINE = "tesseract"
@@ -432,7 +432,7 @@ def apply(extraction: Extraction, result: OcrResult) -> str:
     else:
         extraction.text = f"{extraction.text}\n\n{text}".strip()
     if not extraction.title:
-        extraction.title = one_line(first_line(text))
+        extraction.title = one_line(title_line(text))
     extraction.language = language_of(extraction.text)
     extraction.extractor = f"{extraction.extractor}+tesseract" if extraction.extractor not in ("", "none") \
         else "tesseract"

@@ -24,9 +24,9 @@ import zipfile
 
 from lxml import etree
 
-from crawler.extraction import (Extraction, Table, error_message, first_line, looks_binary, one_line,
+from crawler.extraction import (Extraction, Table, document_title, error_message, looks_binary, one_line,
                                 text_layer_of)
-from crawler.text.thai import compact, looks_thai, normalize
+from crawler.text.thai import looks_thai, normalize
 
 MAX_CELLS = 1_000_000                  # spreadsheet / csv cells read; the rest is dropped (warning)
 MAX_ZIP_ENTRIES = 5_000
@@ -81,10 +81,7 @@ def _zip_problem(body: bytes) -> str | None:
 def _finish(fmt: str, extractor: str, text: str, tables: list[Table], title: str = "",
             warnings: list[str] | None = None, pages: int | None = None) -> Extraction:
     text = normalize(text)
-    squeezed_title = one_line(title)
-    if not squeezed_title or compact(squeezed_title) not in compact(text[:20_000]):
-        squeezed_title = one_line(first_line(text))
-    return Extraction(format=fmt, title=squeezed_title[:300], text=text, text_layer=text_layer_of(text),
+    return Extraction(format=fmt, title=document_title(title, text, 20_000, wrapped=False), text=text, text_layer=text_layer_of(text),
                       pages=pages, tables=tables, extractor=extractor, warnings=warnings or [])
 
 

@@ -26,7 +26,8 @@ pdfplumber also loses words pypdfium2 keeps (common words counted in the 132-pag
 5,087, pdfplumber 3,790: its x-sort puts marks before their consonant).
 
 Text layer: "scan" (almost no characters, but images), "garbage" (thai.is_garbage_thai, unmapped
-glyphs, or Latin debris where Thai was expected over page images), "empty", else "text"; a document
+glyphs, Thai that is mostly not Thai words (thai.thai_word_share), or Latin debris where Thai was
+expected over page images), "empty", else "text"; a document
 with some scanned pages says which in a "scan_pages: 2,3" warning.
 
 Tables: pdfplumber's `find_tables()` grid (pdfplumber is ~50x slower, so it runs only for documents
@@ -44,8 +45,8 @@ from collections.abc import Sequence
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from crawler.extraction import Extraction, Table, error_message, first_line, one_line
-from crawler.text.thai import compact, is_garbage_thai, normalize, thai_ratio
+from crawler.extraction import Extraction, Table, document_title, error_message, one_line
+from crawler.text.thai import MIN_THAI_WORD_SHARE, compact, is_garbage_thai, normalize, thai_ratio, thai_word_share
 
 MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
 MAX_TABLE_PAGES = 30            # documents longer than this get no tables
@@ -398,15 +399,11 @@ def _reread_am_pages(pdf: pdfium.PdfDocument, texts: list[str], read_with: list[
 
 
 def _title(pdf: pdfium.PdfDocument, text: str) -> str:
-    """The metadata title when the document's first page says it too (Word leaves stale titles
-    in templates), else the first line with letters."""
     try:
-        meta = one_line(pdf.get_metadata_value("Title") or "")
+        meta = pdf.get_metadata_value("Title") or ""
     except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
         meta = ""
-    if meta and compact(meta) in compact(text[:5000]):
-        return meta[:300]
-    return one_line(first_line(text))
+    return document_title(meta, text)
 
 
 def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images: Sequence[bool],
@@ -426,6 +423,10 @@ def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images
         result.warnings.append(f"{unmapped} characters without a Unicode mapping")
         return "garbage"
     if is_garbage_thai(text):
+        return "garbage"
+    share = thai_word_share(text)
+    if share is not None and share < MIN_THAI_WORD_SHARE:
+        result.warnings.append(f"only {share:.0%} of the Thai text is Thai words")
         return "garbage"
     if _latin_debris_over_images(text, images, filename, url):
         return "garbage"

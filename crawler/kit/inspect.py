@@ -60,6 +60,13 @@ TEXT_LAYERS = {
 }
 SOURCES = {"title": "ชื่อเรื่อง/title", "text": "เนื้อหา/text", "filename": "ชื่อไฟล์/filename",
            "url": "ที่อยู่/URL", "link_text": "ข้อความลิงก์/link text", "context": "ข้อความรอบลิงก์/context"}
+# crawler.text.years.NOT_THE_YEAR, said to a person
+NOT_THE_YEAR_ROLES = {
+    "citation": "ปีในชื่อกฎหมายหรือระเบียบที่อ้างถึง/a cited law's year",
+    "age": "อายุ/an age", "page": "เลขหน้า/a page number",
+    "number": "เลขที่อ้างอิง/a reference number", "letter_number": "เลขที่หนังสือ/a letter number",
+    "history": "วันที่ในประวัติ/a history date",
+}
 VERDICTS = {
     "satisfies": ("✓", "ใช้เป็นหลักฐานได้", "would satisfy"),
     "part": ("◐", "ใช้ได้บางส่วน", "would satisfy part"),
@@ -181,13 +188,14 @@ def evidence_of(resource: Resource, extraction: Extraction) -> RunEvidence:
 # -- the inspection ---------------------------------------------------------------------------------
 
 def inspect_target(target: str, *, checklist: Checklist, fiscal_year: int | None = None,
-                   as_of: date | None = None) -> dict:
-    """Everything `oit inspect` shows, as a JSON-ready dict (items judged by `checklist`)."""
+                   as_of: date | None = None, ocr_settings: ocr.OcrSettings | None = None) -> dict:
+    """Everything `oit inspect` shows, as a JSON-ready dict (items judged by `checklist`; `ocr_settings`:
+    as a crawl's, default on)."""
     loaded = load_target(target)
     extraction = extract(loaded.body, content_type=loaded.content_type, filename=loaded.filename or None,
                          url=loaded.url)
     # As the crawl does: scanned pages are read by OCR when Tesseract is there (else a warning says why).
-    ocr_text = ocr.ocr_extraction(loaded.body, extraction) if ocr.needs_ocr(extraction) else ""
+    ocr_text = ocr.ocr_extraction(loaded.body, extraction, ocr_settings) if ocr.needs_ocr(extraction) else ""
     resource = resource_of(loaded, extraction, ocr_text)
     status = "ok"
     if extraction.format == "other":
@@ -342,7 +350,7 @@ def _linked(ix: EvidenceIndex, candidate: Candidate, item: Item, element: Elemen
 
 def _date_entry(d: DateFound) -> dict:
     return {"match": d.match, "kind": d.kind, "fiscal_year": d.fiscal_year, "source": d.source,
-            "start": d.start, "end": d.end, "confidence": d.confidence}
+            "start": d.start, "end": d.end, "confidence": d.confidence, "role": d.role, "ocr": d.ocr}
 
 
 def _fiscal_years(dates: list[DateFound]) -> dict[str, list[str]]:
@@ -446,7 +454,9 @@ def _print_inspection(result: dict, out) -> None:
         shown += 1
         fy = f"ปีงบ/FY {d['fiscal_year']}" if d["fiscal_year"] else "หลายปี/several years"
         unsure = " (ไม่แน่ชัด/unsure)" if (d.get("confidence") or 1.0) < 1.0 else ""
-        w(f"  “{key[0]}” ({d['kind']}) → {fy}{unsure}, ใน/in {SOURCES.get(d['source'], d['source'])}")
+        role = NOT_THE_YEAR_ROLES.get(d.get("role") or "")
+        not_year = f" — ไม่ใช่ปีของเอกสาร/not the document's year: {role}" if role else ""
+        w(f"  “{key[0]}” ({d['kind']}) → {fy}{unsure}, ใน/in {SOURCES.get(d['source'], d['source'])}{not_year}")
     read = result.get("fiscal_year_read")
     if read:
         sure = "" if read["sure"] else " (ไม่แน่ชัด/unsure)"

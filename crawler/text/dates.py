@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -42,6 +42,7 @@ class DateHit:
     kind: str                  # one of KINDS
     match: str                 # the text matched
     confidence: float = 1.0
+    position: int = -1         # where the match starts in the text searched (-1: not known)
 
 
 class Month(NamedTuple):
@@ -203,7 +204,7 @@ def find_dates(text: str) -> list[DateHit]:
     found: list[_Part | DateHit] = []
     for begin, end in _windows(text):
         for match in _CANDIDATE.finditer(text, begin, end):
-            found.extend(_read(match))
+            found.extend(_placed(hit, match) for hit in _read(match))
     hits: list[DateHit] = []
     i = 0
     while i < len(found):
@@ -220,6 +221,13 @@ def find_dates(text: str) -> list[DateHit]:
             hits.append(item)
         i += 1
     return hits
+
+
+def _placed(hit: _Part | DateHit, match: re.Match) -> _Part | DateHit:
+    """A finished hit with its position in the text."""
+    if isinstance(hit, _Part) or hit.position >= 0:
+        return hit
+    return replace(hit, position=match.start())
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
@@ -292,7 +300,8 @@ def _read(match: re.Match) -> list[_Part | DateHit]:
         year = _year(g(f"{kind}_year"))
         return [_year_hit(g(), year, 0.8)] if year is not None else []
     if kind == "years":
-        return [_year_hit(g(name), _year(g(name)), 0.5) for name in ("years_first", "years_last")]
+        return [replace(_year_hit(g(name), _year(g(name)), 0.5), position=match.start(name))
+                for name in ("years_first", "years_last")]
     return [_year_hit(g(), _year(g()), 0.5)]                            # bare
 
 
@@ -300,7 +309,7 @@ def _single(text: str, part: _Part) -> DateHit:
     start, end = part.first_day(part.year), part.last_day(part.year)
     kind = "day" if part.day else "month"
     return DateHit(start if part.day else None, start, end, fiscal_year_of(start), kind,
-                   text[part.begin:part.end], part.confidence)
+                   text[part.begin:part.end], part.confidence, part.begin)
 
 
 def _joined(text: str, first: _Part, last: _Part) -> DateHit | None:
@@ -312,8 +321,9 @@ def _joined(text: str, first: _Part, last: _Part) -> DateHit | None:
         year = last.year
         if _valid(first, year) and first.first_day(year) > last.last_day(last.year):
             year -= 1
-    return _range_hit(text[first.begin:last.end], first, year, last, last.year,
-                      min(first.confidence, last.confidence))
+    hit = _range_hit(text[first.begin:last.end], first, year, last, last.year,
+                     min(first.confidence, last.confidence))
+    return replace(hit, position=first.begin) if hit else None
 
 
 def _range_hit(matched: str, first: _Part, first_year: int, last: _Part, last_year: int,

@@ -1,0 +1,1 @@
+"""Measurements of the verdicts on labelled real material (documents, phrasing)."""
