@@ -98,6 +98,7 @@ class ExtractionPipeline:
         item.filename = normalize(item.filename) if item.filename else ""
         item.extraction = None
         item.text_dates = None
+        item.links_from_run = None
         # Dates a resource carries in its name: file name, else the URL path ("/ITA/2568/O5/").
         own = dates_found(item.filename, "filename") if item.filename else []
         if not own:
@@ -107,13 +108,22 @@ class ExtractionPipeline:
             return item
         item.sha256 = hashlib.sha256(item.body).hexdigest()
         item.size = len(item.body)
-        looks_html = item.content_type.startswith("text/html") or item.kind == "page"
-        known = None if looks_html else store_for(self.crawler).known_text(item.sha256, EXTRACTOR_VERSION)
-        # Known content is never extracted (nor OCR'd) again, unless it is a scan stored while OCR
-        # was unavailable and OCR is there now.
-        if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
-            self.crawler.stats.inc_value("oit/extraction_reused")
-            return item
+        store = store_for(self.crawler)
+        if item.kind == "page":
+            # An unchanged page: its text is stored and its links are copied from the last run that
+            # saw it at this address (links are resolved against the address, not just the content).
+            item.links_from_run = store.reusable_page(item.sha256, EXTRACTOR_VERSION, item.url,
+                                                      item.final_url)
+            if item.links_from_run is not None:
+                self.crawler.stats.inc_value("oit/extraction_reused")
+                return item
+        else:
+            known = store.known_text(item.sha256, EXTRACTOR_VERSION)
+            # Known content is never extracted (nor OCR'd) again, unless it is a scan stored while OCR
+            # was unavailable and OCR is there now.
+            if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
+                self.crawler.stats.inc_value("oit/extraction_reused")
+                return item
         extraction, dates = await self.extract(item.body, content_type=item.content_type or None,
                                                filename=item.filename or None, url=item.final_url or item.url)
         self.crawler.stats.inc_value("oit/extracted")
@@ -228,7 +238,7 @@ class StorePipeline:
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
         self.store.add_resource(self.run_id, record, extraction, links, EXTRACTOR_VERSION,
-                                item.text_dates)
+                                item.text_dates, links_from_run=getattr(item, "links_from_run", None))
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
         if not item.ok and item.error_kind in ("trap_bound", "limit"):
             self.crawler.stats.inc_value("oit/bounded")
