@@ -41,11 +41,12 @@ def weeks(make_site, tmp_path_factory):
     compliant = make_site("compliant", oversized_bytes=0)
     server = Served(site)
     try:
-        sent = []
+        sent, cached = [], []
         for out in ("week1", "week2"):
             result = oit(*audit_args(server, out), cwd=work)
             assert result.returncode == 0, result.stderr
             sent.append(server.sent())
+            cached.append(_cache_files(work / "e.sqlite.httpcache"))
 
         edited = copy_site(site)
         edited.resources[ADDED] = compliant.resources[ADDED]
@@ -63,7 +64,7 @@ def weeks(make_site, tmp_path_factory):
             ("added", ADDED), ("broken", BROKEN), ("changed", CHANGED), ("moved_from", MOVED_FROM),
             ("moved_to", MOVED_TO), ("tax_page", TAX_PAGE))}
         urls["removed"] = server.handle.second.url + quote(DRIVE, safe="/?=&")
-        yield {"dir": work, "sent": sent, "urls": urls, "store": Store(work / "e.sqlite")}
+        yield {"dir": work, "sent": sent, "urls": urls, "store": Store(work / "e.sqlite"), "cached": cached}
     finally:
         server.stop()
 
@@ -91,6 +92,21 @@ def test_unchanged_recrawl_moves_under_5_percent_and_reextracts_nothing(weeks):
     links = lambda run: sorted((l.source_url, l.target_url, l.text, l.is_nav)  # noqa: E731
                                for l in run.links if l.source_url in both)
     assert len(both) > 40 and links(run2) == links(run1)
+
+
+def _cache_files(folder) -> dict:
+    return {path: (path.stat().st_mtime_ns, path.stat().st_size) for path in folder.rglob("*") if path.is_file()}
+
+
+def test_the_http_cache_is_written_once_per_response_and_not_on_a_304(weeks):
+    week1, week2 = weeks["cached"]
+    entries = {path.parent for path in week1}
+    assert len(entries) > 40
+    assert all({p.name for p in week1 if p.parent == entry} == {"response_body", "pickled_meta"}
+               for entry in entries)
+    # The unchanged re-crawl answered 304s: not one file of the cache was written again (only a 200,
+    # which a 304 can confirm, is cached).
+    assert {path: week2[path] for path in week1} == week1
 
 
 def _outside_traps(run: RunEvidence, trapped: set[str]) -> dict[str, Resource]:

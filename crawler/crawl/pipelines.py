@@ -21,17 +21,17 @@ from twisted.internet import reactor, threads
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
 from crawler import __version__
-from crawler.text.dates import find_dates
-from crawler.extraction import Extraction, error_message, extract
+from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
-from crawler.extraction.workers import BrokenProcessPool, ExtractionPool, worker_count
+from crawler.extraction.dating import dates_found, evidence_dates
+from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extract_evidence, file_bytes,
+                                       recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.store import Store
 from crawler.text.thai import normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/3"
-MAX_DATES_PER_SOURCE = 200
 STORED_APART = ("body", "charset")
 
 
@@ -43,38 +43,12 @@ def store_for(crawler) -> Store:
     return store
 
 
-def dates_found(text: str, source: str, hits=None) -> list[dict]:
-    found = []
-    for hit in (find_dates(text) if hits is None else hits)[:MAX_DATES_PER_SOURCE]:
-        found.append({
-            "fiscal_year": hit.fiscal_year, "source": source, "match": hit.match, "kind": hit.kind,
-            "start": hit.start.isoformat() if hit.start else None,
-            "end": hit.end.isoformat() if hit.end else None,
-            "confidence": hit.confidence,
-        })
-    return found
-
-
-def evidence_dates(extraction: Extraction, ocr_text: str = "") -> list[dict]:
-    """Dates in an extraction's title and text. Those OCR read in Thai digits are unsure, and so is a
-    year slot whose Thai digits OCR mangled (crawler.extraction.ocr): such a year never decides alone."""
-    found = dates_found(extraction.title, "title") + dates_found(extraction.text, "text")
-    if ocr_text:
-        found = ocr.unsure_dates(found, ocr_text) + dates_found("", "text", ocr.unreadable_years(ocr_text))
-    return found
-
-
-def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
-    """extract() and the dates of its title and text: one resource's work in an extraction worker."""
-    extraction = extract(body, **hints)
-    return extraction, evidence_dates(extraction)
-
-
 class ExtractionPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         workers = worker_count(crawler.settings)
-        self.pool = ExtractionPool(workers) if workers else None
+        self.pool = ExtractionPool(workers, recycle_after(crawler.settings),
+                                   file_bytes(crawler.settings)) if workers else None
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
         self.ocr_settings = ocr.OcrSettings.from_settings(crawler.settings)
         self.ocr_engine, self.ocr_problem = ocr.engine_status(self.ocr_settings)
@@ -142,7 +116,7 @@ class ExtractionPipeline:
             return extract_evidence(body, **hints)
         for _attempt in range(2):
             try:
-                return await maybe_deferred_to_future(self._in_worker(extract_evidence, body, **hints))
+                return await maybe_deferred_to_future(self._in_worker(body, **hints))
             except BrokenProcessPool as exc:
                 crash = exc
         self.crawler.stats.inc_value("oit/extraction_crashes")
@@ -150,11 +124,11 @@ class ExtractionPipeline:
                                 error=f"the extractor crashed on this file ({error_message(crash)})")
         return extraction, []
 
-    def _in_worker(self, fn, *args, **kwargs) -> Deferred:
-        """fn(*args, **kwargs) in a worker, as a Deferred fired in the reactor thread."""
+    def _in_worker(self, body: bytes, **hints) -> Deferred:
+        """extract_evidence(body, **hints) in a worker, as a Deferred fired in the reactor thread."""
         result = Deferred()
         try:
-            future, executor = self.pool.submit(fn, *args, **kwargs)
+            future, executor = self.pool.submit(body, **hints)
         except BrokenProcessPool as exc:          # the pool broke since the last call: it is replaced
             result.errback(exc)
             return result
@@ -178,6 +152,8 @@ class ExtractionPipeline:
         if self.pool is not None:
             if self.pool.restarts:
                 self.crawler.stats.set_value("oit/extraction_pool_restarts", self.pool.restarts)
+            if self.pool.recycled:
+                self.crawler.stats.set_value("oit/extraction_pool_recycled", self.pool.recycled)
             self.pool.close()
 
     async def read_scans(self, body: bytes, extraction: Extraction) -> str:
@@ -207,6 +183,8 @@ class ExtractionPipeline:
         stats.inc_value("oit/ocr_seconds", round(result.seconds, 2))
         if result.capped:
             stats.inc_value("oit/ocr_capped")
+        if result.cut_short:
+            stats.inc_value("oit/ocr_cut_short")
         text = ocr.apply(extraction, result)
         if not text:
             stats.inc_value("oit/ocr_unreadable")
@@ -229,7 +207,7 @@ class StorePipeline:
         settings = {k: self.crawler.settings.get(k) for k in (
             "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
             "OIT_MAX_QUERY_VARIANTS", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
-            "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
+            "OIT_OCR_MAX_MEGAPIXELS", "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
         self.run_id = self.store.start_run(spider.start_url, settings, __version__)
         self.crawler.stats.set_value("oit/run_id", self.run_id)
 
