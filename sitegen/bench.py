@@ -455,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=int, default=10,
                         help="re-crawls of the unchanged site into one store (default 10; 0: none)")
     parser.add_argument("--no-recrawl", action="store_true", help="the same as --history 0")
+    parser.add_argument("--cases", default=",".join(c.name for c in CASES),
+                        help=f"the cases to run, comma-separated (default all: {','.join(c.name for c in CASES)})")
     parser.add_argument("--profile", action="store_true", help="cProfile the first crawl into OUT/crawl.prof")
     parser.add_argument("--with-ocr", action="store_true",
                         help="OCR the site's scans during the crawl (off by default: pdftotext does not OCR "
@@ -465,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
     args.repeat = max(1, args.repeat)
     if args.no_recrawl:
         args.history = 0
+    chosen = [c for c in CASES if c.name in args.cases.split(",")]
+    if not chosen or chosen[0].name != "pairs":
+        parser.error("--cases must include pairs (the other cases use its crawl)")
 
     # Before the site is loaded: the launcher's children must not inherit this process's memory.
     launcher = Launcher()
@@ -495,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
             bench = Bench(args, site, server.start_url, work, launcher, settings,
                           write_pdfs(site, work / "pdfs"))
             print(f"bench: serving {bench.url}", flush=True)
-            for case in CASES:
+            for case in chosen:
                 results[case.name] = case.measure(bench, results)
     finally:
         launcher.close()
