@@ -11,6 +11,10 @@ file renamed into place, so a crawl killed mid-write never leaves an entry that 
 body. Scrapy's middleware stores the cached response again, body and all, on every 304; here a 304
 writes nothing unless the validators changed (then only the small metadata file). Entries written by
 Scrapy's own FilesystemCacheStorage are still read.
+
+Scrapy's cache middleware also answers a failed download (timeout, refused connection, DNS) with the
+cached copy ("error recovery"): a site that is down would look up and unchanged. ObservingCacheMiddleware
+lets the failure through to the spider, which records it.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import tempfile
 from pathlib import Path
 from time import time
 
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.utils.response import response_from_dict
 
@@ -39,6 +44,12 @@ class RevalidatingPolicy(RFC2616Policy):
 
     def is_cached_response_valid(self, cachedresponse, response, request) -> bool:
         return response.status == 304
+
+
+class ObservingCacheMiddleware(HttpCacheMiddleware):
+    def process_exception(self, request, exception, spider=None):
+        request.meta.pop("cached_response", None)
+        return None                      # the failure goes on to the spider's errback
 
 
 class WriteOnceCacheStorage(FilesystemCacheStorage):

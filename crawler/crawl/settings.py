@@ -46,6 +46,10 @@ OIT_OCR_DPI = 200                     # rendering resolution of PDF pages
 # Weekly re-crawls: conditional requests against a cache kept beside the evidence store
 # (OIT_DB + ".httpcache"), so an unchanged site transfers almost nothing. See crawler/crawl/httpcache.py.
 HTTPCACHE_ENABLED = True
+DOWNLOADER_MIDDLEWARES = {           # the cache, without serving a cached copy when a download fails
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.crawl.httpcache.ObservingCacheMiddleware": 900,
+}
 HTTPCACHE_POLICY = "crawler.crawl.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "crawler.crawl.httpcache.WriteOnceCacheStorage"   # 2 files per response, none on a 304
 HTTPCACHE_ALWAYS_STORE = True
