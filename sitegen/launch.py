@@ -42,7 +42,7 @@ def run(argv: list[str], log: str, cwd: str | None = None, env: dict | None = No
             "cpu_s": usage.ru_utime + usage.ru_stime,
             "peak_rss_mb": max(largest, tree.largest_mb),          # the largest single process
             "peak_tree_rss_mb": max(tree.peak_mb, tree.largest_mb),  # the whole tree at once
-            "processes": len(tree.seen), "floor_mb": own_peak_mb(), "log": log}
+            "processes": len(tree.seen), "at_peak": tree.at_peak, "floor_mb": own_peak_mb(), "log": log}
 
 
 class TreeMemory(threading.Thread):
@@ -55,19 +55,22 @@ class TreeMemory(threading.Thread):
         self.peak_mb = 0.0
         self.largest_mb = 0.0
         self.seen: set[int] = set()
+        self.at_peak: list[tuple[str, float]] = []     # (process, MB) when the tree was at its peak
         self._stopped = threading.Event()
 
     def run(self) -> None:
         if not Path("/proc/self/status").exists():
             return
         while not self._stopped.is_set():
-            total = 0.0
+            total, now = 0.0, []
             for pid in descendants(self.pid):
                 rss, hwm = status_mb(pid)
                 total += rss
+                now.append((process_name(pid), rss))
                 self.largest_mb = max(self.largest_mb, hwm)
                 self.seen.add(pid)
-            self.peak_mb = max(self.peak_mb, total)
+            if total > self.peak_mb:
+                self.peak_mb, self.at_peak = total, now
             self._stopped.wait(self.interval)
 
     def stop(self) -> None:
@@ -100,6 +103,22 @@ def status_mb(pid: int) -> tuple[float, float]:
     except (OSError, ValueError):
         pass
     return rss, hwm
+
+
+def process_name(pid: int) -> str:
+    """A short name: the program, or what a Python process runs (-m module, -c, a spawned worker)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return str(pid)
+    words = [a.decode(errors="replace") for a in argv if a]
+    if not words:
+        return str(pid)
+    if "multiprocessing" in " ".join(words):
+        return "worker" if "spawn_main" in " ".join(words) else "mp-helper"
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1]
+    return Path(words[0]).name + (" -c" if "-c" in words else "")
 
 
 def own_peak_mb() -> float:
