@@ -1,25 +1,30 @@
 """`make bench`: crawl a large generated district site and compare with wget + pdftotext.
 
     python -m sitegen.bench                     # the `large` scenario: 2,001 pages, 643 documents
-    python -m sitegen.bench --pages 300 --pdfs 60 --xlsx 10 --docx 10      # a quick run
+    python -m sitegen.bench --pages 300 --pdfs 60 --xlsx 10 --docx 10 --repeat 1 --history 3   # quick
     python -m sitegen.bench -s OIT_EXTRACT_WORKERS=0      # any crawl setting (here: no extraction workers)
     python -m sitegen.bench --profile           # also cProfile the first crawl (bench-out/crawl.prof)
 
-What it does, in one run on one machine:
+What it does, in one run on one machine (the machine may be shared: every ratio compares figures
+measured side by side, and CPU seconds, steadier than wall time under load, stand beside wall time):
 
-1. generates the `large` scenario (cached in bench-out/sitegen/) and serves it on 127.0.0.1;
-2. `oit crawl` into a fresh store (a subprocess: --delay 0 --concurrency 8 --no-progress, OCR off
-   unless --with-ocr: pdftotext does not OCR either), timed, with its CPU time and peak memory (the
-   summed RSS of the crawl process and its extraction workers, polled from /proc);
-3. `wget --mirror` of the same site (download only, depth 8 as the crawler's default) and `pdftotext`
-   over the same PDFs (extraction only), timed: the ratio crawl / (wget + pdftotext) is the headline
-   (the aim, issue 2: within 2x, and peak memory under 500 MB); CPU seconds beside wall seconds, the
-   steadier figure on a machine shared with other work;
-4. our PDF extractor alone over the same PDFs, in this process (pages/s beside pdftotext's);
-5. a second crawl into the same store (the weekly re-crawl: time and bytes received against the first);
+1. starts the launcher (sitegen/launch.py), a ~10 MB process from which every measured command is
+   started: each command's peak memory is its own process tree's, not this process's (which holds
+   the whole site, ~240 MB; Linux would count that in a child's ru_maxrss);
+2. generates the `large` scenario (cached in bench-out/sitegen/) and serves it on 127.0.0.1;
+3. `--repeat` pairs (default 3), each: `oit crawl` into a fresh store (--delay 0 --concurrency 8
+   --no-progress, OCR off unless --with-ocr: pdftotext does not OCR either), then `wget --mirror` of
+   the same site (depth 8, the crawler's default) and `pdftotext` over the same PDFs; the pair's ratios
+   crawl / (wget + pdftotext) in wall and CPU time; the medians are the headline;
+4. the history case: `--history` re-crawls (default 10) of the unchanged site into the first pair's
+   store: time and bytes received for each, which must stay flat as runs accumulate;
+5. our PDF extractor alone over the same PDFs, in this process (pages/s beside pdftotext's);
 6. OCR pages/s when crawler/extraction/ocr.py offers `ocr_benchmark()`.
 
-Results: a table on stdout and bench-out/bench.json.
+Each measurement is a `Case` (CASES below): a function filling `results`, and a line in the report;
+a new case is one function and one entry. Results: a table on stdout, bench-out/bench.json, and a last
+line `bench: ratio_wall=… ratio_cpu=… peak_rss_mb=… recrawl_bytes_pct=… recrawl_s_run2=…
+recrawl_s_run10=…` (ratios and times: medians of the pairs; memory: the largest crawl tree).
 """
 from __future__ import annotations
 
@@ -29,87 +34,49 @@ import inspect
 import json
 import os
 import platform
-import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
-import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench-out"
-MAX_RATIO = 2.0
-MAX_PEAK_MB = 500
+MAX_RATIO = 1.5                 # issue 16's aims, on a quiet two-core machine
+MAX_PEAK_MB = 300
+MAX_RECRAWL_BYTES_PCT = 5.0
+MAX_HISTORY_GROWTH = 1.25       # the last re-crawl's CPU time at most this much the first's
 WGET_DEPTH = 8                  # the crawler's default OIT_MAX_DEPTH
+LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 
 
-# -- running a timed child process ------------------------------------------------------------------
+# -- running a measured child process ----------------------------------------------------------------
 
-def run_timed(argv: list[str], *, log: Path, cwd: Path | None = None, env: dict | None = None) -> dict:
-    """Run a command to the end: wall time, exit code, CPU seconds (it and the children it waited for),
-    the peak RSS of its largest process, and the peak of the summed RSS of its process tree (MB)."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env)
-        tree = TreeMemory(proc.pid)
-        tree.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        tree.stop()
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss: kilobytes on Linux, bytes on macOS
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return {"wall_s": wall, "exit": proc.returncode, "peak_rss_mb": peak,
-            "peak_tree_rss_mb": max(tree.peak_mb, peak), "cpu_s": usage.ru_utime + usage.ru_stime,
-            "log": str(log)}
+class Launcher:
+    """sitegen/launch.py in its own small process: `run()` starts a command there and returns its
+    wall and CPU seconds, exit code, the peak RSS of its largest process and of its process tree."""
 
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, str(LAUNCHER)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
 
-class TreeMemory(threading.Thread):
-    """Polls /proc for the summed resident memory of a process and its descendants (extraction
-    workers, converters): the memory the crawl really takes. No-op where /proc is missing."""
+    def run(self, argv: list[str], *, log: Path, cwd: Path | None = None, env: dict | None = None) -> dict:
+        request = {"argv": [str(a) for a in argv], "log": str(log), "cwd": str(cwd) if cwd else None,
+                   "env": env}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline()
+        if not answer:
+            raise SystemExit("bench: the launcher died")
+        return json.loads(answer)
 
-    def __init__(self, pid: int, interval: float = 0.2):
-        super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
-        self.peak_mb = 0.0
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        if not Path("/proc/self/status").exists():
-            return
-        while not self._stopped.is_set():
-            self.peak_mb = max(self.peak_mb, sum(_rss_mb(p) for p in _descendants(self.pid)))
-            self._stopped.wait(self.interval)
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self.join(timeout=2)
-
-
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for children in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                todo += [int(c) for c in children.read_text().split()]
-            except OSError:
-                pass
-    return found
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return 0.0
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
 
 
 def oit_argv(*args: str, profile: Path | None = None) -> list[str]:
@@ -145,16 +112,6 @@ def site_figures(site) -> dict:
         "xlsx": sum(1 for d in docs if d.format == "xlsx"),
         "docx": sum(1 for d in docs if d.format == "docx"),
     }
-
-
-def crawl(url: str, db: Path, log: Path, concurrency: int, settings: list[str], profile: Path | None = None) -> dict:
-    extra = [arg for setting in settings for arg in ("-s", setting)]
-    argv = oit_argv("--db", str(db), "crawl", url, "--delay", "0", "--concurrency", str(concurrency),
-                    "--no-progress", *extra, profile=profile)
-    result = run_timed(argv, log=log, cwd=ROOT)
-    if result["exit"] != 0:
-        raise SystemExit(f"bench: the crawl failed (exit {result['exit']}); see {log}")
-    return result
 
 
 def run_figures(db: Path) -> dict:
@@ -195,12 +152,12 @@ def ensure_wget() -> str | None:
     return found
 
 
-def wget_mirror(wget: str, url: str, folder: Path, log: Path) -> dict:
+def wget_mirror(launcher: Launcher, wget: str, url: str, folder: Path, log: Path) -> dict:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     argv = [wget, "--mirror", f"--level={WGET_DEPTH}", "--no-parent", "--no-verbose", "--tries=1",
             "--timeout=30", "--directory-prefix", str(folder), url]
-    result = run_timed(argv, log=log)
+    result = launcher.run(argv, log=log)
     files = [p for p in folder.rglob("*") if p.is_file()]
     result["files"] = len(files)
     result["bytes"] = sum(p.stat().st_size for p in files)
@@ -222,23 +179,17 @@ def write_pdfs(site, folder: Path) -> list[tuple[Path, int]]:
     return written
 
 
-def pdftotext_all(pdfs: list[tuple[Path, int]], folder: Path) -> dict | None:
+def pdftotext_all(launcher: Launcher, pdfs: list[tuple[Path, int]], log: Path) -> dict | None:
+    """pdftotext over the PDFs, one process per file as a user would run it, from one shell."""
     tool = shutil.which("pdftotext")
-    if tool is None:
+    if tool is None or not pdfs:
         return None
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    failed = 0
-    for file, _ in pdfs:
-        done = subprocess.run([tool, "-enc", "UTF-8", str(file), str(folder / (file.stem + ".txt"))],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        failed += done.returncode != 0
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    script = 'for f in "$@"; do "$0" -enc UTF-8 "$f" "${f%.pdf}.txt" || echo "failed: $f"; done'
+    result = launcher.run(["sh", "-c", script, tool, *(str(file) for file, _ in pdfs)], log=log)
     pages = sum(p for _, p in pdfs)
-    return {"wall_s": wall, "cpu_s": cpu, "pdfs": len(pdfs), "pages": pages, "failed": failed,
-            "pages_per_s": pages / wall if wall else None}
+    result.update(pdfs=len(pdfs), pages=pages, pages_per_s=pages / result["wall_s"] if result["wall_s"] else None,
+                  failed=log.read_text(errors="replace").count("failed: "))
+    return result
 
 
 def extract_only(pdfs: list[tuple[Path, int]]) -> dict:
@@ -280,39 +231,105 @@ def ocr_figures() -> dict | None:
     return {"result": str(result)}
 
 
+@dataclass
+class Bench:
+    """What every case can use: the served site and the means to measure a crawl of it."""
+    args: argparse.Namespace
+    site: object
+    url: str
+    work: Path
+    launcher: Launcher
+    settings: list[str]                  # crawl settings (-s NAME=VALUE)
+    pdfs: list[tuple[Path, int]] = field(default_factory=list)   # the site's PDFs as files, with pages
+
+    def crawl(self, db: Path, log: Path, profile: Path | None = None) -> dict:
+        """`oit crawl` of the site into `db`, measured; with the figures of the run it stored."""
+        extra = [arg for setting in self.settings for arg in ("-s", setting)]
+        argv = oit_argv("--db", str(db), "crawl", self.url, "--delay", "0", "--concurrency",
+                        str(self.args.concurrency), "--no-progress", *extra, profile=profile)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        result = self.launcher.run(argv, log=log, cwd=ROOT)
+        if result["exit"] != 0:
+            raise SystemExit(f"bench: the crawl failed (exit {result['exit']}); see {log}")
+        result["run"] = run_figures(db)
+        return result
+
+
+@dataclass(frozen=True)
+class Case:
+    """One measurement: `measure(bench, results)` returns its figures (None: not measured), stored as
+    results[name]; `report(figures, results)` gives its lines in the printed report."""
+    name: str
+    measure: Callable[[Bench, dict], dict | None]
+    report: Callable[[dict, dict], list[str]]
+
+
+# -- the cases --------------------------------------------------------------------------------------
+
+def measure_pairs(bench: Bench, results: dict) -> dict:
+    """`--repeat` pairs of (crawl, wget + pdftotext), one after the other: each ratio compares two
+    figures measured under the same load."""
+    wget = ensure_wget()
+    pairs = []
+    for n in range(1, bench.args.repeat + 1):
+        folder = bench.work / f"pair-{n}"
+        profile = bench.work.parent / "crawl.prof" if bench.args.profile and n == 1 else None
+        print(f"bench: pair {n}/{bench.args.repeat}: crawling …", flush=True)
+        crawl = bench.crawl(folder / "bench.sqlite", folder / "crawl.log", profile)
+        print(f"bench: pair {n}: crawl {crawl['wall_s']:.1f} s; wget --mirror and pdftotext …", flush=True)
+        mirror = wget_mirror(bench.launcher, wget, bench.url, folder / "wget", folder / "wget.log") if wget else None
+        pdftotext = pdftotext_all(bench.launcher, bench.pdfs, folder / "pdftotext.log")
+        pair = {"crawl": crawl, "wget": mirror, "pdftotext": pdftotext}
+        if mirror and pdftotext:
+            pair["baseline_wall_s"] = mirror["wall_s"] + pdftotext["wall_s"]
+            pair["baseline_cpu_s"] = mirror["cpu_s"] + pdftotext["cpu_s"]
+            pair["ratio_wall"] = crawl["wall_s"] / pair["baseline_wall_s"]
+            pair["ratio_cpu"] = crawl["cpu_s"] / pair["baseline_cpu_s"]
+        pairs.append(pair)
+    ratios = [p["ratio_wall"] for p in pairs if "ratio_wall" in p]
+    return {"pairs": pairs, "store": str(bench.work / "pair-1" / "bench.sqlite"),
+            "ratio_wall": statistics.median(ratios) if ratios else None,
+            "ratio_cpu": statistics.median([p["ratio_cpu"] for p in pairs if "ratio_cpu" in p]) if ratios else None,
+            "peak_rss_mb": max(p["crawl"]["peak_tree_rss_mb"] for p in pairs)}
+
+
+def measure_history(bench: Bench, results: dict) -> dict | None:
+    """Re-crawls of the unchanged site into the first pair's store: run 2, 3, … each time and bytes."""
+    if not bench.args.history:
+        return None
+    db = Path(results["pairs"]["store"])
+    first = results["pairs"]["pairs"][0]["crawl"]
+    runs = []
+    for n in range(bench.args.history):
+        again = bench.crawl(db, bench.work / "history" / f"crawl-{n + 2}.log")
+        print(f"bench: re-crawl run {again['run']['run_id']}: {again['wall_s']:.1f} s", flush=True)
+        runs.append(again)
+    by_run = {r["run"]["run_id"]: r for r in runs}
+    sent = lambda c: c["run"]["received_bytes"] or c["run"]["response_bytes"]  # noqa: E731
+    b1, b2 = sent(first), sent(runs[0])
+    return {"runs": runs,
+            "recrawl_bytes_pct": 100 * b2 / b1 if b1 and b2 is not None else None,
+            "recrawl_s_run2": runs[0]["wall_s"],
+            "recrawl_s_run10": by_run[10]["wall_s"] if 10 in by_run else None,
+            "growth_wall": runs[-1]["wall_s"] / runs[0]["wall_s"],
+            "growth_cpu": runs[-1]["cpu_s"] / runs[0]["cpu_s"] if runs[0]["cpu_s"] else None}
+
+
+def measure_extract_only(bench: Bench, results: dict) -> dict | None:
+    if not bench.pdfs:
+        return None
+    print("bench: our PDF extraction alone …", flush=True)
+    return extract_only(bench.pdfs)
+
+
+def measure_ocr(bench: Bench, results: dict) -> dict | None:
+    return ocr_figures()
+
+
 # -- the report -------------------------------------------------------------------------------------
 
 def _rate(n, seconds) -> float | None:
     return n / seconds if n and seconds else None
-
-
-def summarise(results: dict) -> dict:
-    first, again = results["crawl"], results.get("recrawl")
-    wget, pdftotext = results.get("wget"), results.get("pdftotext")
-    wall = first["wall_s"]
-    summary = {
-        "crawl_wall_s": wall,
-        "pages_per_s": _rate(first["run"]["pages"], wall),
-        "documents_per_s": _rate(first["run"]["documents"], wall),
-        "pdf_pages_per_s": _rate(first["run"]["pdf_pages"], wall),
-        "peak_rss_mb": first["peak_tree_rss_mb"],      # the crawl process and its extraction workers
-    }
-    if wget and pdftotext:
-        baseline = wget["wall_s"] + pdftotext["wall_s"]
-        summary["baseline_wall_s"] = baseline
-        summary["ratio"] = wall / baseline if baseline else None
-        # CPU seconds: the fairer figure on a machine shared with other work
-        cpu = wget["cpu_s"] + pdftotext["cpu_s"]
-        summary["cpu_ratio"] = first["cpu_s"] / cpu if cpu else None
-    if again:
-        b1 = first["run"]["received_bytes"] or first["run"]["response_bytes"]
-        b2 = again["run"]["received_bytes"] or again["run"]["response_bytes"]
-        summary["recrawl_wall_s"] = again["wall_s"]
-        summary["recrawl_time_share"] = again["wall_s"] / wall if wall else None
-        summary["recrawl_bytes_share"] = b2 / b1 if b1 and b2 is not None else None
-    summary["within_aim"] = (summary.get("ratio") is not None and summary["ratio"] <= MAX_RATIO
-                             and summary["peak_rss_mb"] <= MAX_PEAK_MB)
-    return summary
 
 
 def _n(value, fmt="{:,.1f}") -> str:
@@ -323,69 +340,109 @@ def _mb(n) -> str:
     return "–" if n is None else f"{n / 1024 / 1024:,.1f} MB"
 
 
-def print_table(results: dict, stream=None) -> None:
+def report_pairs(figures: dict, results: dict) -> list[str]:
+    lines = ["crawl vs wget --mirror + pdftotext, in pairs (wall s / CPU s / peak tree MB):"]
+    for n, pair in enumerate(figures["pairs"], 1):
+        crawl, mirror, pdftotext = pair["crawl"], pair.get("wget"), pair.get("pdftotext")
+        baseline = (f"wget {_n(mirror['wall_s'])} / {_n(mirror['cpu_s'])} / {_n(mirror['peak_tree_rss_mb'], '{:.0f}')}"
+                    f" + pdftotext {_n(pdftotext['wall_s'])} / {_n(pdftotext['cpu_s'])}"
+                    if mirror and pdftotext else "no baseline (wget or pdftotext missing)")
+        lines.append(f"  pair {n}: crawl {_n(crawl['wall_s'])} / {_n(crawl['cpu_s'])} / "
+                     f"{_n(crawl['peak_tree_rss_mb'], '{:.0f}')} (largest process "
+                     f"{_n(crawl['peak_rss_mb'], '{:.0f}')}, {crawl['processes']} processes in all; at the peak: "
+                     f"{', '.join(f'{name} {mb:.0f}' for name, mb in crawl.get('at_peak', []))})  ·  {baseline}"
+                     f"  ->  {_n(pair.get('ratio_wall'), '{:.2f}')}x wall, {_n(pair.get('ratio_cpu'), '{:.2f}')}x CPU")
+    first = figures["pairs"][0]["crawl"]
+    run = first["run"]
+    lines.append(f"  crawl: {run['pages']:,} pages, {run['documents']:,} documents ({run['errors']} errors), "
+                 f"{_n(_rate(run['pages'], first['wall_s']))} pages/s, "
+                 f"{_n(_rate(run['pdf_pages'], first['wall_s']))} PDF pages/s, "
+                 f"{_mb(run['received_bytes'] or run['response_bytes'])} received; launcher floor "
+                 f"{_n(first.get('floor_mb'), '{:.0f}')} MB")
+    ratio, peak = figures["ratio_wall"], figures["peak_rss_mb"]
+    if ratio is not None:
+        lines.append(f"  median: {ratio:.2f}x wall time ({'ผ่าน/within' if ratio <= MAX_RATIO else 'เกิน/over'} "
+                     f"the {MAX_RATIO:g}x aim), {figures['ratio_cpu']:.2f}x CPU time")
+    lines.append(f"  peak memory of the crawl's process tree {peak:.0f} MB "
+                 f"({'ผ่าน/within' if peak <= MAX_PEAK_MB else 'เกิน/over'} the {MAX_PEAK_MB} MB aim)")
+    return lines
+
+
+def report_history(figures: dict, results: dict) -> list[str]:
+    runs = figures["runs"]
+    lines = [f"history: {len(runs)} re-crawls of the unchanged site into one store (run: wall s / CPU s / received):"]
+    lines += [f"  run {r['run']['run_id']}: {_n(r['wall_s'])} / {_n(r['cpu_s'])} / "
+              f"{_mb(r['run']['received_bytes'] or r['run']['response_bytes'])}, "
+              f"{r['run']['extracted']} extracted, {r['run']['extraction_reused']} reused, "
+              f"{r['run']['from_cache']} answered 304" for r in runs]
+    # CPU seconds decide: wall time on a shared machine follows the other jobs' load.
+    growth = figures["growth_cpu"] or figures["growth_wall"]
+    lines.append(f"  last / first re-crawl: {figures['growth_wall']:.2f}x wall, {growth:.2f}x CPU "
+                 f"({'flat/คงที่' if growth <= MAX_HISTORY_GROWTH else 'growing/ช้าลง'}); bytes of a re-crawl "
+                 f"{_n(figures['recrawl_bytes_pct'], '{:.2f}')} % of the first crawl's")
+    return lines
+
+
+def report_extract_only(figures: dict, results: dict) -> list[str]:
+    pdftotext = results["pairs"]["pairs"][0].get("pdftotext")
+    return [f"PDF extraction alone: ours {_n(figures['pages_per_s'])} pages/s, pdftotext "
+            f"{_n(pdftotext['pages_per_s']) if pdftotext else '–'} pages/s ({figures['pages']:,} pages)"]
+
+
+def report_ocr(ocr: dict, results: dict) -> list[str]:
+    site = results["site"]
+    if "error" in ocr:
+        return [f"OCR: not measured ({ocr['error']})"]
+    if ocr.get("skipped"):
+        return [f"OCR: not measured ({ocr['skipped']})"]
+    rate = ocr.get("pages_per_s")
+    scans = site.get("scan_pages") or 0
+    extra = (f"; the site's {site['scan_pdfs']} scanned PDFs ({scans} pages) would add about "
+             f"{scans / rate:,.0f} s of OCR to a crawl with OCR on" if rate and scans else "")
+    return [f"OCR: {_n(rate, '{:.2f}')} pages/s ({ocr.get('engine', '')}, {ocr.get('workers', '?')} workers, "
+            f"{ocr.get('pages', '?')} pages of the real scans){extra}"]
+
+
+CASES = [
+    Case("pairs", measure_pairs, report_pairs),
+    Case("history", measure_history, report_history),
+    Case("extract_only", measure_extract_only, report_extract_only),
+    Case("ocr", measure_ocr, report_ocr),
+]
+
+
+def final_line(results: dict) -> str:
+    """The one line a script or a person compares across commits."""
+    pairs, history = results.get("pairs") or {}, results.get("history") or {}
+    figures = [("ratio_wall", pairs.get("ratio_wall"), "{:.2f}"), ("ratio_cpu", pairs.get("ratio_cpu"), "{:.2f}"),
+               ("peak_rss_mb", pairs.get("peak_rss_mb"), "{:.0f}"),
+               ("recrawl_bytes_pct", history.get("recrawl_bytes_pct"), "{:.2f}"),
+               ("recrawl_s_run2", history.get("recrawl_s_run2"), "{:.1f}"),
+               ("recrawl_s_run10", history.get("recrawl_s_run10"), "{:.1f}")]
+    return "bench: " + " ".join(f"{name}={'-' if value is None else fmt.format(value)}" for name, value, fmt in figures)
+
+
+def print_report(results: dict, stream=None) -> None:
     out = stream or sys.stdout
-    w = lambda s="": print(s, file=out)  # noqa: E731
-    site, s = results["site"], results["summary"]
-    first, again = results["crawl"], results.get("recrawl")
-    wget, pdftotext, ours, ocr = (results.get(k) for k in ("wget", "pdftotext", "extract_only", "ocr"))
-    w(f"ผลการวัดความเร็ว / Benchmark — {results['machine']}")
-    w(f"เว็บไซต์ทดสอบ/site: {site['pages']:,} pages, {site['documents']:,} documents ({site['pdfs']} PDF, "
-      f"{site['multi_page_pdfs']} multi-page, {site['pdf_pages']:,} PDF pages; {site['xlsx']} XLSX, "
-      f"{site['docx']} DOCX), concurrency {results['concurrency']}"
-      + (f", settings {' '.join(results['crawl_settings'])}" if results.get("crawl_settings") else ""))
-    w()
-    rows = [
-        ("", "oit crawl", "wget + pdftotext"),
-        ("wall time (s)", _n(first["wall_s"]),
-         f"{_n(wget['wall_s'])} + {_n(pdftotext['wall_s'])} = {_n(s.get('baseline_wall_s'))}"
-         if wget and pdftotext else "–"),
-        ("CPU time (s)", _n(first["cpu_s"]),
-         f"{_n(wget['cpu_s'])} + {_n(pdftotext['cpu_s'])} = {_n(wget['cpu_s'] + pdftotext['cpu_s'])}"
-         if wget and pdftotext else "–"),
-        ("pages/s", _n(s["pages_per_s"]), _n(_rate(site["pages"], wget["wall_s"])) if wget else "–"),
-        ("documents/s", _n(s["documents_per_s"]), "–"),
-        ("PDF pages/s (in the crawl)", _n(s["pdf_pages_per_s"]), "–"),
-        ("PDF pages/s (extraction only)", _n(ours["pages_per_s"]) if ours else "–",
-         _n(pdftotext["pages_per_s"]) if pdftotext else "–"),
-        ("peak memory (process tree)", f"{_n(first['peak_tree_rss_mb'], '{:,.0f}')} MB"
-         f" (largest process {_n(first['peak_rss_mb'], '{:,.0f}')} MB)",
-         f"wget {_n(wget['peak_rss_mb'], '{:,.0f}')} MB" if wget else "–"),
-        ("fetched", f"{first['run']['resources']:,} URLs ({first['run']['errors']} errors)",
-         f"{wget['files']:,} files" if wget else "–"),
-        ("bytes received", _mb(first["run"]["received_bytes"] or first["run"]["response_bytes"]),
-         _mb(wget["bytes"]) if wget else "–"),
-    ]
-    widths = [max(len(r[k]) for r in rows) for k in range(3)]
-    for n, row in enumerate(rows):
-        w("  ".join(cell.ljust(widths[k]) for k, cell in enumerate(row)).rstrip())
-        if n == 0:
-            w("  ".join("-" * widths[k] for k in range(3)))
-    w()
-    if s.get("ratio") is not None:
-        verdict = "ผ่าน/within" if s["ratio"] <= MAX_RATIO else "เกิน/over"
-        w(f"crawl+extract / (wget+pdftotext) = {s['ratio']:.2f}x wall time  ({verdict} the {MAX_RATIO:g}x aim); "
-          f"{s['cpu_ratio']:.2f}x CPU time")
-    w(f"peak memory {s['peak_rss_mb']:.0f} MB ({'ผ่าน/within' if s['peak_rss_mb'] <= MAX_PEAK_MB else 'เกิน/over'} "
-      f"the {MAX_PEAK_MB} MB aim)")
-    if again:
-        w(f"re-crawl/เก็บซ้ำ: {_n(again['wall_s'])} s ({_n(s.get('recrawl_time_share'), '{:.0%}')} of the first), "
-          f"{_mb(again['run']['received_bytes'] or again['run']['response_bytes'])} received "
-          f"({_n(s.get('recrawl_bytes_share'), '{:.1%}')} of the first), "
-          f"{again['run']['extraction_reused']} extractions reused, {again['run']['from_cache']} answered 304")
-    if ocr is None:
-        w("OCR: crawler/extraction/ocr.py has no ocr_benchmark() yet — not measured")
-    elif "error" in ocr:
-        w(f"OCR: not measured ({ocr['error']})")
-    elif ocr.get("skipped"):
-        w(f"OCR: not measured ({ocr['skipped']})")
-    else:
-        rate = ocr.get("pages_per_s")
-        scans = site.get("scan_pages") or 0
-        extra = (f"; the site's {site['scan_pdfs']} scanned PDFs ({scans} pages) would add about "
-                 f"{scans / rate:,.0f} s of OCR to a crawl with OCR on" if rate and scans else "")
-        w(f"OCR: {_n(rate, '{:.2f}')} pages/s ({ocr.get('engine', '')}, {ocr.get('workers', '?')} workers, "
-          f"{ocr.get('pages', '?')} pages of the real scans){extra}")
+    site = results["site"]
+    print(f"ผลการวัดความเร็ว / Benchmark — {results['machine']}, load {results['load']}", file=out)
+    print(f"เว็บไซต์ทดสอบ/site: {site['pages']:,} pages, {site['documents']:,} documents ({site['pdfs']} PDF, "
+          f"{site['multi_page_pdfs']} multi-page, {site['pdf_pages']:,} PDF pages; {site['xlsx']} XLSX, "
+          f"{site['docx']} DOCX), concurrency {results['concurrency']}"
+          + (f", settings {' '.join(results['crawl_settings'])}" if results.get("crawl_settings") else ""), file=out)
+    for case in CASES:
+        figures = results.get(case.name)
+        if figures is not None:
+            print(file=out)
+            for line in case.report(figures, results):
+                print(line, file=out)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -396,7 +453,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xlsx", type=int, default=100)
     parser.add_argument("--docx", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=8, help="parallel requests per host (default 8)")
-    parser.add_argument("--no-recrawl", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of crawl and wget + pdftotext (default 3)")
+    parser.add_argument("--history", type=int, default=10,
+                        help="re-crawls of the unchanged site into one store (default 10; 0: none)")
+    parser.add_argument("--no-recrawl", action="store_true", help="the same as --history 0")
+    parser.add_argument("--cases", default=",".join(c.name for c in CASES),
+                        help=f"the cases to run, comma-separated (default all: {','.join(c.name for c in CASES)})")
     parser.add_argument("--profile", action="store_true", help="cProfile the first crawl into OUT/crawl.prof")
     parser.add_argument("--with-ocr", action="store_true",
                         help="OCR the site's scans during the crawl (off by default: pdftotext does not OCR "
@@ -404,7 +466,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a crawl setting, e.g. -s OIT_EXTRACT_WORKERS=0")
     args = parser.parse_args(argv)
+    args.repeat = max(1, args.repeat)
+    if args.no_recrawl:
+        args.history = 0
+    chosen = [c for c in CASES if c.name in args.cases.split(",")]
+    if not chosen or chosen[0].name != "pairs":
+        parser.error("--cases must include pairs (the other cases use its crawl)")
 
+    # Before the site is loaded: the launcher's children must not inherit this process's memory.
+    launcher = Launcher()
     from sitegen import serve_pair
     from sitegen import server as sitegen_server
 
@@ -419,44 +489,35 @@ def main(argv: list[str] | None = None) -> int:
     site, generated_in = generate_site(out, sizes)
     results: dict = {
         "machine": f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}",
-        "concurrency": args.concurrency, "site": site_figures(site), "generated_s": generated_in,
+        "load_before": load_average(), "concurrency": args.concurrency, "site": site_figures(site),
+        "generated_s": generated_in,
     }
     work = out / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    db = work / "bench.sqlite"
     settings = ([] if args.with_ocr else ["OIT_OCR_ENABLED=False"]) + args.set
     results["crawl_settings"] = settings
-    with serve_pair(site) as server:
-        url = server.start_url
-        print(f"bench: serving {url}; crawling …", flush=True)
-        profile = out / "crawl.prof" if args.profile else None
-        first = crawl(url, db, work / "crawl-1.log", args.concurrency, settings, profile)
-        first["run"] = run_figures(db)
-        results["crawl"] = first
-        print(f"bench: crawl {first['wall_s']:.1f} s; wget --mirror …", flush=True)
-        wget = ensure_wget()
-        results["wget"] = wget_mirror(wget, url, work / "wget", work / "wget.log") if wget else None
-        print("bench: pdftotext …", flush=True)
-        pdfs = write_pdfs(site, work / "pdfs")
-        results["pdftotext"] = pdftotext_all(pdfs, work / "pdfs")
-        print("bench: our PDF extraction alone …", flush=True)
-        results["extract_only"] = extract_only(pdfs)
-        if not args.no_recrawl:
-            print("bench: re-crawl into the same store …", flush=True)
-            again = crawl(url, db, work / "crawl-2.log", args.concurrency, settings)
-            again["run"] = run_figures(db)
-            results["recrawl"] = again
-    results["ocr"] = ocr_figures()
-    results["summary"] = summarise(results)
-    (out / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        with serve_pair(site) as server:
+            bench = Bench(args, site, server.start_url, work, launcher, settings,
+                          write_pdfs(site, work / "pdfs"))
+            print(f"bench: serving {bench.url}", flush=True)
+            for case in chosen:
+                results[case.name] = case.measure(bench, results)
+    finally:
+        launcher.close()
+    results["load"] = f"{results['load_before']} before, {load_average()} after (1/5/15 min)"
+    (out / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str),
+                                    encoding="utf-8")
     print()
-    print_table(results)
+    print_report(results)
     print(f"\nbench: results in {out / 'bench.json'}")
-    if profile is not None:
+    if args.profile:
         import pstats
+        profile = out / "crawl.prof"
         print(f"\nprofile of the first crawl ({profile}), top by cumulative time:")
         pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(30)
+    print(final_line(results))
     return 0
 
 

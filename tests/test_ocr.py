@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.audit.primitives import LOW_CONFIDENCE, fiscal_year_reading, stamp_of
-from crawler.evidence.model import DateFound
+from crawler.audit.primitives import LOW_CONFIDENCE, fiscal_year_reading, readable, stamp_of
+from crawler.evidence.model import DateFound, Resource
 from crawler.extraction import extract, ocr
-from crawler.crawl.pipelines import evidence_dates
+from crawler.extraction.dating import evidence_dates
 from sitegen.documents import DocContent, DocTable, Heading, pdf_scan
 from sitegen.oit_items import thai_numerals
 from crawler.text.thai import compact, strip_tone_marks
@@ -154,7 +154,7 @@ def test_an_image_linked_as_a_document_is_read(tmp_path):
 
 
 @needs_tesseract
-def test_page_and_time_caps():
+def test_page_and_pixel_caps_and_the_time_safety_net():
     long_memo = DocContent(title=MEMO.title, blocks=MEMO.blocks * 4, issued=ISSUED)
     body = pdf_scan(long_memo).body
     pages = extract(body).pages
@@ -162,11 +162,21 @@ def test_page_and_time_caps():
     extraction, text = read(body, max_pages=1)
     assert extraction.ocr["pages"] == 1 and extraction.ocr["capped"] is True
     assert any(w.startswith("ocr: ") and w.endswith("(capped)") for w in extraction.warnings)
+    # The pixel cap: room for one rendered page, not two; the same pages however busy the machine.
+    one_page = 1654 * 2339 / 1e6                          # A4 at 200 dpi
+    extraction, text = read(body, max_megapixels=one_page * 1.5)
+    assert extraction.ocr["pages"] == 1 and extraction.ocr["capped"] is True and reads(text, "เรียน")
+    # The time limit is a safety net: when it cuts a document short, none of its OCR is used, and the
+    # scan stays unread (the audit reviews it) instead of being judged on what a busy machine finished.
     started = time.monotonic()
-    extraction, text = read(body, timeout=1e-6)          # no time at all: nothing read, nothing claimed
+    extraction, text = read(body, timeout=1e-6)
     assert time.monotonic() - started < 10
-    assert text == "" and extraction.ocr is None and extraction.text == ""
-    assert any("time cap" in w for w in extraction.warnings)
+    assert text == "" and extraction.ocr is None and extraction.text == "" and extraction.text_layer == "scan"
+    assert any(w.startswith("ocr: cut short by the time safety net") for w in extraction.warnings)
+    assert not readable(Resource(url="u", final_url="u", kind="document", ok=True, format="pdf",
+                                 text_layer=extraction.text_layer, ocr=extraction.ocr))
+    assert not ocr.stored_needs_ocr({"format": "pdf", "text_layer": "scan", "ocr": None, "error": None,
+                                     "warnings": extraction.warnings})
 
 
 def test_without_tesseract_nothing_is_claimed():

@@ -21,11 +21,11 @@ from twisted.internet import reactor, threads
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
 from crawler import __version__
-from crawler.text.dates import find_dates
-from crawler.text.years import date_roles
-from crawler.extraction import Extraction, error_message, extract
+from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
-from crawler.extraction.workers import BrokenProcessPool, ExtractionPool, worker_count
+from crawler.extraction.dating import dates_found, evidence_dates
+from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extract_evidence, file_bytes,
+                                       recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
 from crawler.evidence.store import Store
@@ -33,7 +33,6 @@ from crawler.text.thai import normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/4"
-MAX_DATES_PER_SOURCE = 200
 STORED_APART = ("body", "charset")
 
 
@@ -45,53 +44,12 @@ def store_for(crawler) -> Store:
     return store
 
 
-def dates_found(text: str, source: str, hits=None, *, ocr_read: bool = False, heading: bool = True) -> list[dict]:
-    """The dates of one text of a resource, each with its role (crawler.text.years: heading, dated,
-    body, citation …) and whether OCR read it. `heading=False`: the text's first lines are no heading."""
-    hits = (find_dates(text) if hits is None else hits)[:MAX_DATES_PER_SOURCE]
-    found = []
-    for hit, role in zip(hits, date_roles(text, hits, source, heading=heading)):
-        found.append({
-            "fiscal_year": hit.fiscal_year, "source": source, "match": hit.match, "kind": hit.kind,
-            "start": hit.start.isoformat() if hit.start else None,
-            "end": hit.end.isoformat() if hit.end else None,
-            "confidence": hit.confidence, "role": role, "ocr": ocr_read,
-        })
-    return found
-
-
-def evidence_dates(extraction: Extraction, ocr_text: str = "") -> list[dict]:
-    """Dates in an extraction's title and text. Those OCR read are marked so (a text layer's clear
-    year beats OCR's reading of the same page); those it read in Thai digits are unsure, and so is a
-    year slot whose Thai digits OCR mangled (crawler.extraction.ocr): such a year never decides alone."""
-    heading = extraction.format != "html"       # a page's text opens with its menu, not a heading
-    if not ocr_text:
-        return (dates_found(extraction.title, "title")
-                + dates_found(extraction.text, "text", heading=heading))
-    # ocr.apply() put the OCR text after the text layer's (scanned pages inside a text PDF) or in
-    # its place (a scan, a garbage layer).
-    text = extraction.text
-    layer = text[:-len(ocr_text)].rstrip() if text.endswith(ocr_text) and text != ocr_text else ""
-    title_by_ocr = extraction.text_layer in ocr.OCR_LAYERS     # the title is OCR's first line then
-    title = dates_found(extraction.title, "title", ocr_read=title_by_ocr)
-    if title_by_ocr:
-        title = ocr.unsure_dates(title, ocr_text)
-    read = dates_found(ocr_text, "text", ocr_read=True, heading=heading and not layer)
-    read += dates_found("", "text", ocr.unreadable_years(ocr_text), ocr_read=True)
-    return title + dates_found(layer, "text", heading=heading) + ocr.unsure_dates(read, ocr_text)
-
-
-def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
-    """extract() and the dates of its title and text: one resource's work in an extraction worker."""
-    extraction = extract(body, **hints)
-    return extraction, evidence_dates(extraction)
-
-
 class ExtractionPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         workers = worker_count(crawler.settings)
-        self.pool = ExtractionPool(workers) if workers else None
+        self.pool = ExtractionPool(workers, recycle_after(crawler.settings),
+                                   file_bytes(crawler.settings)) if workers else None
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
         self.ocr_settings = ocr.OcrSettings.from_settings(crawler.settings)
         self.ocr_engine, self.ocr_problem = ocr.engine_status(self.ocr_settings)
@@ -115,6 +73,7 @@ class ExtractionPipeline:
         item.filename = normalize(item.filename) if item.filename else ""
         item.extraction = None
         item.text_dates = None
+        item.links_from_run = None
         # Dates a resource carries in its name: file name, else the URL path ("/ITA/2568/O5/").
         own = dates_found(item.filename, "filename") if item.filename else []
         if not own:
@@ -124,13 +83,22 @@ class ExtractionPipeline:
             return item
         item.sha256 = hashlib.sha256(item.body).hexdigest()
         item.size = len(item.body)
-        looks_html = item.content_type.startswith("text/html") or item.kind == "page"
-        known = None if looks_html else store_for(self.crawler).known_text(item.sha256, EXTRACTOR_VERSION)
-        # Known content is never extracted (nor OCR'd) again, unless it is a scan stored while OCR
-        # was unavailable and OCR is there now.
-        if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
-            self.crawler.stats.inc_value("oit/extraction_reused")
-            return item
+        store = store_for(self.crawler)
+        if item.kind == "page":
+            # An unchanged page: its text is stored and its links are copied from the last run that
+            # saw it at this address (links are resolved against the address, not just the content).
+            item.links_from_run = store.reusable_page(item.sha256, EXTRACTOR_VERSION, item.url,
+                                                      item.final_url)
+            if item.links_from_run is not None:
+                self.crawler.stats.inc_value("oit/extraction_reused")
+                return item
+        else:
+            known = store.known_text(item.sha256, EXTRACTOR_VERSION)
+            # Known content is never extracted (nor OCR'd) again, unless it is a scan stored while OCR
+            # was unavailable and OCR is there now.
+            if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
+                self.crawler.stats.inc_value("oit/extraction_reused")
+                return item
         extraction, dates = await self.extract(item.body, content_type=item.content_type or None,
                                                filename=item.filename or None, url=item.final_url or item.url)
         self.crawler.stats.inc_value("oit/extracted")
@@ -149,7 +117,7 @@ class ExtractionPipeline:
             return extract_evidence(body, **hints)
         for _attempt in range(2):
             try:
-                return await maybe_deferred_to_future(self._in_worker(extract_evidence, body, **hints))
+                return await maybe_deferred_to_future(self._in_worker(body, **hints))
             except BrokenProcessPool as exc:
                 crash = exc
         self.crawler.stats.inc_value("oit/extraction_crashes")
@@ -157,11 +125,11 @@ class ExtractionPipeline:
                                 error=f"the extractor crashed on this file ({error_message(crash)})")
         return extraction, []
 
-    def _in_worker(self, fn, *args, **kwargs) -> Deferred:
-        """fn(*args, **kwargs) in a worker, as a Deferred fired in the reactor thread."""
+    def _in_worker(self, body: bytes, **hints) -> Deferred:
+        """extract_evidence(body, **hints) in a worker, as a Deferred fired in the reactor thread."""
         result = Deferred()
         try:
-            future, executor = self.pool.submit(fn, *args, **kwargs)
+            future, executor = self.pool.submit(body, **hints)
         except BrokenProcessPool as exc:          # the pool broke since the last call: it is replaced
             result.errback(exc)
             return result
@@ -185,6 +153,8 @@ class ExtractionPipeline:
         if self.pool is not None:
             if self.pool.restarts:
                 self.crawler.stats.set_value("oit/extraction_pool_restarts", self.pool.restarts)
+            if self.pool.recycled:
+                self.crawler.stats.set_value("oit/extraction_pool_recycled", self.pool.recycled)
             self.pool.close()
 
     async def read_scans(self, body: bytes, extraction: Extraction) -> str:
@@ -214,6 +184,8 @@ class ExtractionPipeline:
         stats.inc_value("oit/ocr_seconds", round(result.seconds, 2))
         if result.capped:
             stats.inc_value("oit/ocr_capped")
+        if result.cut_short:
+            stats.inc_value("oit/ocr_cut_short")
         text = ocr.apply(extraction, result)
         if not text:
             stats.inc_value("oit/ocr_unreadable")
@@ -236,7 +208,7 @@ class StorePipeline:
         settings = {k: self.crawler.settings.get(k) for k in (
             "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
             "OIT_MAX_QUERY_VARIANTS", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
-            "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
+            "OIT_OCR_MAX_MEGAPIXELS", "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
         self.run_id = self.store.start_run(spider.start_url, settings, __version__)
         self.crawler.stats.set_value("oit/run_id", self.run_id)
 
@@ -245,7 +217,7 @@ class StorePipeline:
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
         self.store.add_resource(self.run_id, record, extraction, links, EXTRACTOR_VERSION,
-                                item.text_dates)
+                                item.text_dates, links_from_run=getattr(item, "links_from_run", None))
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
         if not item.ok and item.error_kind in (FailureKind.TRAP_BOUND, FailureKind.LIMIT):
             self.crawler.stats.inc_value("oit/bounded")

@@ -38,15 +38,20 @@ OIT_DB = "oit-evidence.sqlite"
 OIT_OCR_ENABLED = True
 OIT_OCR_TESSERACT = "tesseract"       # command or path of the tesseract program
 OIT_OCR_MAX_PAGES = 20                # pages read per document; the rest are skipped ("capped")
-OIT_OCR_TIMEOUT = 120                 # seconds of OCR per document
+OIT_OCR_MAX_MEGAPIXELS = 80           # rendered pixels per document (20 A4 pages at 200 dpi); also "capped"
+OIT_OCR_TIMEOUT = 900                 # seconds per document: a safety net only; its hit drops the OCR ("review")
 OIT_OCR_WORKERS = 0                   # Tesseract processes at once; 0 = one per CPU
 OIT_OCR_DPI = 200                     # rendering resolution of PDF pages
 
 # Weekly re-crawls: conditional requests against a cache kept beside the evidence store
 # (OIT_DB + ".httpcache"), so an unchanged site transfers almost nothing. See crawler/crawl/httpcache.py.
 HTTPCACHE_ENABLED = True
+DOWNLOADER_MIDDLEWARES = {           # the cache, without serving a cached copy when a download fails
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.crawl.httpcache.ObservingCacheMiddleware": 900,
+}
 HTTPCACHE_POLICY = "crawler.crawl.httpcache.RevalidatingPolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "crawler.crawl.httpcache.WriteOnceCacheStorage"   # 2 files per response, none on a 304
 HTTPCACHE_ALWAYS_STORE = True
 HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]

@@ -3,7 +3,9 @@
 Written as the crawl goes, one short transaction per resource, so a crash or Ctrl-C loses nothing that
 was already fetched and leaves the run marked `incomplete`. A finished run is immutable (enforced by
 triggers, not just by politeness). Extracted texts are keyed by content hash, so an unchanged document
-is extracted once across all runs.
+is extracted once across all runs, and an unchanged page keeps its extraction and copies its links from
+the run that last saw it. Every write is an indexed lookup or an upsert: its cost does not grow with the
+number of runs stored.
 """
 from __future__ import annotations
 
@@ -86,6 +88,11 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_run_target ON links(run_id, target_url);
 CREATE INDEX IF NOT EXISTS resources_run ON resources(run_id);
+-- The write path's lookups, O(log n) in stored history (issue 16): a texts row's children for the
+-- foreign key check, and "this content at this URL in an earlier run" (a page whose extraction and
+-- links are reused). CREATE ... IF NOT EXISTS on every open is also the migration of older stores.
+CREATE INDEX IF NOT EXISTS resources_content ON resources(sha256, url, run_id);
+CREATE INDEX IF NOT EXISTS links_run_source ON links(run_id, source_url);
 -- Every audit of a run (history, diffs): the report.json as written, one row per judgement inputs.
 CREATE TABLE IF NOT EXISTS audits (
     id           INTEGER PRIMARY KEY,
@@ -117,6 +124,18 @@ BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
 # A link present on at least this share of the run's pages is site-wide navigation.
 NAV_SHARE = 0.5
 NAV_MIN_PAGES = 3
+
+
+_TEXT_COLUMNS = ("sha256", "extractor", "format", "title", "text", "text_layer", "language", "pages", "tables",
+                 "ocr", "warnings", "error", "dates")
+# An upsert, not INSERT OR REPLACE: a replace deletes the row first, and the foreign key check of that
+# delete looks for resources still pointing at it. The row is rewritten only when something changed
+# (a new extractor version, OCR now available), never for the same content extracted again.
+_UPSERT_TEXT = (
+    f"INSERT INTO texts ({', '.join(_TEXT_COLUMNS)}) VALUES ({', '.join('?' * len(_TEXT_COLUMNS))})"
+    " ON CONFLICT (sha256) DO UPDATE SET "
+    + ", ".join(f"{c}=excluded.{c}" for c in _TEXT_COLUMNS[1:])
+    + " WHERE " + " OR ".join(f"texts.{c} IS NOT excluded.{c}" for c in _TEXT_COLUMNS[1:]))
 
 
 class StoreError(InputError):
@@ -221,23 +240,30 @@ class Store:
         known["warnings"] = json.loads(row["warnings"] or "[]")
         return known
 
+    def reusable_page(self, sha256: str, extractor: str, url: str, final_url: str | None) -> int | None:
+        """The latest run that stored this page (same URL, same content, this extractor version) with
+        its links: they are copied from there instead of extracting the page again."""
+        row = self.db.execute(
+            """SELECT r.run_id FROM resources r JOIN texts t ON t.sha256 = r.sha256
+               WHERE r.sha256 = ? AND r.url = ? AND r.final_url IS ? AND r.kind = 'page' AND r.ok
+                     AND t.extractor = ?
+               ORDER BY r.run_id DESC LIMIT 1""", (sha256, url, final_url, extractor)).fetchone()
+        return None if row is None else int(row[0])
+
     def add_resource(self, run_id: int, resource: dict, extraction: Any = None,
                      links: list | None = None, extractor: str = "",
-                     text_dates: list[dict] | None = None) -> None:
-        """Store one fetched or failed URL, its extracted text and its outgoing links, atomically."""
+                     text_dates: list[dict] | None = None, links_from_run: int | None = None) -> None:
+        """Store one fetched or failed URL, its extracted text and its outgoing links, atomically.
+        `links_from_run`: an unchanged page (Store.reusable_page) whose links are those it had there."""
         with self.transaction() as db:
             if extraction is not None and resource.get("sha256"):
-                db.execute(
-                    """INSERT OR REPLACE INTO texts (sha256, extractor, format, title, text, text_layer,
-                           language, pages, tables, ocr, warnings, error, dates)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (resource["sha256"], extractor, extraction.format, extraction.title, extraction.text,
-                     extraction.text_layer, extraction.language, extraction.pages,
-                     json.dumps([asdict(t) for t in extraction.tables], ensure_ascii=False),
-                     json.dumps(extraction.ocr, ensure_ascii=False) if extraction.ocr else None,
-                     json.dumps(extraction.warnings, ensure_ascii=False), extraction.error,
-                     json.dumps(text_dates or [], ensure_ascii=False)),
-                )
+                values = (resource["sha256"], extractor, extraction.format, extraction.title, extraction.text,
+                          extraction.text_layer, extraction.language, extraction.pages,
+                          json.dumps([asdict(t) for t in extraction.tables], ensure_ascii=False),
+                          json.dumps(extraction.ocr, ensure_ascii=False) if extraction.ocr else None,
+                          json.dumps(extraction.warnings, ensure_ascii=False), extraction.error,
+                          json.dumps(text_dates or [], ensure_ascii=False))
+                db.execute(_UPSERT_TEXT, values)
             cols = ("url", "final_url", "kind", "depth", "referer", "ok", "status", "error_kind", "error",
                     "content_type", "size", "sha256", "fetched_at", "last_modified", "etag", "filename",
                     "on_site", "from_cache", "dates")
@@ -254,7 +280,14 @@ class Store:
                     WHERE resources.ok = 0""",
                 [run_id, *values],
             )
-            if links:
+            if links_from_run is not None:
+                db.execute(
+                    """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
+                           is_nav)
+                       SELECT ?, source_url, target_url, text, context, heading, in_nav, in_nav FROM links
+                       WHERE run_id = ? AND source_url = ? ORDER BY id""",
+                    (run_id, links_from_run, resource["url"]))
+            elif links:
                 db.executemany(
                     """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
                            is_nav) VALUES (?,?,?,?,?,?,?,?)""",

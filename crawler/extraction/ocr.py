@@ -16,9 +16,17 @@ Threads: pdfium is not thread-safe, so `prepare()` renders in the caller's threa
 where pdfium is otherwise used; extractors run there or in worker processes); `recognise()` is
 thread-safe and runs one Tesseract process per page in a pool shared by all documents (`workers`,
 default one per CPU; OMP_THREAD_LIMIT=1: Tesseract's own OpenMP threads were about 4x slower on
-2 cores). Each document has a page cap and a time cap; pages beyond them are skipped and `capped`
-says so. Every page is first turned upright (`--psm 0`, ~0.7 s): on a table scanned sideways,
+2 cores). Every page is first turned upright (`--psm 0`, ~0.7 s): on a table scanned sideways,
 Tesseract's own orientation mode (`--psm 1`) took 30-50 s instead of 5 s.
+
+Determinism (issue 16): what is read is bounded by counts, never by the clock, so the same file gives
+the same text and the same verdict on a busy machine and an idle one. A document reads at most
+`max_pages` pages and `max_megapixels` of rendered image (the first pages, in order; Tesseract's time
+is about proportional to pixels), and `capped` says when pages were left out. The time limit
+(`timeout`, per document) is only a safety net against a pathological page: when it cuts a document's
+OCR short, the whole OCR of that document is dropped with a warning saying so, and the document counts
+as not read (a scan is then "review" in the audit, exactly as without Tesseract), never judged on
+whichever pages a busy machine happened to finish.
 
 Measured (Tesseract 5.3.0, 200 dpi, 2-core machine shared with other jobs, load ~4): the 33 scanned
 pages of ../shared/real-docs at 0.44 pages/s (2-5 s a page, 1.7 s for a generated one-page memo);
@@ -54,7 +62,8 @@ DPI = 200                        # 150 lost a small-print leaflet; 300 took 1.4-
 MAX_SIDE_PX = 5000               # a poster-sized page is rendered smaller than DPI says
 MIN_SIDE_PX = 1600               # a small image is enlarged towards an A4 page at DPI (at most 3x)
 MAX_PAGES = 20                   # per document (setting OIT_OCR_MAX_PAGES)
-TIMEOUT_S = 120.0                # per document (setting OIT_OCR_TIMEOUT)
+MAX_MEGAPIXELS = 80.0            # rendered per document: 20 A4 pages at 200 dpi (OIT_OCR_MAX_MEGAPIXELS)
+TIMEOUT_S = 900.0                # per document, a safety net only (setting OIT_OCR_TIMEOUT): see above
 MIN_CONFIDENCE = 40.0            # below this mean confidence the OCR text is not evidence
 MIN_LETTERS = 20                 # ... nor with fewer letters than this
 THAI_DIGIT_CONFIDENCE = 0.3      # a date in Thai digits read by OCR (see module docstring)
@@ -71,6 +80,7 @@ class OcrSettings:
     enabled: bool = True
     tesseract: str = ENGINE          # command name or path
     max_pages: int = MAX_PAGES
+    max_megapixels: float = MAX_MEGAPIXELS
     timeout: float = TIMEOUT_S
     workers: int = 0                 # 0: one per CPU
     dpi: int = DPI
@@ -82,6 +92,7 @@ class OcrSettings:
         return cls(enabled=settings.getbool("OIT_OCR_ENABLED", True),
                    tesseract=settings.get("OIT_OCR_TESSERACT") or ENGINE,
                    max_pages=max(1, settings.getint("OIT_OCR_MAX_PAGES", MAX_PAGES)),
+                   max_megapixels=max(1.0, settings.getfloat("OIT_OCR_MAX_MEGAPIXELS", MAX_MEGAPIXELS)),
                    timeout=max(1.0, settings.getfloat("OIT_OCR_TIMEOUT", TIMEOUT_S)),
                    workers=max(0, settings.getint("OIT_OCR_WORKERS", 0)),
                    dpi=max(72, settings.getint("OIT_OCR_DPI", DPI)))
@@ -193,7 +204,8 @@ class OcrJob:
 
 
 def prepare(body: bytes, extraction: Extraction, settings: OcrSettings) -> OcrJob | None:
-    """Render the pages to read (at most settings.max_pages) as PNG files; None when none."""
+    """Render the pages to read as PNG files, the first ones up to settings.max_pages and
+    settings.max_megapixels; None when none."""
     wanted = pages_to_read(extraction)
     if not wanted:
         return None
@@ -203,19 +215,20 @@ def prepare(body: bytes, extraction: Extraction, settings: OcrSettings) -> OcrJo
         if extraction.format == "image":
             job.pages.append((1, _image_png(body, job.folder, settings.dpi)))
         else:
-            _render_pdf(body, wanted[:settings.max_pages], job, settings.dpi)
+            _render_pdf(body, wanted[:settings.max_pages], job, settings.dpi, settings.max_megapixels)
     except Exception as exc:          # a hostile file must not stop the crawl
         job.problems.append(f"not rendered: {error_message(exc)}")
     return job
 
 
-def _render_pdf(body: bytes, numbers: list[int], job: OcrJob, dpi: int) -> None:
+def _render_pdf(body: bytes, numbers: list[int], job: OcrJob, dpi: int, max_megapixels: float) -> None:
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(body)
     except pdfium.PdfiumError:
         pdf = pdfium.PdfDocument(body, password="")
+    budget = max_megapixels * 1e6
     try:
         for number in numbers:
             if number > len(pdf):
@@ -224,6 +237,10 @@ def _render_pdf(body: bytes, numbers: list[int], job: OcrJob, dpi: int) -> None:
             try:
                 width, height = page.get_size()
                 scale = min(dpi / 72, MAX_SIDE_PX / max(width, height, 1))
+                pixels = round(width * scale) * round(height * scale)
+                if pixels > budget:
+                    break                    # the pixel cap: this page and the rest are left out
+                budget -= pixels
                 # RGB, not 8-bit grey: on a rotated table page Tesseract took 37 s on the grey
                 # image and 6.5 s on the same page in RGB, and read more of it.
                 image = page.render(scale=scale).to_pil().convert("RGB")
@@ -271,10 +288,11 @@ class OcrResult:
     engine: str
     readings: list[PageReading]
     wanted: int                            # pages that needed OCR
-    capped: bool                           # pages skipped: page cap, time cap or a failing page
+    capped: bool                           # pages left out: page or pixel cap, or a failing page
     seconds: float
     whole: bool
     problems: list[str] = field(default_factory=list)
+    cut_short: bool = False                # the time safety net stopped a page: nothing is used
 
     @property
     def text(self) -> str:
@@ -334,20 +352,25 @@ def recognise(job: OcrJob, engine: Engine, settings: OcrSettings) -> OcrResult:
     problems = list(job.problems)
     pool = _executor(settings.pool_size)
     futures = [pool.submit(_read_page, number, path, engine, settings, clock) for number, path in job.pages]
-    readings = []
+    readings, cut_short = [], False
     for future in futures:
         reading, problem = future.result()
         if reading is not None:
             readings.append(reading)
         if problem:
             problems.append(problem)
+            cut_short = cut_short or problem.endswith(_OVER_TIME)
     return OcrResult(engine.name, readings, job.wanted, capped=len(readings) < job.wanted,
-                     seconds=time.monotonic() - started, whole=job.whole, problems=problems)
+                     seconds=time.monotonic() - started, whole=job.whole, problems=problems,
+                     cut_short=cut_short)
+
+
+_OVER_TIME = "time safety net"
 
 
 def _read_page(number: int, path: Path, engine: Engine, settings: OcrSettings,
                clock: _Clock) -> tuple[PageReading | None, str | None]:
-    over = f"page {number}: over the {settings.timeout:g} s time cap"
+    over = f"page {number}: stopped by the {settings.timeout:g} s {_OVER_TIME}"
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         if engine.osd:
@@ -423,6 +446,12 @@ def apply(extraction: Extraction, result: OcrResult) -> str:
     extraction.warnings = [w for w in extraction.warnings if not w.startswith("image: no text layer")]
     for problem in result.problems[:5]:
         extraction.warnings.append(f"ocr problem: {problem}")
+    if result.cut_short:
+        # What a busy machine finished in time is not evidence: the same file must give the same
+        # verdict on any machine. Read as if there were no OCR (a scan stays unread: "review").
+        extraction.warnings.append(f"ocr: cut short by the time safety net, not used ({said}); "
+                                   "the document is reviewed by a person")
+        return ""
     if not result.usable:
         extraction.warnings.append(f"ocr: unreadable ({said})")
         return ""
@@ -513,7 +542,7 @@ def ocr_benchmark(folder: str | Path | None = None, settings: OcrSettings | None
     or {"skipped": why} when Tesseract or the folder is missing."""
     from crawler.extraction import extract
 
-    settings = settings or OcrSettings(max_pages=1000, timeout=3600)
+    settings = settings or OcrSettings(max_pages=1000, max_megapixels=1e6, timeout=3600)
     root = Path(folder) if folder else REAL_DOCS
     engine, problem = engine_status(settings)
     if engine is None or not root.is_dir():

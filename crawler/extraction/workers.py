@@ -10,22 +10,47 @@ error. Workers ignore Ctrl-C (the crawl decides when to stop) and, on Linux, die
 
 Setting OIT_EXTRACT_WORKERS: the number of worker processes; 0 extracts in the crawl process (the
 default on a one-core machine); unset: one per core but one, at most MAX_WORKERS.
+
+Memory (issue 16): a worker imports the extractors and nothing of the crawl (no Scrapy, no Twisted:
+this module and what it imports are the worker's whole program; tests/test_extraction.py checks it).
+The pool is replaced by a fresh one after OIT_EXTRACT_RECYCLE documents per worker, so whatever a
+long crawl leaves behind in a worker (pdfium's and pandas' heaps, caches) is given back; the old pool
+finishes what it was given. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary
+file, not pickled through the pool's pipe (one copy less in each process).
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable
+from pathlib import Path
 
-__all__ = ["BrokenProcessPool", "ExtractionPool", "worker_count"]
+from crawler.extraction import Extraction, extract
+from crawler.extraction.dating import evidence_dates
+
+__all__ = ["BrokenProcessPool", "ExtractionPool", "extract_evidence", "worker_count"]
 
 MAX_WORKERS = 4
 SETTING = "OIT_EXTRACT_WORKERS"
+RECYCLE_SETTING, RECYCLE = "OIT_EXTRACT_RECYCLE", 500            # documents per worker
+FILE_BYTES_SETTING, FILE_BYTES = "OIT_EXTRACT_FILE_BYTES", 256 * 1024
 _PR_SET_PDEATHSIG = 1
+
+
+def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
+    """extract() and the dates of its title and text: one resource's work in an extraction worker."""
+    extraction = extract(body, **hints)
+    return extraction, evidence_dates(extraction)
+
+
+def extract_evidence_file(path: str, **hints) -> tuple[Extraction, list[dict]]:
+    """extract_evidence of a body the crawl wrote to a temporary file (ExtractionPool.submit)."""
+    return extract_evidence(Path(path).read_bytes(), **hints)
 
 
 def worker_count(settings) -> int:
@@ -54,31 +79,71 @@ def _worker_started() -> None:
     import crawler.extraction.pdf  # noqa: F401
 
 
+def recycle_after(settings) -> int:
+    value = settings.get(RECYCLE_SETTING) if settings is not None else None
+    return max(1, int(value)) if value not in (None, "") else RECYCLE
+
+
+def file_bytes(settings) -> int:
+    value = settings.get(FILE_BYTES_SETTING) if settings is not None else None
+    return max(0, int(value)) if value not in (None, "") else FILE_BYTES
+
+
 class ExtractionPool:
     """A lazily started process pool. Call it from one thread (the crawl's reactor): processes are
-    started in `submit`, and a worker is tied to the thread that started it (see _worker_started)."""
+    started in `submit`, and a worker is tied to the thread that started it (see _worker_started).
+    (Not ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 it hangs once a worker retires.)"""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, recycle: int = RECYCLE, file_bytes: int = FILE_BYTES):
         self.workers = workers
+        self.recycle = recycle
+        self.file_bytes = file_bytes
         self._executor: ProcessPoolExecutor | None = None
+        self._given = 0                  # documents given to the current executor
+        self._spool: Path | None = None  # temporary files of large bodies
         self.restarts = 0
+        self.recycled = 0
 
     def start(self) -> None:
         """Start a worker now: it imports the extractors while the crawl fetches its first pages."""
-        self.submit(int)
+        self._submit(int)
 
-    def submit(self, fn: Callable, *args, **kwargs) -> tuple[Future, ProcessPoolExecutor]:
-        """(future, the executor it runs in); raises BrokenProcessPool when that executor is broken."""
+    def submit(self, body: bytes, **hints) -> tuple[Future, ProcessPoolExecutor]:
+        """extract_evidence(body, **hints) in a worker: (future, the executor it runs in); raises
+        BrokenProcessPool when that executor is broken."""
+        if self._executor is not None and self._given >= self.recycle * self.workers:
+            self._executor.shutdown(wait=False)          # it finishes what it was given, then exits
+            self._executor = None
+            self.recycled += 1
+        if len(body) < self.file_bytes:
+            return self._submit(extract_evidence, body, **hints)
+        if self._spool is None:
+            self._spool = Path(tempfile.mkdtemp(prefix="oit-bodies-"))
+        handle, name = tempfile.mkstemp(dir=self._spool, suffix=".body")
+        with os.fdopen(handle, "wb") as file:
+            file.write(body)
+        try:
+            future, executor = self._submit(extract_evidence_file, name, **hints)
+        except BaseException:
+            os.unlink(name)
+            raise
+        future.add_done_callback(lambda _: _unlink(name))
+        return future, executor
+
+    def _submit(self, fn, *args, **kwargs) -> tuple[Future, ProcessPoolExecutor]:
         if self._executor is None:
             # spawn, not fork: the crawl process has threads (reactor helpers, OCR) and an open database
             self._executor = ProcessPoolExecutor(self.workers, initializer=_worker_started,
                                                  mp_context=multiprocessing.get_context("spawn"))
+            self._given = 0
         executor = self._executor
         try:
-            return executor.submit(fn, *args, **kwargs), executor
+            future = executor.submit(fn, *args, **kwargs)
         except BrokenProcessPool:
             self.replace(executor)
             raise
+        self._given += 1
+        return future, executor
 
     def replace(self, broken: ProcessPoolExecutor) -> None:
         """A worker of `broken` died: the next submit starts a fresh pool (once, however many noticed)."""
@@ -91,3 +156,13 @@ class ExtractionPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

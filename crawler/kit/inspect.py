@@ -32,7 +32,7 @@ from crawler.errors import InputError
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
 from crawler.extraction import Extraction, extract
 from crawler.extraction import ocr
-from crawler.crawl.pipelines import dates_found, evidence_dates
+from crawler.extraction.dating import dates_found, evidence_dates
 from crawler.crawl.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 from crawler.text.thai import normalize
 from crawler.text.urls import filename_from_disposition, filename_from_url

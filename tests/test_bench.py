@@ -1,0 +1,40 @@
+"""The bench's measuring (sitegen/bench.py, sitegen/launch.py): each child's memory is its own."""
+from __future__ import annotations
+
+import sys
+import textwrap
+
+from sitegen.bench import Launcher, final_line
+
+MB = 1024 * 1024
+
+
+def test_a_childs_peak_memory_is_its_own_not_the_bench_processes(tmp_path):
+    launcher = Launcher()           # started before the bench loads the site, as bench.main does
+    try:
+        site = bytearray(b"x") * (250 * MB)          # the bench holding the whole generated site
+        small = launcher.run([sys.executable, "-c", "x = bytearray(b'x') * (40 * 2**20)"], log=tmp_path / "a.log")
+        # A tree: a parent and a child holding 40 MB each at the same time.
+        tree = textwrap.dedent("""
+            import subprocess, sys, time
+            x = bytearray(b'x') * (40 * 2**20)
+            child = subprocess.Popen([sys.executable, "-c", "import time; y = bytearray(b'y') * (40 * 2**20); time.sleep(1.5)"])
+            time.sleep(1.0)
+            child.wait()
+        """)
+        both = launcher.run([sys.executable, "-c", tree], log=tmp_path / "b.log")
+        del site
+    finally:
+        launcher.close()
+    assert small["exit"] == 0 and both["exit"] == 0
+    assert 40 <= small["peak_rss_mb"] < 100, small               # not the 250 MB of its launcher's parent
+    assert 40 <= both["peak_rss_mb"] < 100, both                 # the largest process
+    assert 80 <= both["peak_tree_rss_mb"] < 200 and both["processes"] == 2, both   # the tree at once
+    assert both["cpu_s"] > 0 and both["wall_s"] >= 1.0
+
+
+def test_the_last_line_has_every_figure_and_a_dash_for_what_was_not_measured():
+    results = {"pairs": {"ratio_wall": 1.234, "ratio_cpu": 2.5, "peak_rss_mb": 287.4},
+               "history": {"recrawl_bytes_pct": 0.712, "recrawl_s_run2": 8.04, "recrawl_s_run10": None}}
+    assert final_line(results) == ("bench: ratio_wall=1.23 ratio_cpu=2.50 peak_rss_mb=287 recrawl_bytes_pct=0.71 "
+                                   "recrawl_s_run2=8.0 recrawl_s_run10=-")

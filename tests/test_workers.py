@@ -1,0 +1,52 @@
+"""Extraction workers (crawler/extraction/workers.py): lean processes, recycled, large bodies by file."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from crawler.extraction.workers import ExtractionPool
+
+CRAWL_ONLY = ("scrapy", "twisted")
+
+
+def _crawl_modules(names) -> list[str]:
+    return sorted(n for n in names if n.split(".")[0] in CRAWL_ONLY)
+
+
+def test_the_worker_program_imports_nothing_of_the_crawl():
+    code = ("import sys, crawler.extraction.workers as w; w._worker_started(); "
+            "print('\\n'.join(sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    modules = done.stdout.split()
+    assert "crawler.extraction.pdf" in modules and "lxml.etree" in modules    # it did load the extractors
+    assert _crawl_modules(modules) == []
+
+
+def page(n: int, filler: int = 0) -> bytes:
+    return (f"<html><head><title>หน้า {n}</title></head><body><p>ประกาศ ปีงบประมาณ พ.ศ. 2568</p>"
+            f"<p>{'ก' * filler}</p><a href='/x/{n}.pdf'>เอกสาร</a></body></html>").encode()
+
+
+def test_a_pool_extracts_recycles_and_hands_large_bodies_over_as_files():
+    pool = ExtractionPool(1, recycle=3, file_bytes=10_000)
+    try:
+        pids, spooled = set(), []
+        for n in range(7):
+            body = page(n, filler=20_000 if n % 2 else 0)            # every other body over file_bytes
+            future, _ = pool.submit(body, content_type="text/html", url=f"http://h/x/p{n}")
+            extraction, dates = future.result(timeout=120)
+            assert extraction.title == f"หน้า {n}" and extraction.links[0].href == f"http://h/x/{n}.pdf"
+            assert any(d["fiscal_year"] == 2568 for d in dates)
+            pids.add(pool._submit(os.getpid)[0].result(timeout=60))
+            if pool._spool is not None:              # (looked at once the body's future is all done)
+                spooled.append(sorted(os.listdir(pool._spool)))
+            names = pool._submit(eval, "list(__import__('sys').modules)")[0].result(timeout=60)
+            assert _crawl_modules(names) == [], names        # the live worker, after real work
+        assert pool.recycled >= 2 and len(pids) == pool.recycled + 1    # fresh processes, one at a time
+        assert spooled and all(files == [] for files in spooled)       # each temporary file removed when done
+        spool = pool._spool
+    finally:
+        pool.close()
+    assert spool is not None and not spool.exists()
