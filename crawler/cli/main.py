@@ -190,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_history.register(sub, add_crawl_options, fiscal_year, iso_date, positive_int)
     from crawler.cli import kit as commands_kit
     commands_kit.register(sub, fiscal_year, iso_date, positive_int)
+    from crawler.cli import checklist as commands_checklist
+    commands_checklist.register(sub)
     return parser
 
 

@@ -62,7 +62,7 @@ SOURCES = {"title": "ชื่อเรื่อง/title", "text": "เนื�
 TIME_RULES = {
     "current": "ปีงบประมาณ {fy}", "previous": "ปีงบประมาณ {fy_prev}",
     "current_or_previous": "ปีงบประมาณ {fy} หรือ {fy_prev}", "half_year": "รอบ 6 เดือน ต.ค. {fy_prev} – มี.ค. {fy}",
-    "monthly": "รายเดือน ปีงบประมาณ {fy}", "recent": "ภายใน 60 วันก่อนวันที่ตรวจ", "live": "ลิงก์ใช้งานได้",
+    "monthly": "รายเดือน ปีงบประมาณ {fy}", "recent": "ภายใน {recent_days} วันก่อนวันที่ตรวจ", "live": "ลิงก์ใช้งานได้",
 }
 VERDICTS = {
     "satisfies": ("✓", "ใช้เป็นหลักฐานได้", "would satisfy"),
@@ -214,7 +214,7 @@ def inspect_target(target: str, *, fiscal_year: int | None = None, as_of: date |
         "error": extraction.error,
         "warnings": list(extraction.warnings),
         "format": extraction.format,
-        "format_family": format_family(resource),
+        "format_family": format_family(resource, checklist.settings),
         "pages": extraction.pages,
         "extractor": extraction.extractor,
         "language": extraction.language,
@@ -250,7 +250,7 @@ def inspect_target(target: str, *, fiscal_year: int | None = None, as_of: date |
         result["fiscal_year_read"] = {"fiscal_year": reading.fiscal_year, "source": reading.source,
                                       "match": reading.match, "sure": reading.sure}
     shown_year = fiscal_year or reading.fiscal_year or checklist.fiscal_year
-    frame = Frame(fiscal_year or shown_year, as_of or date.today())
+    frame = Frame(fiscal_year or shown_year, as_of or date.today(), checklist.settings.month_grace_days)
     for item in checklist.items:
         for element in item.elements:
             judged = element if fiscal_year is not None else replace(element, time="none", dated=False)
@@ -324,7 +324,8 @@ def _time_window(ix: EvidenceIndex, candidate: Candidate, element: Element, fram
     rule = element.time
     if rule in ("none", "live"):
         return None
-    wanted = TIME_RULES[rule].format(fy=frame.fiscal_year, fy_prev=frame.fiscal_year - 1)
+    wanted = TIME_RULES[rule].format(fy=frame.fiscal_year, fy_prev=frame.fiscal_year - 1,
+                                     recent_days=ix.checklist.settings.recent_days)
     if fiscal_year is None:
         return {"rule": rule, "ok": None, "review": False, "wanted": None,
                 "detail": "ไม่ได้ตรวจ: ระบุ --fiscal-year / not judged: give --fiscal-year"}
