@@ -66,7 +66,7 @@ class Element:
     phrases: tuple[Phrase, ...]
     basis_note: str = ""
     exclude_phrases: tuple[Phrase, ...] = ()
-    where: frozenset[str] = frozenset(FIELDS)
+    where: frozenset[str] = frozenset(IDENTIFYING)
     time: str = "none"
     formats: frozenset[str] = frozenset()          # acceptable families; empty = any
     formats_all: tuple[str, ...] = ()              # every family required
@@ -163,6 +163,7 @@ class Vocabulary:
     half_year: tuple[Phrase, ...]
     web_form: tuple[Phrase, ...]
     terms: tuple[str, ...] = ()    # government terms the word segmenter must keep whole (compact)
+    not_the_document: tuple[Phrase, ...] = ()  # a cover memo / publication request, not the document
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class Settings:
     placeholder_words: re.Pattern          # a page with only these words is empty
     format_families: dict[str, frozenset[str]]  # formats / formats_all: family -> file formats
     word_gap: int = 3                      # words that may stand between two words of a phrase
+    head_words: int = 6                    # a phrase identifies only when it starts within these words
     group_window: int = 16                 # words an all-of group may span
 
     def family_of(self, fmt: str) -> str | None:
@@ -495,12 +497,16 @@ def _phrases(values: list | None, variants: list | None = None) -> tuple[Phrase,
     return tuple(unique.values())
 
 
-def _element(raw: dict) -> Element:
+def _element(raw: dict, not_the_document: tuple[Phrase, ...] = ()) -> Element:
+    # A cover memo names the document it covers; only a report to the director may itself be a memo.
+    excluded = _phrases(raw.get("exclude_phrases"))
+    if not (raw.get("addressed_to_director") or raw.get("may_be_memo")):
+        excluded += tuple(p for p in not_the_document if p not in excluded)
     return Element(
         id=raw["id"], label_th=raw["label_th"], label_en=raw["label_en"], basis=raw["basis"],
         basis_note=raw.get("basis_note", ""), phrases=_phrases(raw["phrases"], raw.get("variants")),
-        exclude_phrases=_phrases(raw.get("exclude_phrases")),
-        where=frozenset(raw.get("where") or FIELDS), time=raw.get("time", "none"),
+        exclude_phrases=excluded,
+        where=frozenset(raw.get("where") or IDENTIFYING), time=raw.get("time", "none"),
         formats=frozenset(f for f in raw.get("formats", []) if f != "any"),
         formats_all=tuple(raw.get("formats_all", [])), min_count=raw.get("min_count", 1),
         dated=raw.get("dated", False), min_months=raw.get("min_months", 0),
@@ -528,7 +534,8 @@ def _build(data: dict, path: Path | None) -> Checklist:
                       tuple(Level(l["th"], l["en"], float(l["min_total"]), l.get("min_each_percent"))
                             for l in w["levels"]))
     vocabulary = Vocabulary(*(_phrases(data["vocabulary"][k]) for k in ("director", "half_year", "web_form")),
-                            terms=tuple(compact(t) for t in data["vocabulary"].get("terms", [])))
+                            terms=tuple(compact(t) for t in data["vocabulary"].get("terms", [])),
+                            not_the_document=_phrases(data["vocabulary"].get("not_the_document")))
     raw = data["settings"]
     settings = Settings(
         recent_days=raw["recent_days"], month_grace_days=raw["month_grace_days"],
@@ -536,11 +543,12 @@ def _build(data: dict, path: Path | None) -> Checklist:
         school=re.compile(raw["school_pattern"]),
         placeholder_words=re.compile("|".join(re.escape(compact(p)) for p in raw["placeholder_words"])),
         format_families={k: frozenset(v) for k, v in raw["format_families"].items()},
-        word_gap=raw["word_gap"], group_window=raw["group_window"])
+        word_gap=raw["word_gap"], group_window=raw["group_window"], head_words=raw["head_words"])
     items = tuple(
         Item(id=raw["id"], title_th=raw["title_th"], title_en=raw["title_en"], sub_indicator=raw["sub_indicator"],
              points=float(raw["points"]), basis=raw["basis"], basis_note=raw["basis_note"], unit_th=raw["unit_th"],
-             scoring=raw["scoring"], fix_th=raw["fix_th"], elements=tuple(_element(e) for e in raw["elements"]),
+             scoring=raw["scoring"], fix_th=raw["fix_th"],
+             elements=tuple(_element(e, vocabulary.not_the_document) for e in raw["elements"]),
              title_variants=tuple(raw.get("title_variants", [])))
         for raw in data["items"])
     return Checklist(id=data["id"], version=str(data["version"]), title_th=data["title_th"],

@@ -44,7 +44,7 @@ from datetime import date
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from crawler.audit.checklist import Checklist, Element, Phrase, Settings
+from crawler.audit.checklist import IDENTIFYING, Checklist, Element, Phrase
 from crawler.audit.checks import REASONS  # noqa: F401  (re-exported)
 from crawler.audit.checks import contact as contact_check, count as count_check, director as director_check
 from crawler.audit.checks import formats as formats_check, live as live_check, months as months_check
@@ -56,19 +56,21 @@ from crawler.audit.checks.school import names_school
 from crawler.audit.checks.table import blank_cells
 from crawler.text.dates import MONTHS, find_dates, fiscal_year_bounds
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence
-from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic, thai_ratio
+from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic
+from crawler.text.words import Segmenter, WordFinder
 
 # -- failure reasons: declared by the checks (crawler/audit/checks/) -----------------------------
 
 STAGE_FETCH, STAGE_FORMAT, STAGE_READABLE, STAGE_LANGUAGE, STAGE_TIME, STAGE_DATED, STAGE_CONTENT, \
     STAGE_LIVE, STAGE_PASSED = range(9)
 
-FIELD_ORDER = ("title", "link_text", "context", "filename", "text")
+FIELD_ORDER = ("title", "heading", "link_text", "context", "filename", "text")
 OWN_SOURCES = ("text", "title")
 LINK_SOURCES = ("link_text", "context")
 NAME_SOURCES = ("filename", "url")
 ROW_SOURCE = "rows"              # dates in a listing page's rows that link to other resources
-HEAD_CHARS = 300                 # a document's "first lines", where exclude_phrases void a text match
+HEAD_CHARS = 300                 # a resource's heading lines: at most this many compact characters
+HEAD_LINES = 3                   # ... from at most this many of its first own lines
 LOW_CONFIDENCE = 0.5             # below this a date is unsure whatever its source
 SNIPPET_CHARS = 160
 _ITEM_LABEL = re.compile(r"(?<![a-z])[o\u25cb\u25ef](\d{1,2})(?!\d)")
@@ -125,6 +127,105 @@ class AtomFinder:
         if cacheable:
             self._cache[text] = result
         return result
+
+
+class Matcher:
+    """Phrase matching for one checklist, without any evidence (the audit and `make eval` share it).
+
+    Identifying texts (titles, heading lines, link texts, rows, file names) are matched as Thai words
+    (crawler.text.words: newmm with the checklist's terms, a few inserted words tolerated); body text
+    only as contiguous runs, and only for what supports a verdict (addressee, web form, half year).
+    """
+
+    def __init__(self, checklist: Checklist):
+        self.checklist = checklist
+        settings = checklist.settings
+        atoms: set[str] = set()
+        self.groups: list[Phrase] = []
+        for item in checklist.items:
+            for element in item.elements:
+                for phrase in (*element.phrases, *element.exclude_phrases):
+                    atoms.update(phrase.atoms)
+                    if len(phrase.atoms) > 1:
+                        self.groups.append(phrase)
+        vocab = checklist.vocabulary
+        self.vocabulary = {name: list(getattr(vocab, name)) for name in ("director", "half_year", "web_form")}
+        for phrases in self.vocabulary.values():
+            for phrase in phrases:
+                atoms.update(phrase.atoms)
+        self.segmenter = Segmenter(vocab.terms)
+        self.words = WordFinder(atoms, self.segmenter, settings.word_gap)
+        self.body = AtomFinder(atoms)
+        stripped: dict[str, set[str]] = defaultdict(set)
+        for atom in atoms:
+            stripped[strip_tone_marks(atom)].add(atom)
+        self._ocr_atoms = stripped
+        self.ocr_words = WordFinder(stripped, self.segmenter, settings.word_gap)
+        self.ocr_body = AtomFinder(stripped)
+        self.names = ItemNames(checklist)
+
+    def field(self, name: str, text: str, link: LinkRef | None = None, ocr: bool = False) -> Field:
+        """An identifying field of a compact text: its atoms matched as words. What a text names is
+        its head: a phrase that starts after more than settings.head_words Thai words (in a long
+        description: "ข่าวประชาสัมพันธ์ ที่แสดง … ตามหน้าที่และอำนาจ") does not identify, though it
+        still voids as an exclusion."""
+        spans = dict(self.words.find(text))
+        if ocr:
+            for s, span in self.ocr_words.find(strip_tone_marks(text)).items():
+                for atom in self._ocr_atoms[s]:
+                    spans.setdefault(atom, span)
+        limit = self.checklist.settings.head_words
+        head = frozenset(a for a, (start, _) in spans.items()
+                         if self.segmenter.content_words_before(text, start) <= limit)
+        return Field(name, text, head, link, wide=self._too_wide(text, spans), anywhere=frozenset(spans))
+
+    def body_atoms(self, text: str, ocr: bool = False) -> frozenset[str]:
+        """Atoms that occur as contiguous runs in a body text (support only, never identity)."""
+        atoms = self.body.find(text)
+        if ocr:
+            extra = self.ocr_body.find(strip_tone_marks(text))
+            atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
+        return atoms
+
+    def _too_wide(self, text: str, spans: dict[str, tuple[int, int]]) -> frozenset[tuple[str, ...]]:
+        """All-of groups whose parts are all present but spread over more than group_window words."""
+        wide = []
+        window = self.checklist.settings.group_window
+        for phrase in self.groups:
+            if all(a in spans for a in phrase.atoms):
+                start = min(spans[a][0] for a in phrase.atoms)
+                end = max(spans[a][1] for a in phrase.atoms)
+                if self.segmenter.words_between(text, start, end) > window:
+                    wide.append(phrase.atoms)
+        return frozenset(wide)
+
+    def identify(self, name: str, text: str) -> list[tuple[str, str, Phrase]]:
+        """(item id, element id, phrase) of every element this one identifying text names, after the
+        checklist's own item names are taken out (as beside a link on a site)."""
+        value = self.names.strip(compact(text))
+        f = self.field(name, value)
+        found = []
+        for item in self.checklist.items:
+            for element in item.elements:
+                if name in element.where:
+                    phrase = phrase_in(f, element)
+                    if phrase is not None:
+                        found.append((item.id, element.id, phrase))
+        return found
+
+
+_MATCHERS: dict[tuple, Matcher] = {}
+
+
+def matcher_for(checklist: Checklist) -> Matcher:
+    """One Matcher per checklist version (segmentation caches are kept across audits)."""
+    key = (checklist.id, checklist.version, str(checklist.path), id(checklist))
+    found = _MATCHERS.get(key)
+    if found is None:
+        if len(_MATCHERS) >= 4:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        found = _MATCHERS[key] = Matcher(checklist)
+    return found
 
 
 class ItemNames:
@@ -291,7 +392,8 @@ class Field:
     compact: str
     atoms: frozenset[str]
     link: LinkRef | None = None
-    head_atoms: frozenset[str] | None = None  # text: atoms of its first lines
+    wide: frozenset[tuple[str, ...]] = frozenset()  # all-of groups present but not within the window
+    anywhere: frozenset[str] | None = None    # atoms anywhere in the text (atoms: at its head)
 
 
 @dataclass(eq=False)
@@ -325,23 +427,9 @@ class EvidenceIndex:
     def __init__(self, evidence: RunEvidence, checklist: Checklist):
         self.evidence = evidence
         self.checklist = checklist
-        atoms: set[str] = set()
-        for item in checklist.items:
-            for element in item.elements:
-                for phrase in (*element.phrases, *element.exclude_phrases):
-                    atoms.update(phrase.atoms)
-        vocab = checklist.vocabulary
-        self.vocabulary_atoms = {name: [p for p in getattr(vocab, name)] for name in ("director", "half_year", "web_form")}
-        for phrases in self.vocabulary_atoms.values():
-            for phrase in phrases:
-                atoms.update(phrase.atoms)
-        self.finder = AtomFinder(atoms)
-        stripped: dict[str, set[str]] = defaultdict(set)
-        for atom in atoms:
-            stripped[strip_tone_marks(atom)].add(atom)
-        self._ocr_atoms = stripped
-        self.ocr_finder = AtomFinder(stripped)
-        self.names = ItemNames(checklist)
+        self.matcher = matcher_for(checklist)
+        self.vocabulary_atoms = self.matcher.vocabulary
+        self.names = self.matcher.names
         self._compact_cache: dict[str, str] = {}
         self._dates_cache: dict[str, list[DateFound]] = {}
 
@@ -385,8 +473,9 @@ class EvidenceIndex:
         self.atom_urls: dict[str, set[str]] = defaultdict(set)
         for url, candidate in self.candidates.items():
             for f in candidate.fields:
-                for atom in f.atoms:
-                    self.atom_urls[atom].add(url)
+                if f.name in IDENTIFYING:
+                    for atom in (f.anywhere or f.atoms):
+                        self.atom_urls[atom].add(url)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -409,7 +498,7 @@ class EvidenceIndex:
 
     def _link_field(self, name: str, text: str, link: LinkRef) -> Field:
         value = self.names.strip(self.compact(text))
-        return Field(name, value, self.finder.find(value), link)
+        return self.matcher.field(name, value, link)
 
     def _context_text(self, link: LinkRef) -> str:
         context, heading = self.compact(link.context), self.compact(link.heading)
@@ -460,27 +549,29 @@ class EvidenceIndex:
             if is_page:
                 title = self.names.strip(title)
             if title:
-                fields.append(Field("title", title, self._own_atoms(title, ocr)))
+                fields.append(self.matcher.field("title", title, ocr=ocr))
             if resource.text and resource.text_layer != "garbage":
                 own = self._own_text(resource)
+                heading = self._heading(resource, is_page)
+                if heading:
+                    fields.append(self.matcher.field("heading", heading, ocr=ocr))
                 if own:
-                    fields.append(Field("text", own, self._own_atoms(own, ocr),
-                                        head_atoms=self._own_atoms(own[:HEAD_CHARS], ocr)))
+                    fields.append(Field("text", own, self.matcher.body_atoms(own, ocr)))
         name = self.compact(resource.filename or _url_name(resource.url))
         if name:
-            fields.append(Field("filename", name, self.finder.find(name)))
+            fields.append(self.matcher.field("filename", name))
         for link in links:
             if link.text:
                 fields.append(self._link_field("link_text", link.text, link))
             context = self._context_text(link)
             if context:
                 value = self.names.strip(context)
-                fields.append(Field("context", value, self.finder.find(value), link))
+                fields.append(self.matcher.field("context", value, link))
         candidate = Candidate(resource.url, resource, links, fields, own=own,
                               family=format_family(resource, self.checklist.settings))
         if resource.ok and (resource.format == "html" or resource.kind == "page"):
             candidate.empty = self._empty_page(resource)
-        candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "text")))
+        candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "heading", "text")))
         return candidate
 
     def _empty_page(self, resource: Resource) -> bool:
@@ -497,12 +588,23 @@ class EvidenceIndex:
             rest = rest.replace(self.names.strip(title), "")
         return len(rest) < EMPTY_PAGE_CHARS
 
-    def _own_atoms(self, text: str, ocr: bool) -> frozenset[str]:
-        atoms = self.finder.find(text)
-        if ocr:
-            extra = self.ocr_finder.find(strip_tone_marks(text))
-            atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
-        return atoms
+    def _heading(self, resource: Resource, is_page: bool) -> str:
+        """The resource's own first lines (compact, item names removed): a document's heading, a page's
+        own heading. A page's menus, frame and rows that link elsewhere are not its heading."""
+        skip: set[str] = set()
+        if is_page:
+            skip = {self.compact(link.text) for link in self.links_from.get(resource.url, ()) if link.text}
+        lines: list[str] = []
+        for line in _lines(resource.text):
+            if line in self.boilerplate:
+                continue
+            value = self.compact(line)
+            if not value or value in skip:
+                continue
+            lines.append(value)
+            if len(lines) >= HEAD_LINES:
+                break
+        return self.names.strip("|".join(lines)[:HEAD_CHARS])
 
     # -- matching ---------------------------------------------------------------------------------
 
@@ -571,9 +673,10 @@ def _url_name(url: str) -> str:
 def phrase_in(f: Field, element: Element) -> Phrase | None:
     """The element's first phrase whose atoms all occur in this field, unless an exclusion voids it."""
     for phrase in element.phrases:
-        if all(atom in f.atoms for atom in phrase.atoms):
-            guard = f.head_atoms if f.name == "text" and f.head_atoms is not None else f.atoms
-            if any(all(atom in guard for atom in ex.atoms) for ex in element.exclude_phrases):
+        anywhere = f.atoms if f.anywhere is None else f.anywhere
+        if (any(atom in f.atoms for atom in phrase.atoms) and all(atom in anywhere for atom in phrase.atoms)
+                and phrase.atoms not in f.wide):
+            if any(all(atom in anywhere for atom in ex.atoms) for ex in element.exclude_phrases):
                 return None
             return phrase
     return None
@@ -916,7 +1019,7 @@ def dead_service_list(ix: EvidenceIndex, candidate: Candidate, element: Element)
         context = ix._context_text(link)
         if context:
             value = ix.names.strip(context)
-            fields.append(Field("context", value, ix.finder.find(value), link))
+            fields.append(ix.matcher.field("context", value, link))
         if any(phrase_in(f, element) for f in fields):
             listed.append(link)
     if not listed:
@@ -1032,6 +1135,8 @@ def snippet(outcome: Outcome) -> str:
         source = r.text
     elif f.name == "title":
         source = r.title
+    elif f.name == "heading":
+        source = r.text[:HEAD_CHARS * 2]
     elif f.name == "filename":
         source = r.filename or _url_name(r.url)
     elif f.name == "link_text" and f.link is not None:

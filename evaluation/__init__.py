@@ -1,0 +1,1 @@
+"""Measurements of the audit on material nobody here wrote (`make eval`). Not imported by runtime code."""
