@@ -57,7 +57,7 @@ TEXT_LAYERS = {
     "n/a": "ไม่มี / n/a",
     "corrupt": "ไฟล์เสีย เปิดไม่ได้ / corrupt",
 }
-SOURCES = {"title": "ชื่อเรื่อง/title", "text": "เนื้อหา/text", "filename": "ชื่อไฟล์/filename",
+SOURCES = {"title": "ชื่อเรื่อง/title", "heading": "หัวเรื่อง/heading", "text": "เนื้อหา/text", "filename": "ชื่อไฟล์/filename",
            "url": "ที่อยู่/URL", "link_text": "ข้อความลิงก์/link text", "context": "ข้อความรอบลิงก์/context"}
 TIME_RULES = {
     "current": "ปีงบประมาณ {fy}", "previous": "ปีงบประมาณ {fy_prev}",
