@@ -73,6 +73,8 @@ HEAD_CHARS = 300                 # a resource's heading lines: at most this many
 HEAD_LINES = 3                   # ... from at most this many of its first own lines
 LOW_CONFIDENCE = 0.5             # below this a date is unsure whatever its source
 SNIPPET_CHARS = 160
+EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
+BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
 _ITEM_LABEL = re.compile(r"(?<![a-z])[o\u25cb\u25ef](\d{1,2})(?!\d)")
 _GROUP_LABEL = re.compile(r"ตัวชี้วัด(?:ย่อย)?(?:ที่)?(\d{1,2}(?:\.\d{1,2})?)")
 
@@ -1175,8 +1177,6 @@ def _find_atom(text: str, atom: str, ocr: bool) -> int:
 _INDEXES: dict[tuple, tuple[weakref.ref, EvidenceIndex]] = {}
 
 
-EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
-BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
 
 
 def _lines(text: str) -> list[str]:
