@@ -41,23 +41,23 @@ import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from crawler.audit.checklist import IDENTIFYING, Checklist, Element, Phrase
 from crawler.audit.checks import REASONS  # noqa: F401  (re-exported)
 from crawler.audit.checks import contact as contact_check, count as count_check, director as director_check
 from crawler.audit.checks import formats as formats_check, live as live_check, months as months_check
-from crawler.audit.checks.fetched import failure_text, is_dead, is_transport_failure  # noqa: F401
-from crawler.audit.checks.formats import FAMILY_NAMES, format_family  # noqa: F401
+from crawler.audit.checks.fetched import failure_text, is_transport_failure
+from crawler.audit.checks.formats import FAMILY_NAMES, format_family
 from crawler.audit.checks.language import in_english
-from crawler.audit.checks.readable import UNREADABLE_LAYERS, readable  # noqa: F401
+from crawler.audit.checks.readable import readable
 from crawler.audit.checks.school import names_school
 from crawler.audit.checks.table import blank_cells
 from crawler.text.dates import MONTHS, find_dates, fiscal_year_bounds
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence
 from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic
-from crawler.text.words import Segmenter, WordFinder
+from crawler.text.words import AtomFinder, Segmenter, WordFinder
 
 # -- failure reasons: declared by the checks (crawler/audit/checks/) -----------------------------
 
@@ -94,43 +94,6 @@ def compact_normalized(text: str) -> str:
     return thai_digits_to_arabic("".join(text.split())).casefold()
 
 
-class AtomFinder:
-    """Which checklist atoms occur in a compact text.
-
-    An atom is tested only when all its characters occur in the text and every shorter atom it
-    contains was found; most atoms are thus ruled out by a set lookup, and str.find does the rest.
-    """
-
-    def __init__(self, atoms: Iterable[str]):
-        self.atoms = sorted(set(a for a in atoms if a), key=lambda a: (len(a), a))
-        rarity = Counter(ch for a in self.atoms for ch in set(a))
-        self._groups: dict[str, list[str]] = defaultdict(list)
-        for atom in self.atoms:
-            self._groups[min(set(atom), key=lambda ch: (rarity[ch], ch))].append(atom)
-        self._chars = {a: frozenset(a) for a in self.atoms}
-        self._order = {a: n for n, a in enumerate(self.atoms)}
-        self._inside = {a: [b for b in self.atoms if len(b) < len(a) and b in a] for a in self.atoms}
-        self._cache: dict[str, frozenset[str]] = {}
-
-    def find(self, text: str) -> frozenset[str]:
-        if not text:
-            return frozenset()
-        cacheable = len(text) <= 2000
-        if cacheable and text in self._cache:
-            return self._cache[text]
-        chars = set(text)
-        tried = sorted((a for ch in chars.intersection(self._groups) for a in self._groups[ch]),
-                       key=self._order.__getitem__)
-        found: set[str] = set()
-        for atom in tried:
-            if self._chars[atom] <= chars and all(b in found for b in self._inside[atom]) and atom in text:
-                found.add(atom)
-        result = frozenset(found)
-        if cacheable:
-            self._cache[text] = result
-        return result
-
-
 class Matcher:
     """Phrase matching for one checklist, without any evidence (the audit and `make eval` share it).
 
@@ -162,9 +125,15 @@ class Matcher:
         for atom in atoms:
             stripped[strip_tone_marks(atom)].add(atom)
         self._ocr_atoms = stripped
-        self.ocr_words = WordFinder(stripped, self.segmenter, settings.word_gap)
-        self.ocr_body = AtomFinder(stripped)
+        self._ocr_finders: tuple[WordFinder, AtomFinder] | None = None     # built when an OCR text comes
         self.names = ItemNames(checklist)
+
+    def _ocr(self) -> tuple[WordFinder, AtomFinder]:
+        if self._ocr_finders is None:
+            stripped = self._ocr_atoms
+            self._ocr_finders = (WordFinder(stripped, self.segmenter, self.checklist.settings.word_gap),
+                                 AtomFinder(stripped))
+        return self._ocr_finders
 
     def field(self, name: str, text: str, link: LinkRef | None = None, ocr: bool = False) -> Field:
         """An identifying field of a compact text: its atoms matched as words. What a text names is
@@ -173,19 +142,19 @@ class Matcher:
         still voids as an exclusion."""
         spans = dict(self.words.find(text))
         if ocr:
-            for s, span in self.ocr_words.find(strip_tone_marks(text)).items():
+            for s, span in self._ocr()[0].find(strip_tone_marks(text)).items():
                 for atom in self._ocr_atoms[s]:
                     spans.setdefault(atom, span)
         limit = self.checklist.settings.head_words
         head = frozenset(a for a, (start, _) in spans.items()
-                         if self.segmenter.content_words_before(text, start) <= limit)
+                         if self.segmenter.content_words_before(text, start, limit) <= limit)
         return Field(name, text, head, link, wide=self._too_wide(text, spans), anywhere=frozenset(spans))
 
     def body_atoms(self, text: str, ocr: bool = False) -> frozenset[str]:
         """Atoms that occur as contiguous runs in a body text (support only, never identity)."""
         atoms = self.body.find(text)
         if ocr:
-            extra = self.ocr_body.find(strip_tone_marks(text))
+            extra = self._ocr()[1].find(strip_tone_marks(text))
             atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
         return atoms
 

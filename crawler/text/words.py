@@ -16,6 +16,7 @@ PyThaiNLP's dictionary ships inside the package: nothing is downloaded.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Iterable
 
@@ -74,9 +75,12 @@ class Segmenter:
         n = bisect_left(starts, at)
         return n < len(starts) and starts[n] == at
 
-    def content_words_before(self, text: str, at: int) -> int:
-        """Thai words before offset `at`, counted from the last "|" (numbers, "MOIT 2", "(1.6" are not)."""
+    def content_words_before(self, text: str, at: int, limit: int) -> int:
+        """Thai words before offset `at`, counted from the last "|" (numbers, "MOIT 2", "(1.6" are not);
+        compared with `limit` only: without segmenting when too few Thai letters stand there to exceed it."""
         segment_start = text.rfind(BARRIER, 0, at) + 1
+        if sum(1 for ch in text[segment_start:at] if "\u0e01" <= ch <= "\u0e2e") <= limit:
+            return 0 if at == segment_start else min(limit, at - segment_start)
         starts = self.starts(text)
         lo, hi = bisect_left(starts, segment_start), bisect_left(starts, at)
         count = 0
@@ -129,6 +133,49 @@ def phrase_parts(segmenter: Segmenter, phrase: str) -> tuple[str, ...]:
     return tuple(merged)
 
 
+class AtomFinder:
+    """Which checklist atoms occur in a compact text.
+
+    An atom is tested only when all its characters occur in the text and (with `nested`, worth it for
+    long body texts) every shorter atom it contains was found; most atoms are thus ruled out by a set
+    lookup, and str.find does the rest.
+    """
+
+    def __init__(self, atoms: Iterable[str], nested: bool = True):
+        self.atoms = sorted(set(a for a in atoms if a), key=lambda a: (len(a), a))
+        rarity = Counter(ch for a in self.atoms for ch in set(a))
+        self._groups: dict[str, list[str]] = defaultdict(list)
+        for atom in self.atoms:
+            self._groups[min(set(atom), key=lambda ch: (rarity[ch], ch))].append(atom)
+        self._chars = {a: frozenset(a) for a in self.atoms}
+        self._order = {a: n for n, a in enumerate(self.atoms)}
+        self._inside = ({a: [b for b in self.atoms if len(b) < len(a) and b in a] for a in self.atoms}
+                        if nested else dict.fromkeys(self.atoms, ()))
+        self._nested = nested
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def find(self, text: str) -> frozenset[str]:
+        if not text:
+            return frozenset()
+        cacheable = len(text) <= 2000
+        if cacheable and text in self._cache:
+            return self._cache[text]
+        chars = set(text)
+        tried = [a for ch in chars.intersection(self._groups) for a in self._groups[ch]]
+        found: set[str] = set()
+        if not self._nested:
+            found.update(a for a in tried if self._chars[a] <= chars and a in text)
+            tried = []
+        tried.sort(key=self._order.__getitem__)
+        for atom in tried:
+            if self._chars[atom] <= chars and all(b in found for b in self._inside[atom]) and atom in text:
+                found.add(atom)
+        result = frozenset(found)
+        if cacheable:
+            self._cache[text] = result
+        return result
+
+
 class WordFinder:
     """Which phrases (compact atoms) occur in a compact text: contiguously, or word by word with at
     most `max_gap` inserted words between parts. `find` returns atom -> (start, end) of the match."""
@@ -138,6 +185,20 @@ class WordFinder:
         self.max_gap = max_gap
         self.atoms = sorted({a for a in atoms if a}, key=lambda a: (len(a), a))
         self._parts = {a: phrase_parts(segmenter, a) for a in self.atoms}
+        # One substring pass finds every piece a phrase may be made of: whole phrases, the cores of
+        # their parts, and the first and last letters of long phrases (for one wrong letter).
+        self._by_first: dict[str, list[str]] = defaultdict(list)
+        self._by_head: dict[str, list[str]] = defaultdict(list)
+        pieces = set(self.atoms)
+        for atom, parts in self._parts.items():
+            if len(parts) > 1:
+                cores = [_core(p) for p in parts]
+                pieces.update(cores)
+                self._by_first[cores[0]].append(atom)
+            if len(atom) >= TYPO_MIN:
+                pieces.update((atom[:3], atom[-3:]))
+                self._by_head[atom[:3]].append(atom)
+        self._pieces = AtomFinder(pieces, nested=False)
         self._cache: dict[str, dict[str, tuple[int, int]]] = {}
 
     def find(self, text: str) -> dict[str, tuple[int, int]]:
@@ -146,22 +207,24 @@ class WordFinder:
         cacheable = len(text) <= 2000
         if cacheable and text in self._cache:
             return self._cache[text]
+        present = self._pieces.find(text)
         found: dict[str, tuple[int, int]] = {}
         for atom in self.atoms:
-            at = text.find(atom)
-            if at >= 0:
+            if atom in present:
+                at = text.find(atom)
                 found[atom] = (at, at + len(atom))
-                continue
-            parts = self._parts[atom]
-            if len(parts) > 1 and all(_core(p) in text for p in parts):
-                span = self._gapped(text, parts)
-                if span is not None:
-                    found[atom] = span
-                    continue
-            if len(atom) >= TYPO_MIN and atom[:3] in text and atom[-3:] in text:
-                span = _one_typo(text, atom)
-                if span is not None:
-                    found[atom] = span
+        for first in present.intersection(self._by_first):
+            for atom in self._by_first[first]:
+                if atom not in found and all(_core(p) in present for p in self._parts[atom]):
+                    span = self._gapped(text, self._parts[atom])
+                    if span is not None:
+                        found[atom] = span
+        for head in present.intersection(self._by_head):
+            for atom in self._by_head[head]:
+                if atom not in found and atom[-3:] in present:
+                    span = _one_typo(text, atom)
+                    if span is not None:
+                        found[atom] = span
         if cacheable:
             if len(self._cache) > 20_000:
                 self._cache.clear()
