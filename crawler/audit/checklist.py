@@ -176,9 +176,9 @@ class Settings:
     school: re.Pattern                     # names_school: a named school, on compact text
     placeholder_words: re.Pattern          # a page with only these words is empty
     format_families: dict[str, frozenset[str]]  # formats / formats_all: family -> file formats
-    word_gap: int = 3                      # words that may stand between two words of a phrase
-    head_words: int = 6                    # a phrase identifies only when it starts within these words
-    group_window: int = 16                 # words an all-of group may span
+    word_gap: int                          # words that may stand between two words of a phrase
+    head_words: int                        # a phrase identifies only when it starts within these words
+    group_window: int                      # words an all-of group may span
 
     def family_of(self, fmt: str) -> str | None:
         for family, formats in self.format_families.items():
