@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install lock demo test bench clean
+.PHONY: install lock demo test bench eval clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ test: install
 
 bench: install
 	$(BIN)/python -m sitegen.bench
+
+# Precision and recall per element on real agency wording (../shared/real-phrasing/dev.tsv), then the
+# real-document labels when evaluation/documents.py is there. EVAL_FLAGS=--mistakes lists every miss.
+EVAL_FLAGS ?=
+eval: install
+	$(BIN)/python -m evaluation $(EVAL_FLAGS)
 
 clean:
 	rm -rf $(VENV) demo-out bench-out .pytest_cache *.egg-info

@@ -67,6 +67,7 @@ BASIS_LABELS: dict[str, tuple[str, str]] = {
 
 MATCHED_IN_LABELS: dict[str, str] = {
     "title": "ชื่อเอกสาร",
+    "heading": "หัวเรื่องของเอกสาร",
     "link_text": "ข้อความลิงก์",
     "context": "ข้อความรอบลิงก์",
     "filename": "ชื่อไฟล์",

@@ -22,6 +22,7 @@ from sitegen.documents import (DocContent, DocTable, Heading, procurement_rows,
 from sitegen.model import Resource
 from sitegen.thaiforms import (baht, clamp, fiscal_months, month_abbr, month_name,
                                        month_year, required_months, thai_date, thai_digits)
+from sitegen.wording import wording
 
 
 @dataclass
@@ -108,6 +109,10 @@ class Context:
 
     def a(self, path: str, label: str, host: str = "main") -> str:
         return self.b.link(path, label, host=host)
+
+    def wording(self, item: str, element: str) -> str:
+        """This site's wording of an element, one of several real ones (sitegen/wording.py)."""
+        return wording(f"{self.b.district.slug}:{self.b.seed}", item, element)
 
 
 # -- shared document shapes -------------------------------------------------------------------------
@@ -208,7 +213,7 @@ def o1(ctx: Context) -> list[ItaLink]:
     heads = "".join(f"<tr><td>หัวหน้า{u}</td><td>{name}</td></tr>"
                     for u, name in zip(UNITS[:4], ["นายสุรชัย มั่นคงดี", "นางวิไลวรรณ ใจซื่อ",
                                                   "นางสาวกมลชนก แสงทอง", "นายประเสริฐ ทรัพย์มาก"]))
-    b.add_page(ctx.paths["O1.executives"], "ทำเนียบผู้บริหาร",
+    b.add_page(ctx.paths["O1.executives"], ctx.wording("O1", "executives"),
                "<table class=\"table\"><tr><th>ตำแหน่ง</th><th>ชื่อ - สกุล</th></tr>"
                f"<tr><td>{ctx.director_title}</td><td>{d.director}</td></tr>"
                + "".join(f"<tr><td>ผู้ช่วยผู้อำนวยการเขต</td><td>{n}</td></tr>" for n in d.assistant_directors)
@@ -236,7 +241,7 @@ def o1(ctx: Context) -> list[ItaLink]:
                "<p>เวลาทำการ วันจันทร์ - วันศุกร์ เวลา 08.00 - 16.00 น. (เว้นวันหยุดราชการ)</p>",
                kind="evidence", items=("O1",), breadcrumb=crumb)
     return [ItaLink(ctx.paths["O1.structure"], "โครงสร้างหน่วยงาน"),
-            ItaLink(ctx.paths["O1.executives"], "ทำเนียบผู้บริหาร"),
+            ItaLink(ctx.paths["O1.executives"], ctx.wording("O1", "executives")),
             ItaLink(ctx.paths["O1.duties"], "อำนาจหน้าที่"),
             ItaLink(ctx.paths["O1.general"], "ข้อมูลทั่วไปและจำนวนประชากร"),
             ItaLink(ctx.paths["contact"], "ข้อมูลการติดต่อ")]
@@ -589,17 +594,18 @@ def _quarters(fy: int) -> list[str]:
 
 def o13(ctx: Context) -> list[ItaLink]:
     fy, b = ctx.fy, ctx.b
+    plan_name, report_name = ctx.wording("O13", "spending_plan"), ctx.wording("O13", "spending_report")
     amounts = [12_500_000.0, 18_300_000.0, 15_900_000.0, 9_800_000.0]
     plan = DocContent(
-        title=f"แผนการใช้จ่ายงบประมาณ {fy_text(fy)} {ctx.site_name}",
-        blocks=[Heading(f"แผนการใช้จ่ายงบประมาณ {fy_text(fy)}", center=True), Heading(ctx.site_name, center=True),
+        title=f"{plan_name} {fy_text(fy)} {ctx.site_name}",
+        blocks=[Heading(f"{plan_name} {fy_text(fy)}", center=True), Heading(ctx.site_name, center=True),
                 DocTable(["ไตรมาส", "แผนการใช้จ่าย (บาท)", "ร้อยละ"],
                          [[q, baht(a), f"{a / sum(amounts) * 100:.2f}"] for q, a in zip(_quarters(fy), amounts)],
                          title=f"แผน {fy}")],
         issued=ctx.day(10, 20), author=ctx.site_name)
     report = DocContent(
-        title=f"รายงานผลการใช้จ่ายงบประมาณ {fy_text(fy - 1)} {ctx.site_name}",
-        blocks=[Heading(f"รายงานผลการใช้จ่ายงบประมาณ {fy_text(fy - 1)}", center=True),
+        title=f"{report_name} {fy_text(fy - 1)} {ctx.site_name}",
+        blocks=[Heading(f"{report_name} {fy_text(fy - 1)}", center=True),
                 Heading(ctx.site_name, center=True),
                 DocTable(["ไตรมาส", "แผน (บาท)", "ผลการเบิกจ่าย (บาท)", "ร้อยละ"],
                          [[q, baht(a), baht(a * 0.96), "96.00"] for q, a in zip(_quarters(fy - 1), amounts)]),
@@ -618,9 +624,9 @@ def o13(ctx: Context) -> list[ItaLink]:
     b.special("second_host", drive, "cloud-drive file", host="second")
     evidence_page(ctx, "O13", "แผนการใช้จ่ายงบประมาณ", f"แผนการใช้จ่ายงบประมาณประจำปีและรายงานผลของ{ctx.site_name}",
                   [Row(plan.title, plan.issued, [ctx.a(plan_pdf, "[PDF]"), ctx.a(plan_xlsx, "[EXCEL]")]),
-                   Row(f"รายงานผลการใช้จ่ายงบประมาณ {fy_text(fy - 1)}", report.issued,
+                   Row(f"{report_name} {fy_text(fy - 1)}", report.issued,
                        [ctx.a(drive, "ดาวน์โหลด (Google Drive)", "second")])], ("O13",))
-    return [ItaLink(plan_pdf, "[PDF]", description=f"แผนการใช้จ่ายงบประมาณ {fy_text(fy)}"),
+    return [ItaLink(plan_pdf, "[PDF]", description=f"{plan_name} {fy_text(fy)}"),
             ItaLink(drive, "ดาวน์โหลด", "second")]
 
 
@@ -753,9 +759,10 @@ def o17(ctx: Context) -> list[ItaLink]:
     fy, d = ctx.fy, ctx.b.district
     quarters = [q for q, start in zip(_quarters(fy), [(10, 1), (1, 1), (4, 1), (7, 1)])
                 if ctx.day(*start) < ctx.b.as_of - timedelta(days=1) or start == (10, 1)]
+    stats_name, channel_name = ctx.wording("O17", "complaint_stats"), ctx.wording("O17", "complaint_channel")
     stats = DocContent(
-        title=f"สถิติเรื่องร้องเรียนการทุจริต {fy_text(fy)}",
-        blocks=[Heading(f"สถิติเรื่องร้องเรียนการทุจริต {fy_text(fy)}"), Heading(ctx.site_name),
+        title=f"{stats_name} {fy_text(fy)}",
+        blocks=[Heading(f"{stats_name} {fy_text(fy)}"), Heading(ctx.site_name),
                 DocTable(["ช่วงเวลา", "จำนวนเรื่องร้องเรียน", "ผลการดำเนินการ"],
                          [[q, "0", "ไม่มีเรื่องร้องเรียน"] for q in quarters], title="สถิติ")],
         issued=clamp(ctx.b.as_of - timedelta(days=10), ctx.b.as_of), author=ctx.site_name)
@@ -765,12 +772,12 @@ def o17(ctx: Context) -> list[ItaLink]:
             "<label>เรื่องที่ร้องเรียน <input name=\"subject\"></label>"
             "<label>รายละเอียด <textarea name=\"detail\"></textarea></label>"
             "<button type=\"submit\">ส่งเรื่อง</button></form>")
-    channels = (f"<h2>ช่องทางการร้องเรียนการทุจริตและประพฤติมิชอบ</h2><ol><li>ด้วยตนเอง ณ ฝ่ายปกครอง {ctx.site_name}</li>"
+    channels = (f"<h2>{channel_name}</h2><ol><li>ด้วยตนเอง ณ ฝ่ายปกครอง {ctx.site_name}</li>"
                 f"<li>โทรศัพท์ {d.phone} ต่อ 6107</li><li>อีเมล {d.email}</li>"
                 "<li>สายด่วนกรุงเทพมหานคร 1555</li><li>แบบฟอร์มแจ้งเบาะแสด้านล่าง</li></ol>" + form)
-    evidence_page(ctx, "O17", "ช่องทางการร้องเรียนการทุจริต", "ประชาชนสามารถแจ้งเรื่องร้องเรียนการทุจริตได้หลายช่องทาง",
+    evidence_page(ctx, "O17", channel_name, "ประชาชนสามารถแจ้งเรื่องร้องเรียนการทุจริตได้หลายช่องทาง",
                   [Row(stats.title, stats.issued, [ctx.a(odt, "ดาวน์โหลด")])], ("O17",), extra=channels)
-    return [ItaLink(ctx.paths["O17"], "ช่องทางการร้องเรียนการทุจริต"), ItaLink(odt, "ดาวน์โหลด")]
+    return [ItaLink(ctx.paths["O17"], channel_name), ItaLink(odt, "ดาวน์โหลด")]
 
 
 # -- O18–O22: corruption prevention -------------------------------------------------------------------

@@ -10,13 +10,14 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from crawler.audit.checklist import (CHECKLIST_DIR, SCHEMA_PATH, ChecklistError, available_checklists, fill,
-                               load_checklist)
+                                     load_checklist, raw_checklist)
 
 SHIPPED = ["bma-district-2567", "bma-district-2568"]
 
 
 def _raw(checklist_id: str = "bma-district-2568") -> dict:
-    return yaml.safe_load((CHECKLIST_DIR / f"{checklist_id}.yaml").read_text(encoding="utf-8"))
+    """A shipped checklist with its `extends:` chain merged in: a whole checklist to break."""
+    return copy.deepcopy(raw_checklist(CHECKLIST_DIR / f"{checklist_id}.yaml"))
 
 
 def _write(tmp_path, data: dict, name: str = "broken.yaml"):
@@ -51,14 +52,42 @@ def test_available_checklists_lists_both():
     assert set(SHIPPED) <= set(available_checklists())
 
 
-def test_years_differ_only_in_their_header():
-    a, b = _raw("bma-district-2567"), _raw("bma-district-2568")
-    assert (a["id"], a["version"], a["fiscal_year"]) != (b["id"], b["version"], b["fiscal_year"])
-    for key in ("id", "version", "title_th", "title_en", "fiscal_year"):
-        a.pop(key), b.pop(key)
-    a["rubric"].pop("notes", None), b["rubric"].pop("notes", None)
-    a["rubric"].pop("version"), b["rubric"].pop("version")
-    assert a == b
+def test_2568_extends_2567_and_states_only_what_changed():
+    own = yaml.safe_load((CHECKLIST_DIR / "bma-district-2568.yaml").read_text(encoding="utf-8"))
+    assert own["extends"] == "bma-district-2567.yaml" and own["$schema"] == "./schema.json"
+    assert "items" not in own and "weights" not in own
+    a, b = load_checklist("bma-district-2567"), load_checklist("bma-district-2568")
+    assert (a.fiscal_year, b.fiscal_year) == (2567, 2568) and a.version != b.version
+    assert a.items == b.items and a.weights == b.weights and a.vocabulary == b.vocabulary
+
+
+def test_extends_merges_items_and_elements_by_id(tmp_path):
+    (tmp_path / "base.yaml").write_text((CHECKLIST_DIR / "bma-district-2567.yaml").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    child = {"extends": "base.yaml", "id": "bma-district-2569", "version": "2569.1", "fiscal_year": 2569,
+             "settings": {"recent_days": 30},
+             "items": [{"id": "O4", "elements": [{"id": "news_posts", "min_count": 5}]}]}
+    checklist = load_checklist(_write(tmp_path, child, "bma-district-2569.yaml"))
+    assert checklist.fiscal_year == 2569 and checklist.settings.recent_days == 30
+    assert checklist.settings.month_grace_days == 15
+    o4 = checklist.item("O4")
+    assert o4.element("news_posts").min_count == 5 and o4.element("news_posts").dated
+    assert o4.element("news_recent").time == "recent" and len(checklist.items) == 22
+
+
+def test_extends_loop_is_refused(tmp_path):
+    _write(tmp_path, {"extends": "b.yaml", "id": "a"}, "a.yaml")
+    _write(tmp_path, {"extends": "a.yaml", "id": "b"}, "b.yaml")
+    with pytest.raises(ChecklistError, match="extends: loops back"):
+        load_checklist(tmp_path / "a.yaml")
+
+
+def test_rubric_parameters_are_checklist_data():
+    settings = load_checklist("bma-district-2568").settings
+    assert settings.recent_days == 60 and settings.month_grace_days == 15
+    assert settings.phone.search("โทร.022345678") and settings.email.search("saraban@bangkok.go.th")
+    assert settings.school.search("โรงเรียนวัดปทุมคงคา") and not settings.school.search("โรงเรียนสังกัดกรุงเทพมหานคร")
+    assert settings.family_of("xlsx") == "office" and settings.family_of("pdf") == "pdf"
 
 
 def test_by_path_and_by_id_are_the_same(tmp_path):
@@ -200,3 +229,42 @@ def test_a_new_year_is_only_a_new_file(tmp_path):
     path = _write(tmp_path, data, "bma-district-2569.yaml")
     checklist = load_checklist(path)
     assert checklist.id == "bma-district-2569" and checklist.fiscal_year == 2569
+
+
+# -- oit checklist check ------------------------------------------------------------------------------
+
+def _oit_check(path) -> tuple[int, str]:
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "crawler.cli", "checklist", "check", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_check_accepts_the_shipped_checklists():
+    for checklist_id in SHIPPED:
+        code, out = _oit_check(CHECKLIST_DIR / f"{checklist_id}.yaml")
+        assert code == 0 and "OK" in out
+
+
+def test_check_names_item_element_line_and_what_to_write(tmp_path):
+    text = (CHECKLIST_DIR / "bma-district-2567.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.strip() == "- id: news_recent")
+    lines.insert(at + 1, "        phrasez: [ข่าว]")
+    lines = [line.replace("time: half_year", "time: halfyear") for line in lines]
+    path = tmp_path / "edited.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = _oit_check(path)
+    assert code == 2
+    assert f"edited.yaml:{at + 2}: ข้อ O4 องค์ประกอบ news_recent: ไม่รู้จักช่อง 'phrasez' หมายถึง 'phrases' หรือไม่?" in out
+    assert "item O4, element news_recent: unknown key 'phrasez'. Did you mean 'phrases'?" in out
+    assert "ข้อ O10 องค์ประกอบ revenue_stats ช่อง time: ค่า 'halfyear' ใช้ไม่ได้ (หมายถึง 'half_year' หรือไม่?)" in out
+    assert "write one of: none, current" in out
+
+
+def test_check_reports_yaml_syntax_with_its_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("extends: bma-district-2567.yaml\nid: x\nrubric:\n  version: [2568\n", encoding="utf-8")
+    code, out = _oit_check(path)
+    assert code == 2 and "not valid YAML (line" in out and "ไฟล์ YAML ผิดรูปแบบ" in out

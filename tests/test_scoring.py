@@ -137,8 +137,8 @@ def test_load_survey_missing_file(tmp_path, checklist):
 def test_weights_come_from_the_checklist(tmp_path):
     """Changing a weight in the YAML changes the arithmetic: nothing is hard-coded."""
     import yaml
-    from crawler.audit.checklist import CHECKLIST_DIR
-    data = yaml.safe_load((CHECKLIST_DIR / "bma-district-2568.yaml").read_text(encoding="utf-8"))
+    from crawler.audit.checklist import CHECKLIST_DIR, raw_checklist
+    data = raw_checklist(CHECKLIST_DIR / "bma-district-2568.yaml")
     data["weights"]["ita"]["iit"]["indicators"]["1"]["weight"] = 10
     data["weights"]["ita"]["iit"]["indicators"]["5"]["weight"] = 2.5
     path = tmp_path / "reweighted.yaml"

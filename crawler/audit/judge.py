@@ -19,7 +19,7 @@ from statistics import median
 from typing import Any, Iterable
 
 from crawler.audit.checklist import Checklist, Item, fill, load_checklist
-from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, format_family, index_for, judge_element,
+from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, index_for, judge_element,
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.audit.scoring import empty_indicators, score_oit
@@ -137,7 +137,7 @@ def _evidence_entry(outcome: Outcome, fiscal_year_shown: bool = True) -> dict:
         "snippet": snippet(outcome),
         "fiscal_year": outcome.year.fiscal_year if fiscal_year_shown else None,
         "fiscal_year_source": outcome.year.source if fiscal_year_shown else None,
-        "format": r.format or format_family(r),
+        "format": r.format or candidate.family,
         "on_site": r.on_site,
         "text_layer": r.text_layer,
         "ocr": r.ocr is not None,
@@ -214,7 +214,7 @@ def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, a
         checklist = load_checklist(checklist)
     health = health if health is not None else crawl_health(evidence)
     index = index_for(evidence, checklist)
-    frame = Frame(fiscal_year, as_of)
+    frame = Frame(fiscal_year, as_of, checklist.settings.month_grace_days)
 
     items: list[dict] = []
     scores: dict[str, float] = {}

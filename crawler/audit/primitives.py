@@ -11,7 +11,7 @@ the link). An element is satisfied by a candidate that matches one of its phrase
     3      in_english                not_english
     4      time_window               wrong_year | review_low_confidence
     5      dated                     wrong_year (no day date)
-    6      has_contact, names_school, addressed_to_director, min_months
+    6      contact, names_school, addressed_to_director, min_months
                                      not_found | not_addressed | missing_month
     7      lists_live_service        dead_link (a page that only lists dead service links)
     then over all passing candidates: table_filled (blank_column), min_count (too_few),
@@ -45,49 +45,36 @@ from datetime import date
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
-from crawler.audit.checklist import FORMAT_FAMILIES, Checklist, Element, Phrase
+from crawler.audit.checklist import IDENTIFYING, Checklist, Element, Phrase
+from crawler.audit.checks import REASONS  # noqa: F401  (re-exported)
+from crawler.audit.checks import contact as contact_check, count as count_check, director as director_check
+from crawler.audit.checks import formats as formats_check, live as live_check, months as months_check
+from crawler.audit.checks.fetched import failure_text, is_transport_failure
+from crawler.audit.checks.formats import FAMILY_NAMES, format_family
+from crawler.audit.checks.language import in_english
+from crawler.audit.checks.readable import readable
+from crawler.audit.checks.school import names_school
+from crawler.audit.checks.table import blank_cells
 from crawler.audit.document_year import (LINK_SOURCES, NAME_SOURCES, NO_YEAR, OWN_SOURCES, ROW_SOURCE,
                                          YearReading, decide, year_is_near)
 from crawler.text.dates import MONTHS, find_dates, fiscal_year_bounds
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence
-from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic, thai_ratio
+from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic
+from crawler.text.words import AtomFinder, Segmenter, WordFinder
 from crawler.text.years import date_roles
 
-# -- failure reasons --------------------------------------------------------------------------------
+# -- failure reasons: declared by the checks (crawler/audit/checks/) -----------------------------
 
-REASONS: dict[str, tuple[str, str]] = {
-    "not_found": ("ไม่พบข้อมูลหรือเอกสารที่ตรงตามเกณฑ์", "No matching information or document found"),
-    "wrong_year": ("พบเอกสาร แต่ไม่ใช่ปีหรือช่วงเวลาที่เกณฑ์กำหนด", "Found, but not for the required year or period"),
-    "only_in_navigation": ("พบเพียงชื่อในเมนูของเว็บไซต์ ไม่พบเนื้อหาจริง",
-                           "Only a site-wide menu entry names it; no content behind it"),
-    "wrong_format": ("รูปแบบไฟล์ไม่ครบตามเกณฑ์", "Not published in the required file format(s)"),
-    "missing_month": ("ข้อมูลรายเดือนไม่ครบทุกเดือน", "Some required months are missing"),
-    "blank_column": ("ตารางมีช่องที่ไม่ได้กรอกข้อมูล", "A table has blank cells in its data rows"),
-    "not_addressed": ("รายงานไม่ได้เสนอผู้อำนวยการเขต", "The report is not addressed to the district director"),
-    "dead_link": ("ลิงก์ใช้งานไม่ได้", "The link does not work"),
-    "could_not_fetch": ("เปิดเอกสารไม่ได้ขณะตรวจ", "The document could not be fetched"),
-    "not_english": ("ไม่พบฉบับภาษาอังกฤษ", "No English version found"),
-    "too_few": ("จำนวนไม่ถึงเกณฑ์ขั้นต่ำ", "Fewer than the rubric requires"),
-    "review_low_confidence": ("อ่านปีจากเอกสารสแกนได้ไม่แน่ชัด ต้องตรวจด้วยตา",
-                              "The year was read with low confidence (OCR): check by eye"),
-    "review_scan_unread": ("เอกสารเป็นภาพสแกนที่อ่านข้อความไม่ได้ ต้องตรวจด้วยตา",
-                           "A scan without readable text: check by eye"),
-}
 STAGE_FETCH, STAGE_FORMAT, STAGE_READABLE, STAGE_LANGUAGE, STAGE_TIME, STAGE_DATED, STAGE_CONTENT, \
     STAGE_LIVE, STAGE_PASSED = range(9)
 
-FIELD_ORDER = ("title", "link_text", "context", "filename", "text")
-HEAD_CHARS = 300                 # a document's "first lines", where exclude_phrases void a text match
-RECENT_DAYS = 60
-MONTH_GRACE_DAYS = 15            # a month is due once it ended this many days before the as-of date
+FIELD_ORDER = ("title", "heading", "link_text", "context", "filename", "text")
+HEAD_CHARS = 300                 # a resource's heading lines: at most this many compact characters
+HEAD_LINES = 3                   # ... from at most this many of its first own lines
 LOW_CONFIDENCE = 0.5             # below this a date is unsure whatever its source
 SNIPPET_CHARS = 160
-# Failures that are choices or limits of the crawl rather than answers of the site.
-UNREADABLE_LAYERS = frozenset({"scan", "garbage", "empty"})
-
-_PHONE = re.compile(r"(?<!\d)0\d{1,2}-?\d{3}-?\d{3,4}(?!\d)|(?:โทร(?:ศัพท์)?|tel|phone|สายด่วน)[.:]*\+?\d{4,}")
-_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
-_SCHOOL = re.compile("โรงเรียน(?!สังกัด|ในสังกัด|ใน|ของ|และ|ที่|จำนวน|ได้แก่|ทั้ง|ละ|ต่าง|กรุงเทพมหานคร)[\u0e01-\u0e2e]")
+EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
+BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
 _ITEM_LABEL = re.compile(r"(?<![a-z])[o\u25cb\u25ef](\d{1,2})(?!\d)")
 _GROUP_LABEL = re.compile(r"ตัวชี้วัด(?:ย่อย)?(?:ที่)?(\d{1,2}(?:\.\d{1,2})?)")
 
@@ -107,41 +94,109 @@ def compact_normalized(text: str) -> str:
     return thai_digits_to_arabic("".join(text.split())).casefold()
 
 
-class AtomFinder:
-    """Which checklist atoms occur in a compact text.
+class Matcher:
+    """Phrase matching for one checklist, without any evidence (the audit and `make eval` share it).
 
-    An atom is tested only when all its characters occur in the text and every shorter atom it
-    contains was found; most atoms are thus ruled out by a set lookup, and str.find does the rest.
+    Identifying texts (titles, heading lines, link texts, rows, file names) are matched as Thai words
+    (crawler.text.words: newmm with the checklist's terms, a few inserted words tolerated); body text
+    only as contiguous runs, and only for what supports a verdict (addressee, web form, half year).
     """
 
-    def __init__(self, atoms: Iterable[str]):
-        self.atoms = sorted(set(a for a in atoms if a), key=lambda a: (len(a), a))
-        rarity = Counter(ch for a in self.atoms for ch in set(a))
-        self._groups: dict[str, list[str]] = defaultdict(list)
-        for atom in self.atoms:
-            self._groups[min(set(atom), key=lambda ch: (rarity[ch], ch))].append(atom)
-        self._chars = {a: frozenset(a) for a in self.atoms}
-        self._order = {a: n for n, a in enumerate(self.atoms)}
-        self._inside = {a: [b for b in self.atoms if len(b) < len(a) and b in a] for a in self.atoms}
-        self._cache: dict[str, frozenset[str]] = {}
+    def __init__(self, checklist: Checklist):
+        self.checklist = checklist
+        settings = checklist.settings
+        atoms: set[str] = set()
+        self.groups: list[Phrase] = []
+        for item in checklist.items:
+            for element in item.elements:
+                for phrase in (*element.phrases, *element.exclude_phrases):
+                    atoms.update(phrase.atoms)
+                    if len(phrase.atoms) > 1:
+                        self.groups.append(phrase)
+        vocab = checklist.vocabulary
+        self.vocabulary = {name: list(getattr(vocab, name)) for name in ("director", "half_year", "web_form")}
+        for phrases in self.vocabulary.values():
+            for phrase in phrases:
+                atoms.update(phrase.atoms)
+        self.segmenter = Segmenter(vocab.terms)
+        self.words = WordFinder(atoms, self.segmenter, settings.word_gap)
+        self.body = AtomFinder(atoms)
+        stripped: dict[str, set[str]] = defaultdict(set)
+        for atom in atoms:
+            stripped[strip_tone_marks(atom)].add(atom)
+        self._ocr_atoms = stripped
+        self._ocr_finders: tuple[WordFinder, AtomFinder] | None = None     # built when an OCR text comes
+        self.names = ItemNames(checklist)
 
-    def find(self, text: str) -> frozenset[str]:
-        if not text:
-            return frozenset()
-        cacheable = len(text) <= 2000
-        if cacheable and text in self._cache:
-            return self._cache[text]
-        chars = set(text)
-        tried = sorted((a for ch in chars.intersection(self._groups) for a in self._groups[ch]),
-                       key=self._order.__getitem__)
-        found: set[str] = set()
-        for atom in tried:
-            if self._chars[atom] <= chars and all(b in found for b in self._inside[atom]) and atom in text:
-                found.add(atom)
-        result = frozenset(found)
-        if cacheable:
-            self._cache[text] = result
-        return result
+    def _ocr(self) -> tuple[WordFinder, AtomFinder]:
+        if self._ocr_finders is None:
+            stripped = self._ocr_atoms
+            self._ocr_finders = (WordFinder(stripped, self.segmenter, self.checklist.settings.word_gap),
+                                 AtomFinder(stripped))
+        return self._ocr_finders
+
+    def field(self, name: str, text: str, link: LinkRef | None = None, ocr: bool = False) -> Field:
+        """An identifying field of a compact text: its atoms matched as words. What a text names is
+        its head: a phrase that starts after more than settings.head_words Thai words (in a long
+        description: "ข่าวประชาสัมพันธ์ ที่แสดง … ตามหน้าที่และอำนาจ") does not identify, though it
+        still voids as an exclusion."""
+        spans = dict(self.words.find(text))
+        if ocr:
+            for s, span in self._ocr()[0].find(strip_tone_marks(text)).items():
+                for atom in self._ocr_atoms[s]:
+                    spans.setdefault(atom, span)
+        limit = self.checklist.settings.head_words
+        head = frozenset(a for a, (start, _) in spans.items()
+                         if self.segmenter.content_words_before(text, start, limit) <= limit)
+        return Field(name, text, head, link, wide=self._too_wide(text, spans), anywhere=frozenset(spans))
+
+    def body_atoms(self, text: str, ocr: bool = False) -> frozenset[str]:
+        """Atoms that occur as contiguous runs in a body text (support only, never identity)."""
+        atoms = self.body.find(text)
+        if ocr:
+            extra = self._ocr()[1].find(strip_tone_marks(text))
+            atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
+        return atoms
+
+    def _too_wide(self, text: str, spans: dict[str, tuple[int, int]]) -> frozenset[tuple[str, ...]]:
+        """All-of groups whose parts are all present but spread over more than group_window words."""
+        wide = []
+        window = self.checklist.settings.group_window
+        for phrase in self.groups:
+            if all(a in spans for a in phrase.atoms):
+                start = min(spans[a][0] for a in phrase.atoms)
+                end = max(spans[a][1] for a in phrase.atoms)
+                if self.segmenter.words_between(text, start, end) > window:
+                    wide.append(phrase.atoms)
+        return frozenset(wide)
+
+    def identify(self, name: str, text: str) -> list[tuple[str, str, Phrase]]:
+        """(item id, element id, phrase) of every element this one identifying text names, after the
+        checklist's own item names are taken out (as beside a link on a site)."""
+        value = self.names.strip(compact(text))
+        f = self.field(name, value)
+        found = []
+        for item in self.checklist.items:
+            for element in item.elements:
+                if name in element.where:
+                    phrase = phrase_in(f, element)
+                    if phrase is not None:
+                        found.append((item.id, element.id, phrase))
+        return found
+
+
+_MATCHERS: dict[tuple, Matcher] = {}
+
+
+def matcher_for(checklist: Checklist) -> Matcher:
+    """One Matcher per checklist version (segmentation caches are kept across audits)."""
+    key = (checklist.id, checklist.version, str(checklist.path), id(checklist))
+    found = _MATCHERS.get(key)
+    if found is None:
+        if len(_MATCHERS) >= 4:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        found = _MATCHERS[key] = Matcher(checklist)
+    return found
 
 
 class ItemNames:
@@ -199,91 +254,6 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
-
-
-# -- resources --------------------------------------------------------------------------------------
-
-def format_family(resource: Resource) -> str:
-    fmt = (resource.format or "").lower()
-    for family, formats in FORMAT_FAMILIES.items():
-        if fmt in formats:
-            return family
-    if not fmt and "html" in (resource.content_type or ""):
-        return "html"
-    return fmt or "other"
-
-
-def is_dead(resource: Resource) -> bool:
-    """The site answered that the resource is not there (4xx): a real failure, not a transport one."""
-    if resource.ok:
-        return False
-    kind = resource.error_kind or ""
-    return kind.startswith("http_4") or (resource.status is not None and 400 <= resource.status < 500)
-
-
-def is_transport_failure(resource: Resource) -> bool:
-    """No usable answer for reasons that say nothing about the site's content (timeout, DNS, 5xx …)."""
-    return not resource.ok and not is_dead(resource)
-
-
-def failure_text(resource: Resource) -> str:
-    kind = resource.error_kind or (f"http_{resource.status}" if resource.status else "error")
-    return f"{kind}{f' ({resource.status})' if resource.status and str(resource.status) not in kind else ''}"
-
-
-def readable(resource: Resource) -> bool:
-    """False for a scan or image without OCR, or a garbage text layer: its text cannot be judged."""
-    if resource.ocr is not None:
-        return True
-    if resource.text_layer in UNREADABLE_LAYERS:
-        return False
-    return not (resource.format == "image" and not resource.text.strip())
-
-
-def in_english(resource: Resource) -> bool:
-    """Written in English (the extractor's language, else most letters are not Thai)."""
-    if resource.language == "en":
-        return True
-    if resource.language == "th":
-        return False
-    sample = (resource.title + " " + resource.text[:5000]).strip()
-    letters = sum(ch.isalpha() for ch in sample)
-    return letters >= 20 and thai_ratio(sample) < 0.5
-
-
-def has_contact(text: str, kinds: Iterable[str], form_atoms: frozenset[str]) -> bool:
-    """A phone number, an e-mail address or a web form (by its words) in a compact text."""
-    kinds = set(kinds)
-    return (("phone" in kinds and bool(_PHONE.search(text))) or ("email" in kinds and bool(_EMAIL.search(text)))
-            or ("form" in kinds and bool(form_atoms)))
-
-
-def names_school(text: str) -> bool:
-    """At least one school is named ("โรงเรียนวัด…"), not only the words "โรงเรียนสังกัด…"."""
-    return bool(_SCHOOL.search(text))
-
-
-def blank_cells(tables) -> str | None:
-    """Where a data row has an empty cell under a headed column, or None when every row is filled.
-
-    The header is the first row with two or more filled cells; rows with at most one filled cell
-    (titles, "ไม่มีการจัดซื้อจัดจ้าง") and total rows ("รวม") are not data rows; "-" counts as filled.
-    """
-    for table in tables:
-        rows = [[(cell or "").strip() for cell in row] for row in table.rows]
-        header_at = next((n for n, row in enumerate(rows) if sum(1 for c in row if c) >= 2), None)
-        if header_at is None:
-            continue
-        header = rows[header_at]
-        columns = [n for n, c in enumerate(header) if c]
-        for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-            filled = [c for c in row if c]
-            if len(filled) <= 1 or filled[0].startswith(("รวม", "total", "Total")):
-                continue
-            for col in columns:
-                if col >= len(row) or not row[col]:
-                    return f"{table.where or 'ตาราง'} แถวที่ {number} คอลัมน์ “{header[col]}” ว่าง"
-    return None
 
 
 # -- dates ------------------------------------------------------------------------------------------
@@ -347,12 +317,12 @@ def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
     return [((start.year * 12 + 9 + k) // 12, (9 + k) % 12 + 1) for k in range(12)]
 
 
-def required_months(fiscal_year: int, as_of: date) -> list[tuple[int, int]]:
+def required_months(fiscal_year: int, as_of: date, grace_days: int) -> list[tuple[int, int]]:
     """The `monthly` rule: October N-1 through the last month that ended at least 15 days before D."""
     due = []
     for year, month in fiscal_months(fiscal_year):
         end = date(year, month, calendar.monthrange(year, month)[1])
-        if (as_of - end).days >= MONTH_GRACE_DAYS:
+        if (as_of - end).days >= grace_days:
             due.append((year, month))
     return due
 
@@ -387,7 +357,8 @@ class Field:
     compact: str
     atoms: frozenset[str]
     link: LinkRef | None = None
-    head_atoms: frozenset[str] | None = None  # text: atoms of its first lines
+    wide: frozenset[tuple[str, ...]] = frozenset()  # all-of groups present but not within the window
+    anywhere: frozenset[str] | None = None    # atoms anywhere in the text (atoms: at its head)
 
 
 @dataclass(eq=False)
@@ -400,12 +371,9 @@ class Candidate:
     own_atoms: frozenset[str] = frozenset()
     placeholder: bool = False                # linked but never fetched
     empty: bool = False                      # a page with nothing of its own ("อยู่ระหว่างปรับปรุงข้อมูล")
+    family: str = "other"                    # format family (settings.format_families)
     _year: YearReading | None = None
     _stamps: list[Stamp] | None = None
-
-    @property
-    def family(self) -> str:
-        return format_family(self.resource)
 
     @property
     def is_page(self) -> bool:
@@ -424,23 +392,9 @@ class EvidenceIndex:
     def __init__(self, evidence: RunEvidence, checklist: Checklist):
         self.evidence = evidence
         self.checklist = checklist
-        atoms: set[str] = set()
-        for item in checklist.items:
-            for element in item.elements:
-                for phrase in (*element.phrases, *element.exclude_phrases):
-                    atoms.update(phrase.atoms)
-        vocab = checklist.vocabulary
-        self.vocabulary_atoms = {name: [p for p in getattr(vocab, name)] for name in ("director", "half_year", "web_form")}
-        for phrases in self.vocabulary_atoms.values():
-            for phrase in phrases:
-                atoms.update(phrase.atoms)
-        self.finder = AtomFinder(atoms)
-        stripped: dict[str, set[str]] = defaultdict(set)
-        for atom in atoms:
-            stripped[strip_tone_marks(atom)].add(atom)
-        self._ocr_atoms = stripped
-        self.ocr_finder = AtomFinder(stripped)
-        self.names = ItemNames(checklist)
+        self.matcher = matcher_for(checklist)
+        self.vocabulary_atoms = self.matcher.vocabulary
+        self.names = self.matcher.names
         self._compact_cache: dict[str, str] = {}
         self._dates_cache: dict[str, list[DateFound]] = {}
 
@@ -484,8 +438,9 @@ class EvidenceIndex:
         self.atom_urls: dict[str, set[str]] = defaultdict(set)
         for url, candidate in self.candidates.items():
             for f in candidate.fields:
-                for atom in f.atoms:
-                    self.atom_urls[atom].add(url)
+                if f.name in IDENTIFYING:
+                    for atom in (f.anywhere or f.atoms):
+                        self.atom_urls[atom].add(url)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -510,7 +465,7 @@ class EvidenceIndex:
 
     def _link_field(self, name: str, text: str, link: LinkRef) -> Field:
         value = self.names.strip(self.compact(text))
-        return Field(name, value, self.finder.find(value), link)
+        return self.matcher.field(name, value, link)
 
     def _context_text(self, link: LinkRef) -> str:
         context, heading = self.compact(link.context), self.compact(link.heading)
@@ -561,26 +516,29 @@ class EvidenceIndex:
             if is_page:
                 title = self.names.strip(title)
             if title:
-                fields.append(Field("title", title, self._own_atoms(title, ocr)))
+                fields.append(self.matcher.field("title", title, ocr=ocr))
             if resource.text and resource.text_layer != "garbage":
                 own = self._own_text(resource)
+                heading = self._heading(resource, is_page)
+                if heading:
+                    fields.append(self.matcher.field("heading", heading, ocr=ocr))
                 if own:
-                    fields.append(Field("text", own, self._own_atoms(own, ocr),
-                                        head_atoms=self._own_atoms(own[:HEAD_CHARS], ocr)))
+                    fields.append(Field("text", own, self.matcher.body_atoms(own, ocr)))
         name = self.compact(resource.filename or _url_name(resource.url))
         if name:
-            fields.append(Field("filename", name, self.finder.find(name)))
+            fields.append(self.matcher.field("filename", name))
         for link in links:
             if link.text:
                 fields.append(self._link_field("link_text", link.text, link))
             context = self._context_text(link)
             if context:
                 value = self.names.strip(context)
-                fields.append(Field("context", value, self.finder.find(value), link))
-        candidate = Candidate(resource.url, resource, links, fields, own=own)
+                fields.append(self.matcher.field("context", value, link))
+        candidate = Candidate(resource.url, resource, links, fields, own=own,
+                              family=format_family(resource, self.checklist.settings))
         if resource.ok and (resource.format == "html" or resource.kind == "page"):
             candidate.empty = self._empty_page(resource)
-        candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "text")))
+        candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "heading", "text")))
         return candidate
 
     def _empty_page(self, resource: Resource) -> bool:
@@ -591,18 +549,29 @@ class EvidenceIndex:
         for phrase in sorted(linked, key=len, reverse=True):
             if len(phrase) >= 2:
                 rest = rest.replace(phrase, "")
-        rest = _PLACEHOLDER.sub("", rest)
+        rest = self.checklist.settings.placeholder_words.sub("", rest)
         title = self.compact(resource.title)
         if title:
             rest = rest.replace(self.names.strip(title), "")
         return len(rest) < EMPTY_PAGE_CHARS
 
-    def _own_atoms(self, text: str, ocr: bool) -> frozenset[str]:
-        atoms = self.finder.find(text)
-        if ocr:
-            extra = self.ocr_finder.find(strip_tone_marks(text))
-            atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
-        return atoms
+    def _heading(self, resource: Resource, is_page: bool) -> str:
+        """The resource's own first lines (compact, item names removed): a document's heading, a page's
+        own heading. A page's menus, frame and rows that link elsewhere are not its heading."""
+        skip: set[str] = set()
+        if is_page:
+            skip = {self.compact(link.text) for link in self.links_from.get(resource.url, ()) if link.text}
+        lines: list[str] = []
+        for line in _lines(resource.text):
+            if line in self.boilerplate:
+                continue
+            value = self.compact(line)
+            if not value or value in skip:
+                continue
+            lines.append(value)
+            if len(lines) >= HEAD_LINES:
+                break
+        return self.names.strip("|".join(lines)[:HEAD_CHARS])
 
     # -- matching ---------------------------------------------------------------------------------
 
@@ -672,9 +641,10 @@ def _url_name(url: str) -> str:
 def phrase_in(f: Field, element: Element) -> Phrase | None:
     """The element's first phrase whose atoms all occur in this field, unless an exclusion voids it."""
     for phrase in element.phrases:
-        if all(atom in f.atoms for atom in phrase.atoms):
-            guard = f.head_atoms if f.name == "text" and f.head_atoms is not None else f.atoms
-            if any(all(atom in guard for atom in ex.atoms) for ex in element.exclude_phrases):
+        anywhere = f.atoms if f.anywhere is None else f.anywhere
+        if (any(atom in f.atoms for atom in phrase.atoms) and all(atom in anywhere for atom in phrase.atoms)
+                and phrase.atoms not in f.wide):
+            if any(all(atom in anywhere for atom in ex.atoms) for ex in element.exclude_phrases):
                 return None
             return phrase
     return None
@@ -736,16 +706,16 @@ def latest_day(stamps: list[Stamp], as_of: date, sure: bool = True) -> date | No
     return max(days) if days else None
 
 
-def recent(stamps: list[Stamp], as_of: date) -> TimeVerdict:
+def recent(stamps: list[Stamp], as_of: date, days: int) -> TimeVerdict:
     """Dated within the 60 days before the as-of date."""
     day = latest_day(stamps, as_of)
     if day is None:
         if latest_day(stamps, as_of, sure=False) is not None:
             return TimeVerdict(False, review=True, detail="วันที่อ่านได้ไม่แน่ชัด")
         return TimeVerdict(False, detail="ไม่พบวันที่")
-    if (as_of - day).days <= RECENT_DAYS:
+    if (as_of - day).days <= days:
         return TimeVerdict(True)
-    return TimeVerdict(False, detail=f"ล่าสุดลงวันที่ {day.isoformat()} เกิน {RECENT_DAYS} วันก่อน {as_of.isoformat()}")
+    return TimeVerdict(False, detail=f"ล่าสุดลงวันที่ {day.isoformat()} เกิน {days} วันก่อน {as_of.isoformat()}")
 
 
 def candidate_months(stamps: list[Stamp], sheets: Iterable[str], fiscal_year: int | None,
@@ -803,13 +773,15 @@ def half_year(stamps: list[Stamp], reading: YearReading, has_phrase: bool, fisca
 
 @dataclass
 class Frame:
-    """What a check needs besides the evidence: the fiscal year N and the as-of date D."""
+    """What a check needs besides the evidence: the fiscal year N, the as-of date D and the
+    checklist's month grace (settings.month_grace_days)."""
     fiscal_year: int
     as_of: date
+    grace_days: int
 
     @property
     def due_months(self) -> list[tuple[int, int]]:
-        return required_months(self.fiscal_year, self.as_of)
+        return required_months(self.fiscal_year, self.as_of, self.grace_days)
 
 
 @dataclass
@@ -864,10 +836,10 @@ def judge_candidate(ix: EvidenceIndex, candidate: Candidate, element: Element, m
         out.detail = failure_text(r)
         out.transport = is_transport_failure(r)
         return out
-    accepted = element.formats or frozenset(element.formats_all)
-    if accepted and candidate.family not in accepted:
+    wrong = formats_check.judge(candidate.family, element)
+    if wrong is not None:
         out.stage, out.reason = STAGE_FORMAT, "wrong_format"
-        out.detail = f"เป็น {r.format or candidate.family} (ต้องเป็น {'/'.join(sorted(accepted))})"
+        out.detail = f"เป็น {r.format or candidate.family} {wrong}"
         return out
     stamps = ix.stamps(candidate)
     if not readable(r):
@@ -915,7 +887,7 @@ def time_window(ix: EvidenceIndex, candidate: Candidate, element: Element, frame
     if rule in YEAR_RULES:
         return year_window(reading, rule, frame.fiscal_year)
     if rule == "recent":
-        return recent(stamps, frame.as_of)
+        return recent(stamps, frame.as_of, ix.checklist.settings.recent_days)
     if rule == "half_year":
         has_phrase = any(all(a in f.atoms for a in p.atoms)
                          for f in candidate.fields for p in ix.vocabulary_atoms["half_year"])
@@ -951,25 +923,27 @@ def content_problem(ix: EvidenceIndex, candidate: Candidate, element: Element,
                     out: Outcome) -> tuple[str, str] | None:
     """contact, names_school, addressed_to_director, min_months: (reason, detail) or None."""
     own = candidate.own + "|" + ix.compact(candidate.resource.title)
+    settings = ix.checklist.settings
     if element.contact:
-        form = frozenset(a for p in ix.vocabulary_atoms["web_form"] if all(x in candidate.own_atoms for x in p.atoms)
-                         for a in p.atoms)
-        if not has_contact(own, element.contact, form):
-            kinds = {"phone": "หมายเลขโทรศัพท์", "email": "อีเมล", "form": "แบบฟอร์ม"}
-            return "not_found", "ไม่พบ" + " หรือ ".join(kinds[k] for k in element.contact)
-    if element.names_school and not names_school(own):
+        has_form = any(all(x in candidate.own_atoms for x in p.atoms) for p in ix.vocabulary_atoms["web_form"])
+        detail = contact_check.judge(own, element.contact, has_form, settings)
+        if detail is not None:
+            return "not_found", detail
+    if element.names_school and not names_school(own, settings):
         return "not_found", "ไม่พบชื่อโรงเรียน"
     if element.addressed_to_director:
-        if not any(all(a in candidate.own_atoms for a in p.atoms) for p in ix.vocabulary_atoms["director"]):
-            return "not_addressed", "ไม่พบคำว่า เรียน/เสนอ ผู้อำนวยการเขต"
+        addressed = any(all(a in candidate.own_atoms for a in p.atoms) for p in ix.vocabulary_atoms["director"])
+        detail = director_check.judge(addressed)
+        if detail is not None:
+            return "not_addressed", detail
     if element.min_months:
-        stamps = ix.stamps(candidate)
         months = set()
-        for s in stamps:
+        for s in ix.stamps(candidate):
             if s.sure:
                 months |= span_months(s)
-        if len(months) < element.min_months:
-            return "missing_month", f"ครอบคลุม {len(months)} เดือน (ต้องอย่างน้อย {element.min_months})"
+        detail = months_check.judge(months, element.min_months)
+        if detail is not None:
+            return "missing_month", detail
     return None
 
 
@@ -983,15 +957,13 @@ def dead_service_list(ix: EvidenceIndex, candidate: Candidate, element: Element)
         context = ix._context_text(link)
         if context:
             value = ix.names.strip(context)
-            fields.append(Field("context", value, ix.finder.find(value), link))
+            fields.append(ix.matcher.field("context", value, link))
         if any(phrase_in(f, element) for f in fields):
             listed.append(link)
     if not listed:
         return None
     alive = [l for l in listed if (t := ix.candidates.get(l.target_url)) is not None and t.resource.ok]
-    if alive:
-        return None
-    return f"ลิงก์บริการ {len(listed)} รายการบนหน้านี้ใช้งานไม่ได้"
+    return live_check.judge(len(listed), len(alive))
 
 
 def judge_element(ix: EvidenceIndex, element: Element, frame: Frame) -> ElementVerdict:
@@ -1035,10 +1007,10 @@ def judge_element(ix: EvidenceIndex, element: Element, frame: Frame) -> ElementV
             found = " และ ".join(FAMILY_NAMES.get(f, f) for f in sorted(present & needed))
             return _missing(verdict, "wrong_format", f"พบเฉพาะไฟล์ {found} ยังขาดไฟล์ {lacking}",
                             outcomes, evidence=filled)
-    elif len(filled) >= element.min_count:
+    elif count_check.judge(len(filled), element.min_count) is None:
         return _satisfied(verdict, filled)
     elif filled:
-        return _missing(verdict, "too_few", f"พบ {len(filled)} รายการ (ต้องอย่างน้อย {element.min_count})",
+        return _missing(verdict, "too_few", count_check.judge(len(filled), element.min_count),
                         outcomes, evidence=filled)
     if blanks:
         return _missing(verdict, "blank_column", blanks[0].blank, outcomes)
@@ -1101,6 +1073,8 @@ def snippet(outcome: Outcome) -> str:
         source = r.text
     elif f.name == "title":
         source = r.title
+    elif f.name == "heading":
+        source = r.text[:HEAD_CHARS * 2]
     elif f.name == "filename":
         source = r.filename or _url_name(r.url)
     elif f.name == "link_text" and f.link is not None:
@@ -1139,11 +1113,6 @@ def _find_atom(text: str, atom: str, ocr: bool) -> int:
 _INDEXES: dict[tuple, tuple[weakref.ref, EvidenceIndex]] = {}
 
 
-EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
-BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
-_PLACEHOLDER = re.compile("|".join(compact(p) for p in (
-    "อยู่ระหว่างปรับปรุงข้อมูล", "อยู่ระหว่างปรับปรุง", "อยู่ระหว่างดำเนินการ", "อยู่ระหว่างจัดทำ", "ไม่พบข้อมูล",
-    "ยังไม่มีข้อมูล", "coming soon", "under construction", "หน้าหลัก")))
 
 
 def _lines(text: str) -> list[str]:
@@ -1160,10 +1129,6 @@ def boilerplate_lines(evidence: RunEvidence) -> frozenset[str]:
         counts.update(set(_lines(page.text)))
     floor = max(3, BOILERPLATE_SHARE * len(pages))
     return frozenset(line for line, n in counts.items() if n >= floor)
-
-
-# How the working group names the format families (FORMAT_FAMILIES).
-FAMILY_NAMES = {"pdf": "PDF", "office": "Excel/Word", "html": "หน้าเว็บ", "image": "รูปภาพ"}
 
 
 def index_for(evidence: RunEvidence, checklist: Checklist) -> EvidenceIndex:

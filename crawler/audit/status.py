@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from crawler.audit.primitives import RECENT_DAYS
-
 
 class ItemStatus(StrEnum):
     PASS = "pass"
@@ -42,11 +40,11 @@ ELEMENT_STATUS_LABELS: dict[ElementStatus, tuple[str, str]] = {
     ElementStatus.REVIEW: ("ต้องตรวจสอบ", "Needs review"),
 }
 
-# The window each checklist time rule (crawler.audit.checklist.TIME_RULES) asks for, as `oit inspect` names it ({fy}: the fiscal year judged).
+# The window each checklist time rule (crawler.audit.checklist.TIME_RULES) asks for, as `oit inspect` names it ({fy}: the fiscal year judged; {recent_days}: the checklist's setting).
 TIME_RULE_LABELS: dict[str, str] = {
     "current": "ปีงบประมาณ {fy}", "previous": "ปีงบประมาณ {fy_prev}",
     "current_or_previous": "ปีงบประมาณ {fy} หรือ {fy_prev}", "half_year": "รอบ 6 เดือน ต.ค. {fy_prev} – มี.ค. {fy}",
-    "monthly": "รายเดือน ปีงบประมาณ {fy}", "recent": f"ภายใน {RECENT_DAYS} วันก่อนวันที่ตรวจ",
+    "monthly": "รายเดือน ปีงบประมาณ {fy}", "recent": "ภายใน {recent_days} วันก่อนวันที่ตรวจ",
     "live": "ลิงก์ใช้งานได้", "none": "ไม่กำหนดปี",
 }
 

@@ -1,11 +1,11 @@
-"""The `oit` command: the parser, its sub-commands (crawl.py, audit.py, history.py, kit.py) and the one
+"""The `oit` command: the parser, its sub-commands (crawl.py, audit.py, history.py, kit.py, checklist.py) and the one
 place where an error becomes an exit code (crawler/errors.py)."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from crawler.cli import audit, crawl, history, kit
+from crawler.cli import audit, checklist, crawl, history, kit
 from crawler.cli.options import Parser
 from crawler.errors import EXIT_INTERRUPTED, EXIT_USAGE, InputError
 from crawler.evidence.store import DEFAULT_DB
@@ -16,7 +16,7 @@ def build_parser() -> Parser:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB,
                         help=f"evidence store (SQLite file; default ./{DEFAULT_DB}, or $OIT_DB)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for commands in (crawl, audit, history, kit):
+    for commands in (crawl, audit, history, kit, checklist):
         commands.register(sub)
     return parser
 

@@ -58,7 +58,7 @@ TEXT_LAYERS = {
     "n/a": "ไม่มี / n/a",
     "corrupt": "ไฟล์เสีย เปิดไม่ได้ / corrupt",
 }
-SOURCES = {"title": "ชื่อเรื่อง/title", "text": "เนื้อหา/text", "filename": "ชื่อไฟล์/filename",
+SOURCES = {"title": "ชื่อเรื่อง/title", "heading": "หัวเรื่อง/heading", "text": "เนื้อหา/text", "filename": "ชื่อไฟล์/filename",
            "url": "ที่อยู่/URL", "link_text": "ข้อความลิงก์/link text", "context": "ข้อความรอบลิงก์/context"}
 # crawler.text.years.NOT_THE_YEAR, said to a person
 NOT_THE_YEAR_ROLES = {
@@ -214,7 +214,7 @@ def inspect_target(target: str, *, checklist: Checklist, fiscal_year: int | None
         "error": extraction.error,
         "warnings": list(extraction.warnings),
         "format": extraction.format,
-        "format_family": format_family(resource),
+        "format_family": format_family(resource, checklist.settings),
         "pages": extraction.pages,
         "extractor": extraction.extractor,
         "language": extraction.language,
@@ -250,7 +250,7 @@ def inspect_target(target: str, *, checklist: Checklist, fiscal_year: int | None
         result["fiscal_year_read"] = {"fiscal_year": reading.fiscal_year, "source": reading.source,
                                       "match": reading.match, "sure": reading.sure}
     shown_year = fiscal_year or reading.fiscal_year or checklist.fiscal_year
-    frame = Frame(fiscal_year or shown_year, as_of or date.today())
+    frame = Frame(fiscal_year or shown_year, as_of or date.today(), checklist.settings.month_grace_days)
     for item in checklist.items:
         for element in item.elements:
             judged = element if fiscal_year is not None else replace(element, time="none", dated=False)
@@ -324,7 +324,8 @@ def _time_window(ix: EvidenceIndex, candidate: Candidate, element: Element, fram
     rule = element.time
     if rule in ("none", "live"):
         return None
-    wanted = TIME_RULE_LABELS[rule].format(fy=frame.fiscal_year, fy_prev=frame.fiscal_year - 1)
+    wanted = TIME_RULE_LABELS[rule].format(fy=frame.fiscal_year, fy_prev=frame.fiscal_year - 1,
+                                     recent_days=ix.checklist.settings.recent_days)
     if fiscal_year is None:
         return {"rule": rule, "ok": None, "review": False, "wanted": None,
                 "detail": "ไม่ได้ตรวจ: ระบุ --fiscal-year / not judged: give --fiscal-year"}

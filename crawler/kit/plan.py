@@ -25,8 +25,8 @@ from itertools import combinations
 from math import comb
 from typing import Any, Mapping
 
-from crawler.audit.checklist import Checklist, Element, Level, fill
-from crawler.audit.primitives import RECENT_DAYS, month_label, required_months
+from crawler.audit.checklist import Checklist, Element, Level, Settings, fill
+from crawler.audit.primitives import month_label, required_months
 from crawler.audit.scoring import ita, score_oit
 from crawler.audit.status import ElementStatus, element_status
 from crawler.text.format import fmt_num, site_name, thai_date
@@ -73,7 +73,7 @@ def _fix(item: dict, checklist: Checklist, fy: int, as_of: str | None) -> dict:
     points = float(item["points"]) * (100 - float(item["score"])) / 100
     spec = _checklist_item(checklist, item["id"])
     open_elements = [el for el in item.get("elements", []) if element_status(el) != ElementStatus.SATISFIED]
-    elements = [_missing_element(el, spec, fy, as_of) for el in open_elements]
+    elements = [_missing_element(el, spec, fy, as_of, checklist.settings) for el in open_elements]
     count = max(1, len(elements))
     return {
         "item": item["id"], "title_th": item.get("title_th"), "unit_th": item.get("unit_th") or "",
@@ -86,7 +86,7 @@ def _fix(item: dict, checklist: Checklist, fy: int, as_of: str | None) -> dict:
     }
 
 
-def _missing_element(element: dict, spec, fy: int, as_of: str | None) -> dict:
+def _missing_element(element: dict, spec, fy: int, as_of: str | None, settings: Settings) -> dict:
     rule: Element | None = None
     if spec is not None:
         rule = next((e for e in spec.elements if e.id == element.get("id")), None)
@@ -97,7 +97,7 @@ def _missing_element(element: dict, spec, fy: int, as_of: str | None) -> dict:
         "reason_th": element.get("reason_th"),
         "publish_th": element.get("fix_th") or element.get("label_th") or "",
         "format_th": format_text(rule, element),
-        "year_th": year_text(rule, fy, as_of),
+        "year_th": year_text(rule, fy, as_of, settings),
     }
 
 
@@ -137,7 +137,7 @@ def _families(element: dict) -> set[str]:
     return families
 
 
-def year_text(rule: Element | None, fy: int, as_of: str | None = None) -> str:
+def year_text(rule: Element | None, fy: int, as_of: str | None, settings: Settings) -> str:
     """For which year or period, in Thai."""
     time = rule.time if rule is not None else "none"
     if time == "current":
@@ -149,22 +149,22 @@ def year_text(rule: Element | None, fy: int, as_of: str | None = None) -> str:
     if time == "half_year":
         return f"รอบ 6 เดือนแรกของปีงบประมาณ พ.ศ. {fy} (ต.ค. {fy - 1} – มี.ค. {fy})"
     if time == "monthly":
-        months = _due_months(fy, as_of)
+        months = _due_months(fy, as_of, settings.month_grace_days)
         if months:
             return f"ทุกเดือน {months[0]} – {months[-1]} (ปีงบประมาณ พ.ศ. {fy})"
         return f"ทุกเดือนของปีงบประมาณ พ.ศ. {fy}"
     if time == "recent":
-        return f"ลงไว้ภายใน {RECENT_DAYS} วันก่อนวันตรวจ"
+        return f"ลงไว้ภายใน {settings.recent_days} วันก่อนวันตรวจ"
     if time == "live":
         return "ใช้งานได้ ณ วันตรวจ"
     return "ไม่กำหนดปี (ฉบับที่ใช้อยู่)"
 
 
-def _due_months(fy: int, as_of: str | None) -> list[str]:
+def _due_months(fy: int, as_of: str | None, grace_days: int) -> list[str]:
     if not as_of:
         return []
     try:
-        return [month_label(y, m) for y, m in required_months(fy, date.fromisoformat(as_of))]
+        return [month_label(y, m) for y, m in required_months(fy, date.fromisoformat(as_of), grace_days)]
     except ValueError:
         return []
 

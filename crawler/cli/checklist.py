@@ -1,0 +1,31 @@
+"""`oit checklist check FILE`: validate an edited checklist and say, in Thai and English, what to fix."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from crawler.errors import EXIT_OK, EXIT_USAGE
+
+
+def register(sub) -> None:
+    p = sub.add_parser("checklist", help="work with checklist files (checklists/*.yaml)")
+    actions = p.add_subparsers(dest="checklist_action", required=True)
+    c = actions.add_parser("check", help="validate an edited checklist; exit 2 with what to fix")
+    c.add_argument("file", type=Path, help="a checklist YAML file")
+    c.set_defaults(func=cmd_check)
+
+
+def cmd_check(args) -> int:
+    from crawler.audit.checklist import check_file
+
+    if not args.file.is_file():
+        print(f"oit: {args.file}: ไม่พบไฟล์ / no such file", file=sys.stderr)
+        return EXIT_USAGE
+    problems = check_file(args.file)
+    if not problems:
+        print(f"{args.file}: ใช้ได้ / OK")
+        return EXIT_OK
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"พบปัญหา {len(problems)} รายการ / {len(problems)} problem(s)", file=sys.stderr)
+    return EXIT_USAGE
