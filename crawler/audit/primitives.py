@@ -88,7 +88,9 @@ SNIPPET_CHARS = 160
 UNREADABLE_LAYERS = frozenset({"scan", "garbage", "empty"})
 
 _PHONE = re.compile(r"(?<!\d)0\d{1,2}-?\d{3}-?\d{3,4}(?!\d)|(?:โทร(?:ศัพท์)?|tel|phone|สายด่วน)[.:]*\+?\d{4,}")
-_EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+# Starts only where a run of address characters starts, and the local part is bounded (RFC 5321: 64):
+# otherwise every digit of a long number run restarts a scan to its end (quadratic; issue 14).
+_EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 _SCHOOL = re.compile("โรงเรียน(?!สังกัด|ในสังกัด|ใน|ของ|และ|ที่|จำนวน|ได้แก่|ทั้ง|ละ|ต่าง|กรุงเทพมหานคร)[\u0e01-\u0e2e]")
 _ITEM_LABEL = re.compile(r"(?<![a-z])[o\u25cb\u25ef](\d{1,2})(?!\d)")
 _GROUP_LABEL = re.compile(r"ตัวชี้วัด(?:ย่อย)?(?:ที่)?(\d{1,2}(?:\.\d{1,2})?)")
