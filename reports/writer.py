@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
 from crawler.text.dates import MONTHS
+from crawler.text.sanitize import clean
 
 Report = dict[str, Any]
 
@@ -49,6 +50,7 @@ def write_reports(report: Report, out_dir: str | Path, formats: Iterable[str] | 
     from reports.validate import validate_report
 
     validate_report(report)
+    report = clean(report)        # site text without terminal escapes or control characters
     wanted = list(formats) if formats is not None else list(FORMAT_ORDER)
     unknown = [f for f in wanted if f not in WRITERS]
     if unknown:

@@ -156,12 +156,13 @@ def write_outputs(report: dict, out: Path, formats: list[str]) -> list[Path]:
     """report.json first (the single source), then every other format rendered from it."""
     from reports.validate import validate_report
     from reports.writer import write_reports
+    from crawler.text.sanitize import clean
     validate_report(report)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     if "json" in formats:
         path = out / "report.json"
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(clean(report), ensure_ascii=False, indent=2), encoding="utf-8")
         paths.append(path)
     others = [f for f in formats if f != "json"]
     if others:
@@ -196,7 +197,8 @@ def cmd_audit(args) -> int:
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
-        print(f"oit: crawl unhealthy, no score published: {reasons}", file=sys.stderr)
+        from crawler.text.sanitize import clean_text
+        print(f"oit: crawl unhealthy, no score published: {clean_text(reasons)}", file=sys.stderr)
         return EXIT_UNHEALTHY
     if args.fail_under is not None and report["oit_score"] < args.fail_under:
         print(f"oit: OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}",
@@ -234,7 +236,9 @@ def _submit_sheet(args, report: dict, checklist) -> list[Path]:
 # -- the terminal summary ---------------------------------------------------------------------------
 
 def print_summary(report: dict, paths: list[Path], stream=None) -> None:
+    from crawler.text.sanitize import clean
     out = stream or sys.stdout
+    report = clean(report)       # titles and messages come from the site: no terminal escapes
     w = lambda s="": print(s, file=out)  # noqa: E731
     site = report["site"]
     w(f"{site.get('name') or site['url']}  —  ปีงบประมาณ/FY {report['fiscal_year']}, "

@@ -108,7 +108,8 @@ def cmd_crawl(args) -> int:
           f"{counts['errors']} errors — stored in {args.db}")
     why = start_failure(store, run_id)
     if why:
-        print(f"oit: cannot reach {url}: {why}", file=sys.stderr)
+        from crawler.text.sanitize import clean_text
+        print(f"oit: cannot reach {clean_text(url)}: {clean_text(why)}", file=sys.stderr)
         return EXIT_UNHEALTHY
     return EXIT_OK
 
@@ -198,17 +199,22 @@ def main(argv: list[str] | None = None) -> int:
     # Global options may come after the command too (`oit audit URL --db x.sqlite`).
     parser = build_parser()
     args = parser.parse_args(_hoist_global(argv))
+    from crawler.text.sanitize import CleanStream, clean_text
+    stdout = sys.stdout
+    sys.stdout = CleanStream(stdout)     # whatever a command prints may quote the site: no escapes
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"oit: {exc}", file=sys.stderr)
+        print(f"oit: {clean_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:
-        print(f"oit: {exc}", file=sys.stderr)
+        print(f"oit: {clean_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("\noit: interrupted; everything fetched so far is stored", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = stdout
 
 
 def _hoist_global(argv: list[str]) -> list[str]:
