@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
 
+from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
                           filename_from_disposition, filename_from_url, looks_like_trap)
@@ -177,6 +178,8 @@ class SiteSpider(scrapy.Spider):
             kind = f"http_{status}" if status in (401, 403, 404, 410) else (
                 "http_5xx" if status >= 500 else f"http_{status}")
             message = f"HTTP {status}"
+        elif failure.check(BlockedRequest):
+            kind = "blocked"
         elif failure.check(IgnoreRequest):
             kind = "robots" if "robots" in message.lower() else "ignored"
         elif failure.check(DNSLookupError, CannotResolveHostError):

@@ -80,6 +80,8 @@ def crawl_settings(args) -> dict:
     if getattr(args, "concurrency", None):
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
         settings["CONCURRENT_REQUESTS"] = max(8, args.concurrency * 2)
+    if getattr(args, "allow_private", False):
+        settings["OIT_ALLOW_PRIVATE"] = True
     if getattr(args, "no_progress", False):
         settings["OIT_PROGRESS"] = False
     return settings
@@ -169,6 +171,8 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--concurrency", type=positive_int, help="parallel requests per host (default 2)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="any Scrapy setting")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--allow-private", action="store_true",
+                   help="also fetch private and loopback addresses a public site links or redirects to")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -51,6 +51,14 @@ HTTPCACHE_ALWAYS_STORE = True
 HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 
+# Address policy (crawler/crawl/addresses.py): a public site leads only to public addresses.
+OIT_ALLOW_PRIVATE = False             # --allow-private: no address is refused
+OIT_PUBLIC_NETWORKS = []              # networks counted as public (tests: a "public" site on 127.0.0.2)
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
+}
+TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
+
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,
     "crawler.crawl.pipelines.StorePipeline": 800,

@@ -45,6 +45,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from crawler.extraction import Extraction, Table, error_message, first_line, one_line
+from crawler.extraction.limits import pdf_problem
 from crawler.text.thai import compact, is_garbage_thai, normalize, thai_ratio
 
 MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
@@ -303,6 +304,9 @@ def extract_pdf(body: bytes, *, filename: str | None = None, url: str | None = N
                 want_tables: bool | None = None) -> Extraction:
     """The Extraction of a PDF. `want_tables`: True forces tables, False skips them, None decides
     from the file name and first page (summary-table words)."""
+    problem = pdf_problem(body)          # checked before pdfium inflates anything
+    if problem:
+        return Extraction(format="pdf", extractor="pypdfium2", error=problem)
     try:
         pdf = _open(body)
     except pdfium.PdfiumError as exc:
