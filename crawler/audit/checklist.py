@@ -233,6 +233,10 @@ def _load(path_text: str, _mtime: int, _size: int) -> Checklist:
         raise ChecklistError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ChecklistError(f"{where}: cannot read: {exc}") from None
+    except RecursionError:
+        raise ChecklistError(f"{where}: nested too deeply to be a checklist") from None
+    except ValueError as exc:        # an impossible date (2024-02-30) or number in the YAML
+        raise ChecklistError(f"{where}: impossible value: {exc}") from None
     return parse_checklist(data, where, path)
 
 

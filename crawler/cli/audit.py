@@ -178,11 +178,14 @@ def cmd_audit(args) -> int:
     checklist = _checklist(args.checklist, args.fiscal_year)
     survey = _survey(args.survey)
     overrides = _overrides(args.overrides, checklist, args.fiscal_year)
+    from crawler.cli.checks import check_out_dir, check_store
+    check_out_dir(args.out)           # before the crawl: a read-only --out must not waste one
     if args.run is None:
         if not args.url:
             raise UsageError("give the site's start URL, or --run ID to audit a stored run")
-        run_id = crawl(check_url(args.url), args.db, max_pages=args.max_pages, max_depth=args.max_depth,
-                       settings=crawl_settings(args))
+        url, settings = check_url(args.url), crawl_settings(args)
+        check_store(args.db)
+        run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings)
     else:
         if args.url:
             raise UsageError("give either a URL to crawl or --run ID, not both")
@@ -212,6 +215,8 @@ def cmd_report(args) -> int:
     formats = _formats(args.format)
     checklist = _checklist(args.checklist, args.fiscal_year)
     overrides = _overrides(args.overrides, checklist, args.fiscal_year)
+    from crawler.cli.checks import check_out_dir
+    check_out_dir(args.out)
     store = Store(args.db)
     as_of = args.as_of or date.today()
     report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey),

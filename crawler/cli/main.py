@@ -71,7 +71,8 @@ def parse_settings(pairs: list[str]) -> dict:
 
 
 def crawl_settings(args) -> dict:
-    settings = parse_settings(getattr(args, "set", None))
+    from crawler.cli.checks import check_settings
+    settings = check_settings(parse_settings(getattr(args, "set", None)))
     if getattr(args, "delay", None) is not None:
         settings["DOWNLOAD_DELAY"] = args.delay
         settings["AUTOTHROTTLE_START_DELAY"] = args.delay
@@ -100,9 +101,11 @@ def start_failure(store: Store, run_id: int) -> str | None:
 
 
 def cmd_crawl(args) -> int:
+    from crawler.cli.checks import check_store
     url = check_url(args.url)
-    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth,
-                   settings=crawl_settings(args))
+    settings = crawl_settings(args)
+    check_store(args.db)
+    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings)
     store = Store(args.db)
     counts = store.counts(run_id)
     run = store.run(run_id)
@@ -164,10 +167,20 @@ def positive_int(value: str) -> int:
     return n
 
 
+def non_negative_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not x >= 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be zero or more seconds: {value!r}")
+    return x
+
+
 def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pages", type=positive_int, help="most in-scope pages to crawl (default 3000)")
     p.add_argument("--max-depth", type=positive_int, help="most links from the start page (default 8)")
-    p.add_argument("--delay", type=float, help="seconds between requests to a host (default 0.5, adaptive)")
+    p.add_argument("--delay", type=non_negative_float, help="seconds between requests to a host (default 0.5, adaptive)")
     p.add_argument("--concurrency", type=positive_int, help="parallel requests per host (default 2)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="any Scrapy setting")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")

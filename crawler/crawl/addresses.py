@@ -50,7 +50,7 @@ def parse_address(host: str) -> IPAddress | None:
 
 
 def kind_of(ip: IPAddress) -> str:
-    for kind in ("loopback", "link_local", "private", "multicast", "unspecified", "reserved"):
+    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return "public" if ip.is_global else "non-public"
@@ -154,7 +154,7 @@ class AddressGuard:
         try:
             ip = await self._resolve(host)
         except BlockedAddress as exc:
-            why = str(exc)
+            why = exc.args[0] if exc.args else str(exc)
         except DNSLookupError:
             return None                  # the download fails with the DNS error itself
         else:

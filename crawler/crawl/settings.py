@@ -29,6 +29,8 @@ DOWNLOAD_WARNSIZE = 0
 CLOSESPIDER_TIMEOUT = 3 * 3600        # seconds for the whole crawl
 OIT_MAX_QUERY_VARIANTS = 20           # distinct query strings per path (pagination/calendar traps)
 OIT_MAX_URL_LENGTH = 1000
+OIT_MAX_LINKS_PER_PAGE = 5000         # links read from one page; more are recorded once as a limit
+OIT_MAX_DOCUMENTS = 20000             # documents and outside links fetched per run; more are limit records
 
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
