@@ -15,13 +15,16 @@ POSITIVE = ("OIT_MAX_PAGES", "OIT_MAX_DEPTH", "OIT_MAX_QUERY_VARIANTS", "OIT_MAX
             "OIT_MAX_LINKS_PER_PAGE", "OIT_MAX_DOCUMENTS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
             "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CLOSESPIDER_TIMEOUT")
 NON_NEGATIVE = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES",
-                "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS")
+                "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS", "OIT_EXTRACT_WORKERS")
+# Settings the code reads with a default of its own (not in crawler/crawl/settings.py): their type.
+UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0}
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def known_settings() -> Settings:
     s = Settings()
     s.setmodule("crawler.crawl.settings", priority="project")
+    s.setdict(UNLISTED, priority="default")
     return s
 
 
