@@ -43,6 +43,8 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--as-of", type=iso_date)
     p.add_argument("--checklist")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--allow-private", action="store_true",
+                   help="also follow a public URL's redirects to private and loopback addresses")
     p.set_defaults(func=cmd_inspect)
 
 
@@ -316,7 +318,8 @@ def cmd_inspect(args) -> int:
     from crawler.cli.main import UsageError
     try:
         result = inspect_target(args.target, fiscal_year=args.fiscal_year, as_of=args.as_of,
-                                checklist=_checklist(args.checklist, args.fiscal_year or 2568))
+                                checklist=_checklist(args.checklist, args.fiscal_year or 2568),
+                                allow_private=args.allow_private)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise UsageError(f"cannot read {args.target}: {exc.strerror or exc}") from None
     if args.json:
