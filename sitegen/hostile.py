@@ -148,6 +148,9 @@ class HostileServer:
             return Answer(body=_page("late", "late"), hang=30)
         if path == "/gzip-bomb.html":
             return Answer(body=gzip_bomb(), headers=(("Content-Type", "text/html"), ("Content-Encoding", "gzip")))
+        if path == "/gzip-small.html":
+            return Answer(body=zlib.compress(_page("บีบอัด", "เนื้อหาบีบอัด gzip"), wbits=31),
+                          headers=(("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")))
         if path == "/bomb.pdf":
             return Answer(body=pdf_bomb(), headers=pdf)
         if path == "/forged.docx":
@@ -206,7 +209,7 @@ CASE_PATHS = ("redirect-internal", "redirect-metadata", "redirect-loop", "slow.p
               "gzip-bomb.html", "bomb.pdf", "forged.docx", "forged.xlsx", "broken.pdf", "encrypted.pdf",
               "traversal.pdf", "digits.csv", "many-links.html", "many-docs.html", "deep.html",
               "tis620.html", "utf16.html", "bad-bytes.html", "429", "503", "private/hidden.pdf",
-              "empty.pdf", "html-as.pdf")
+              "empty.pdf", "html-as.pdf", "gzip-small.html")
 
 
 def gzip_bomb(size: int = GIB) -> bytes:

@@ -195,7 +195,8 @@ class SiteSpider(scrapy.Spider):
         elif failure.check(BlockedRequest):
             kind = "blocked"
         elif failure.check(IgnoreRequest):
-            kind = "robots" if "robots" in message.lower() else "ignored"
+            kind = ("robots" if "robots" in message.lower() else
+                    "too_large" if "download_maxsize" in message.lower() else "ignored")   # a gzip bomb
         elif failure.check(DNSLookupError, CannotResolveHostError):
             kind = "dns"
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
