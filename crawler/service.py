@@ -29,6 +29,7 @@ from crawler.evidence.store import Store
 from crawler.kit.overrides import Override, apply_overrides, load_overrides as read_overrides
 from crawler.kit.plan import build_plan
 from crawler.kit.submit import SheetRow, sheet_data, submission_sheet
+from crawler.text.sanitize import clean
 from reports.submit_sheet import write_sheet
 from reports.validate import validate_report
 from reports.writer import FORMAT_ORDER, write_reports
@@ -164,7 +165,7 @@ def write_outputs(report: dict, out: Path, formats: list[str]) -> list[Path]:
     paths = []
     if "json" in formats:
         path = out / "report.json"
-        path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(clean(report), ensure_ascii=False, indent=2), encoding="utf-8")
         paths.append(path)
     others = [f for f in formats if f != "json"]
     if others:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
 from crawler.audit.status import ElementStatus, ItemStatus, element_status, status_label
+from crawler.text.sanitize import clean
 from reports.validate import validate_report
 
 Report = dict[str, Any]
@@ -47,6 +48,7 @@ def register(cls: type[ReportWriter]) -> type[ReportWriter]:
 def write_reports(report: Report, out_dir: str | Path, formats: Iterable[str] | None = None) -> list[Path]:
     """Validate `report`, then write each requested format (all registered ones by default)."""
     validate_report(report)
+    report = clean(report)        # site text without terminal escapes or control characters
     wanted = list(formats) if formats is not None else list(FORMAT_ORDER)
     unknown = [f for f in wanted if f not in WRITERS]
     if unknown:

@@ -8,6 +8,7 @@ record for its URL; extraction and storage happen in the pipelines.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import islice
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
 
+from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
@@ -54,6 +56,7 @@ class SiteSpider(scrapy.Spider):
         self.start_url = canonical(url)
         self.scope = Scope.from_start_url(self.start_url)
         self.pages_scheduled = 0
+        self.documents_scheduled = 0
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
         self.query_variants: dict[str, set[str]] = defaultdict(set)
 
@@ -65,6 +68,8 @@ class SiteSpider(scrapy.Spider):
         spider.max_depth = s.getint("OIT_MAX_DEPTH", s.getint("DEPTH_LIMIT"))
         spider.max_query_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
         spider.max_url_length = s.getint("OIT_MAX_URL_LENGTH")
+        spider.max_links = s.getint("OIT_MAX_LINKS_PER_PAGE")
+        spider.max_documents = s.getint("OIT_MAX_DOCUMENTS")
         return spider
 
     async def start(self):
@@ -89,7 +94,12 @@ class SiteSpider(scrapy.Spider):
 
     def follow(self, response: Response, depth: int):
         """Requests (and limit records) for the links of an in-scope page."""
-        for url in self.link_targets(response):
+        links = list(islice(self.link_targets(response), self.max_links + 1))
+        if len(links) > self.max_links:      # a hostile page with 100,000 links: the rest is not read
+            self.crawler.stats.inc_value("oit/links_capped")
+            yield self._limit_record(links.pop(), "page", depth + 1, response.url, "limit",
+                                     f"more than {self.max_links} links on {response.url}: the rest not followed")
+        for url in links:
             if url in self.seen:         # menus repeat on every page: one URL is one resource
                 continue
             self.seen.add(url)
@@ -119,6 +129,11 @@ class SiteSpider(scrapy.Spider):
             else:
                 # Documents anywhere, and any page outside the site: one hop, never followed.
                 kind = "document" if ext in DOCUMENT_EXTENSIONS else "external"
+                if self.documents_scheduled >= self.max_documents:
+                    yield self._limit_record(url, kind, depth + 1, response.url, "limit",
+                                             f"document limit of {self.max_documents} reached")
+                    continue
+                self.documents_scheduled += 1
                 yield self._request(url, kind, depth + 1, response.url)
 
     @staticmethod
@@ -177,8 +192,11 @@ class SiteSpider(scrapy.Spider):
             status = failure.value.response.status
             kind = FailureKind.of_http_status(status)
             message = f"HTTP {status}"
+        elif failure.check(BlockedRequest):
+            kind = FailureKind.BLOCKED
         elif failure.check(IgnoreRequest):
-            kind = FailureKind.ROBOTS if "robots" in message.lower() else FailureKind.IGNORED
+            kind = (FailureKind.ROBOTS if "robots" in message.lower() else     # download_maxsize: a gzip bomb
+                    FailureKind.TOO_LARGE if "download_maxsize" in message.lower() else FailureKind.IGNORED)
         elif failure.check(DNSLookupError, CannotResolveHostError):
             kind = FailureKind.DNS
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):

@@ -269,6 +269,10 @@ def read_yaml(path: Path) -> Any:
         raise ChecklistError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ChecklistError(f"{where}: cannot read: {exc}") from None
+    except RecursionError:
+        raise ChecklistError(f"{where}: nested too deeply to be a checklist") from None
+    except ValueError as exc:        # an impossible date (2024-02-30) or number in the YAML
+        raise ChecklistError(f"{where}: impossible value: {exc}") from None
 
 
 def raw_checklist(path: Path, _chain: tuple[Path, ...] = ()) -> Any:

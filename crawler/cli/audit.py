@@ -10,11 +10,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from crawler.cli.checks import check_out_dir, check_store
 from crawler.cli.crawl import crawl, start_failure
 from crawler.cli.options import add_crawl_options, crawl_settings, fiscal_year, iso_date, note, positive_int
 from crawler.errors import EXIT_BELOW, EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.text.format import fmt_num
+from crawler.text.sanitize import clean, clean_text
 from crawler.text.urls import check_url
 
 
@@ -53,6 +55,8 @@ def register(sub) -> None:
     p.add_argument("--as-of", type=iso_date)
     p.add_argument("--checklist")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--allow-private", action="store_true",
+                   help="also follow a public URL's redirects to private and loopback addresses")
     p.set_defaults(func=cmd_inspect)
 
 
@@ -72,11 +76,13 @@ def cmd_audit(args) -> int:
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     survey = load_survey(args.survey, checklist)
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
+    check_out_dir(args.out)           # before the crawl: a read-only --out must not waste one
     if args.run is None:
         if not args.url:
             raise InputError("give the site's start URL, or --run ID to audit a stored run")
-        run_id = crawl(check_url(args.url), args.db, max_pages=args.max_pages, max_depth=args.max_depth,
-                       settings=crawl_settings(args))
+        url, settings = check_url(args.url), crawl_settings(args)
+        check_store(args.db)
+        run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings)
     else:
         if args.url:
             raise InputError("give either a URL to crawl or --run ID, not both")
@@ -91,7 +97,7 @@ def cmd_audit(args) -> int:
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
-        print(f"oit: crawl unhealthy, no score published: {reasons}", file=sys.stderr)
+        print(f"oit: crawl unhealthy, no score published: {clean_text(reasons)}", file=sys.stderr)
         return EXIT_UNHEALTHY
     if args.fail_under is not None and report["oit_score"] < args.fail_under:
         print(f"oit: OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}",
@@ -106,6 +112,7 @@ def cmd_report(args) -> int:
     formats = parse_formats(args.format)
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
+    check_out_dir(args.out)
     store = Store(args.db)
     as_of = args.as_of or date.today()
     report = build_report(store, args.run, args.fiscal_year, as_of, checklist, load_survey(args.survey, checklist),
@@ -131,6 +138,7 @@ def _submit_sheet(args, report: dict, checklist) -> list[Path]:
 
 def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     out = stream or sys.stdout
+    report = clean(report)       # titles and messages come from the site: no terminal escapes
     w = lambda s="": print(s, file=out)  # noqa: E731
     site = report["site"]
     w(f"{site.get('name') or site['url']}  —  ปีงบประมาณ/FY {report['fiscal_year']}, "
@@ -202,7 +210,8 @@ def cmd_inspect(args) -> int:
     from crawler.service import choose_checklist
     checklist = choose_checklist(args.checklist, args.fiscal_year or INSPECT_RUBRIC_YEAR, note).checklist
     try:
-        result = inspect_target(args.target, checklist=checklist, fiscal_year=args.fiscal_year, as_of=args.as_of)
+        result = inspect_target(args.target, checklist=checklist, fiscal_year=args.fiscal_year, as_of=args.as_of,
+                                allow_private=args.allow_private)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise InputError(f"cannot read {args.target}: {exc.strerror or exc}") from None
     if args.json:

@@ -4,10 +4,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from crawler.cli.checks import check_store
 from crawler.cli.options import add_crawl_options, crawl_settings
 from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.history.runs import print_runs, run_summaries
+from crawler.text.sanitize import clean_text
 from crawler.text.urls import check_url
 
 
@@ -71,8 +73,9 @@ def start_failure(store: Store, run_id: int) -> str | None:
 
 def cmd_crawl(args) -> int:
     url = check_url(args.url)
-    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth,
-                   settings=crawl_settings(args))
+    settings = crawl_settings(args)
+    check_store(args.db)              # a damaged or unwritable store is found now, not after the crawl
+    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings)
     store = Store(args.db)
     counts = store.counts(run_id)
     run = store.run(run_id)
@@ -80,7 +83,7 @@ def cmd_crawl(args) -> int:
           f"{counts['errors']} errors — stored in {args.db}")
     why = start_failure(store, run_id)
     if why:
-        print(f"oit: cannot reach {url}: {why}", file=sys.stderr)
+        print(f"oit: cannot reach {clean_text(url)}: {clean_text(why)}", file=sys.stderr)
         return EXIT_UNHEALTHY
     return EXIT_OK
 

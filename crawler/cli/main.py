@@ -9,6 +9,7 @@ from crawler.cli import audit, checklist, crawl, history, kit
 from crawler.cli.options import Parser
 from crawler.errors import EXIT_INTERRUPTED, EXIT_USAGE, InputError
 from crawler.evidence.store import DEFAULT_DB
+from crawler.text.sanitize import CleanStream, clean_text
 
 
 def build_parser() -> Parser:
@@ -26,16 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     # Global options may come after the command too (`oit audit URL --db x.sqlite`).
     parser = build_parser()
     args = parser.parse_args(_hoist_global(argv))
+    stdout = sys.stdout
+    sys.stdout = CleanStream(stdout)     # whatever a command prints may quote the site: no escapes
     try:
         return args.func(args)
     except InputError as exc:          # bad input anywhere below (a StoreError, SurveyError, …): one line
-        print(f"oit: {exc}", file=sys.stderr)
+        print(f"oit: {clean_text(str(exc))}", file=sys.stderr)
         if exc.hint:
-            print(f"oit: {exc.hint}", file=sys.stderr)
+            print(f"oit: {clean_text(exc.hint)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("\noit: interrupted; everything fetched so far is stored", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        sys.stdout = stdout
 
 
 def _hoist_global(argv: list[str]) -> list[str]:

@@ -44,13 +44,25 @@ def positive_int(value: str) -> int:
     return n
 
 
+def non_negative_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not x >= 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be zero or more seconds: {value!r}")
+    return x
+
+
 def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pages", type=positive_int, help="most in-scope pages to crawl (default 3000)")
     p.add_argument("--max-depth", type=positive_int, help="most links from the start page (default 8)")
-    p.add_argument("--delay", type=float, help="seconds between requests to a host (default 0.5, adaptive)")
+    p.add_argument("--delay", type=non_negative_float, help="seconds between requests to a host (default 0.5, adaptive)")
     p.add_argument("--concurrency", type=positive_int, help="parallel requests per host (default 2)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="any Scrapy setting")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--allow-private", action="store_true",
+                   help="also fetch private and loopback addresses a public site links or redirects to")
 
 
 def parse_settings(pairs: list[str]) -> dict:
@@ -64,8 +76,10 @@ def parse_settings(pairs: list[str]) -> dict:
 
 
 def crawl_settings(args) -> dict:
-    """Scrapy settings from the crawl options (-s NAME=VALUE, --delay, --concurrency, --no-progress)."""
-    settings = parse_settings(getattr(args, "set", None))
+    """Scrapy settings from the crawl options (-s NAME=VALUE, --delay, --concurrency, --allow-private,
+    --no-progress); a setting name or value that cannot be right is an InputError (crawler/cli/checks.py)."""
+    from crawler.cli.checks import check_settings        # Scrapy's Settings: loaded only for a crawl
+    settings = check_settings(parse_settings(getattr(args, "set", None)))
     if getattr(args, "delay", None) is not None:
         settings["DOWNLOAD_DELAY"] = args.delay
         settings["AUTOTHROTTLE_START_DELAY"] = args.delay
@@ -74,6 +88,8 @@ def crawl_settings(args) -> dict:
     if getattr(args, "concurrency", None):
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
         settings["CONCURRENT_REQUESTS"] = max(8, args.concurrency * 2)
+    if getattr(args, "allow_private", False):
+        settings["OIT_ALLOW_PRIVATE"] = True
     if getattr(args, "no_progress", False):
         settings["OIT_PROGRESS"] = False
     return settings

@@ -29,6 +29,8 @@ DOWNLOAD_WARNSIZE = 0
 CLOSESPIDER_TIMEOUT = 3 * 3600        # seconds for the whole crawl
 OIT_MAX_QUERY_VARIANTS = 20           # distinct query strings per path (pagination/calendar traps)
 OIT_MAX_URL_LENGTH = 1000
+OIT_MAX_LINKS_PER_PAGE = 5000         # links read from one page; more are recorded once as a limit
+OIT_MAX_DOCUMENTS = 20000             # documents and outside links fetched per run; more are limit records
 
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
@@ -55,6 +57,14 @@ HTTPCACHE_STORAGE = "crawler.crawl.httpcache.WriteOnceCacheStorage"   # 2 files 
 HTTPCACHE_ALWAYS_STORE = True
 HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
+
+# Address policy (crawler/crawl/addresses.py): a public site leads only to public addresses.
+OIT_ALLOW_PRIVATE = False             # --allow-private: no address is refused
+OIT_PUBLIC_NETWORKS = []              # networks counted as public (tests: a "public" site on 127.0.0.2)
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
+}
+TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
 
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,

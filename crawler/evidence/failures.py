@@ -24,6 +24,7 @@ class FailureKind(StrEnum):
     TOO_LARGE = "too_large"
     CANCELLED = "cancelled"
     IGNORED = "ignored"            # dropped by a downloader middleware
+    BLOCKED = "blocked"            # a private or loopback address the address policy refused (crawler/crawl/addresses.py)
     ERROR = "error"                # anything else
     # Records of URLs the crawl chose not to fetch: no answer to judge.
     ROBOTS = "robots"
@@ -60,6 +61,7 @@ FAILURE_LABELS: dict[FailureKind, tuple[str, str]] = {
     FailureKind.TOO_LARGE: ("ไฟล์ใหญ่เกินกำหนด", "Too large"),
     FailureKind.CANCELLED: ("การดาวน์โหลดถูกยกเลิก", "Download cancelled"),
     FailureKind.IGNORED: ("ไม่ได้ดาวน์โหลด", "Not downloaded"),
+    FailureKind.BLOCKED: ("ที่อยู่ภายในเครือข่าย ไม่เปิดตามนโยบายความปลอดภัย", "Private address, refused by policy"),
     FailureKind.ERROR: ("ข้อผิดพลาดอื่น", "Other error"),
     FailureKind.ROBOTS: ("robots.txt ไม่อนุญาต", "Disallowed by robots.txt"),
     FailureKind.LIMIT: ("เกินขอบเขตการเก็บข้อมูล", "Beyond the crawl's limits"),

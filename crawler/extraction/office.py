@@ -26,11 +26,10 @@ from lxml import etree
 
 from crawler.extraction import (Extraction, Table, document_title, error_message, looks_binary, one_line,
                                 text_layer_of)
+from crawler.extraction.limits import zip_problem
 from crawler.text.thai import looks_thai, normalize
 
 MAX_CELLS = 1_000_000                  # spreadsheet / csv cells read; the rest is dropped (warning)
-MAX_ZIP_ENTRIES = 5_000
-MAX_ZIP_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_ZIP_RATIO = 150                    # uncompressed / compressed, for entries over 10 MB
 MAX_REPEATED_CELLS = 200               # ODF number-columns/rows-repeated honoured up to this
 MAX_DOCX_XML_BYTES = 200 * 1024 * 1024   # parts of one .docx read, counted as they expand
@@ -62,19 +61,14 @@ def extract_office(fmt: str, body: bytes, *, charset: str | None = None) -> Extr
 
 
 def _zip_problem(body: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        return f"corrupt zip container: {exc}"
-    if len(entries) > MAX_ZIP_ENTRIES:
-        return f"zip with {len(entries)} entries: refused"
-    total = sum(entry.file_size for entry in entries)
-    if total > MAX_ZIP_UNCOMPRESSED:
-        return f"zip expanding to {total} bytes: refused (zip bomb?)"
-    for entry in entries:
-        if entry.file_size > 10 * 1024 * 1024 and entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1):
-            return f"zip entry {entry.filename} compressed {entry.file_size // max(entry.compress_size, 1)}x: refused (zip bomb?)"
+    """The container checked as it really expands (crawler/extraction/limits.py), the ratio rule too."""
+    problem = zip_problem(body)
+    if problem:
+        return problem
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for entry in archive.infolist():
+            if entry.file_size > 10 * 1024 * 1024 and entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1):
+                return f"zip entry {entry.filename} compressed {entry.file_size // max(entry.compress_size, 1)}x: refused (zip bomb?)"
     return None
 
 

@@ -47,6 +47,7 @@ import pypdfium2.raw as pdfium_c
 
 from crawler.extraction import Extraction, Table, document_title, error_message, one_line
 from crawler.text.thai import MIN_THAI_WORD_SHARE, compact, is_garbage_thai, normalize, thai_ratio, thai_word_share
+from crawler.extraction.limits import pdf_problem
 
 MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
 MAX_TABLE_PAGES = 30            # documents longer than this get no tables
@@ -304,6 +305,9 @@ def extract_pdf(body: bytes, *, filename: str | None = None, url: str | None = N
                 want_tables: bool | None = None) -> Extraction:
     """The Extraction of a PDF. `want_tables`: True forces tables, False skips them, None decides
     from the file name and first page (summary-table words)."""
+    problem = pdf_problem(body)          # checked before pdfium inflates anything
+    if problem:
+        return Extraction(format="pdf", extractor="pypdfium2", error=problem)
     try:
         pdf = _open(body)
     except pdfium.PdfiumError as exc:

@@ -17,8 +17,10 @@ import hashlib
 import http.client
 import socket
 import sys
+import threading
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -32,12 +34,14 @@ from crawler.errors import InputError
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
 from crawler.extraction import Extraction, extract
 from crawler.extraction import ocr
+from crawler.crawl.addresses import AddressPolicy, parse_address
 from crawler.extraction.dating import dates_found, evidence_dates
 from crawler.crawl.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 from crawler.text.thai import normalize
 from crawler.text.urls import filename_from_disposition, filename_from_url
 
 EXCERPT_CHARS = 600
+FETCH_TIME_LIMIT = 60          # seconds for the whole fetch of a URL, redirects and body included
 TABLES_SHOWN = 3
 ROWS_SHOWN = 3
 CELL_CHARS = 40
@@ -87,9 +91,9 @@ class Loaded:
     status: int | None = None
 
 
-def load_target(target: str) -> Loaded:
+def load_target(target: str, policy: AddressPolicy | None = None) -> Loaded:
     if "://" in target:
-        return fetch_url(target)
+        return fetch_url(target, policy)
     return read_file(target)
 
 
@@ -97,33 +101,129 @@ def read_file(target: str) -> Loaded:
     path = Path(target).expanduser()
     if path.is_dir():
         raise InputError(f"{target} เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / is a folder, not a file")
+    too_large = InputError(f"ไฟล์ใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} ระบบตรวจจะไม่ดาวน์โหลด / {target} is over the "
+                           f"crawler's {_mb(DOWNLOAD_MAXSIZE)} limit (recorded as too_large)")
     try:
-        size = path.stat().st_size
+        if path.stat().st_size > DOWNLOAD_MAXSIZE:
+            raise too_large
+        with path.open("rb") as fh:     # read up to the cap: a device (/dev/zero) has no size to stat
+            body = fh.read(DOWNLOAD_MAXSIZE + 1)
     except FileNotFoundError:
         raise InputError(f"ไม่พบไฟล์ / no such file: {target}") from None
     except OSError as exc:
         raise InputError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
-    if size > DOWNLOAD_MAXSIZE:
-        raise InputError(f"ไฟล์ใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} ระบบตรวจจะไม่ดาวน์โหลด / {target} is "
-                         f"{_mb(size)}, over the crawler's {_mb(DOWNLOAD_MAXSIZE)} limit (recorded as too_large)")
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
+    if len(body) > DOWNLOAD_MAXSIZE:
+        raise too_large
     if not body:
         raise InputError(f"ไฟล์ว่างเปล่า (0 ไบต์) / the file is empty: {target}")
     return Loaded(body, "file", path.resolve().as_uri(), normalize(path.name))
 
 
-def fetch_url(url: str) -> Loaded:
-    """One GET with the crawler's User-Agent, timeout and size limit; a clear InputError otherwise."""
+class _Deadline:
+    """Shuts the sockets of one fetch when its time is up: a server that sends a byte a second, or
+    headers that never end, cannot hold `oit inspect` longer than FETCH_TIME_LIMIT."""
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self.sockets: list[socket.socket] = []
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _guarded_connect(policy: AddressPolicy, deadline: _Deadline):
+    """socket.create_connection for http.client that connects only to addresses the policy allows,
+    checked on what the name resolves to now (every redirect hop opens a new connection through here)."""
+
+    def connect(address, timeout=socket.getdefaulttimeout(), source_address=None, **_):
+        host, port = address
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        for *_, sockaddr in infos:
+            ip = parse_address(sockaddr[0])
+            why = policy.refusal(ip) if ip is not None else None
+            if why:
+                raise BlockedFetch(why if parse_address(host) else f"{host} -> {why}")
+        family, kind, proto, _, sockaddr = infos[0]
+        sock = socket.socket(family, kind, proto)
+        deadline.sockets.append(sock)
+        sock.settimeout(timeout)
+        sock.connect(sockaddr)        # the address just checked, not a second lookup
+        return sock
+
+    return connect
+
+
+class BlockedFetch(OSError):
+    """A connection the address policy refused."""
+
+
+def _opener(policy: AddressPolicy, deadline: _Deadline) -> urllib.request.OpenerDirector:
+    connect = _guarded_connect(policy, deadline)
+
+    class HTTP(http.client.HTTPConnection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class HTTPS(http.client.HTTPSConnection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(HTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(HTTPS, req, context=self._context)
+
+    return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
+
+
+def _decoded(body: bytes, encoding: str | None, url: str) -> bytes:
+    """The body without its Content-Encoding (gzip, deflate), inflated no further than the size cap."""
+    encoding = (encoding or "").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise InputError(f"เนื้อหาถูกบีบอัดแบบที่ไม่รู้จัก / {url} is sent with Content-Encoding {encoding!r}, "
+                         "which the crawler cannot read either")
+    for wbits in ((47,) if encoding != "deflate" else (15, -15)):     # deflate: zlib, or raw as some send
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out = inflater.decompress(body, DOWNLOAD_MAXSIZE + 1)
+        except zlib.error:
+            continue
+        if len(out) > DOWNLOAD_MAXSIZE:
+            raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} เมื่อคลายการบีบอัด / {url} expands beyond the "
+                             "crawler's limit (recorded as too_large)")
+        return out
+    raise InputError(f"เนื้อหาที่บีบอัดเสีย / {url}: the {encoding} body is corrupt")
+
+
+def fetch_url(url: str, policy: AddressPolicy | None = None, time_limit: float | None = None) -> Loaded:
+    """One GET with the crawler's User-Agent, timeout, size limit and address policy (every redirect hop),
+    all of it within `time_limit` seconds; a clear InputError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r} (expected http:// or https://…)")
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    if policy is None:
+        policy = AddressPolicy.for_site(_address_of(parts.hostname or ""))
+    deadline = _Deadline(time_limit or FETCH_TIME_LIMIT)
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*",
+                                                   "Accept-Encoding": "gzip, deflate"})
     why = None
+    deadline.timer.start()
     try:
-        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
+        with _opener(policy, deadline).open(request, timeout=DOWNLOAD_TIMEOUT) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > DOWNLOAD_MAXSIZE:
                 raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is {_mb(int(length))}, "
@@ -135,22 +235,41 @@ def fetch_url(url: str) -> Loaded:
             final = response.geturl() or url
             content_type = response.headers.get("Content-Type")
             disposition = response.headers.get("Content-Disposition")
+            encoding = response.headers.get("Content-Encoding")
             status = response.status
     except urllib.error.HTTPError as exc:
         why = f"HTTP {exc.code} {exc.reason}"
     except urllib.error.URLError as exc:
         reason = exc.reason
         why = "หมดเวลา/timed out" if isinstance(reason, (socket.timeout, TimeoutError)) else str(reason)
+        if isinstance(reason, BlockedFetch):
+            why = f"ปฏิเสธตามนโยบายที่อยู่ / blocked by the address policy: {reason}"
     except (socket.timeout, TimeoutError):
         why = "หมดเวลา/timed out"
     except (http.client.HTTPException, OSError, ValueError) as exc:
         why = f"{type(exc).__name__}: {exc}"
+    finally:
+        deadline.timer.cancel()
+    if deadline.expired:
+        why = f"หมดเวลา/took longer than {time_limit or FETCH_TIME_LIMIT:g} seconds in all"
     if why is not None:
         raise InputError(f"เปิดที่อยู่นี้ไม่ได้ / cannot fetch {url}: {why}")
+    body = _decoded(body, encoding, url)
     if not body:
         raise InputError(f"เซิร์ฟเวอร์ส่งเนื้อหาว่างเปล่า / {url} answered with an empty body (HTTP {status})")
     name = filename_from_disposition(disposition) or filename_from_url(final)
     return Loaded(body, "url", final, normalize(name) if name else "", content_type, status)
+
+
+def _address_of(host: str):
+    """The address a start host resolves to (None when it does not: the fetch then says why)."""
+    ip = parse_address(host)
+    if ip is not None:
+        return ip
+    try:
+        return parse_address(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
+    except (OSError, UnicodeError):
+        return None
 
 
 def _mb(n: int) -> str:
@@ -188,10 +307,11 @@ def evidence_of(resource: Resource, extraction: Extraction) -> RunEvidence:
 # -- the inspection ---------------------------------------------------------------------------------
 
 def inspect_target(target: str, *, checklist: Checklist, fiscal_year: int | None = None,
-                   as_of: date | None = None, ocr_settings: ocr.OcrSettings | None = None) -> dict:
+                   as_of: date | None = None, ocr_settings: ocr.OcrSettings | None = None,
+                   allow_private: bool = False) -> dict:
     """Everything `oit inspect` shows, as a JSON-ready dict (items judged by `checklist`; `ocr_settings`:
-    as a crawl's, default on)."""
-    loaded = load_target(target)
+    as a crawl's, default on; `allow_private`: a URL may be on a private network, as `oit crawl --allow-private`)."""
+    loaded = load_target(target, AddressPolicy(allow_private=True) if allow_private else None)
     extraction = extract(loaded.body, content_type=loaded.content_type, filename=loaded.filename or None,
                          url=loaded.url)
     # As the crawl does: scanned pages are read by OCR when Tesseract is there (else a warning says why).

@@ -1,0 +1,97 @@
+"""User input checked before any crawl starts (issue 14): `-s` settings, the output folder and the
+evidence store. Each problem is one line that says what is wrong and what to do (exit 2)."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from crawler.errors import InputError
+
+SETTINGS_HELP = "see https://docs.scrapy.org/en/latest/topics/settings.html and crawler/crawl/settings.py"
+# Settings that bound work: a negative or zero value would switch the bound off or make no sense.
+POSITIVE = ("OIT_MAX_PAGES", "OIT_MAX_DEPTH", "OIT_MAX_QUERY_VARIANTS", "OIT_MAX_URL_LENGTH",
+            "OIT_MAX_LINKS_PER_PAGE", "OIT_MAX_DOCUMENTS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
+            "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CLOSESPIDER_TIMEOUT")
+NON_NEGATIVE = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES",
+                "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS", "OIT_EXTRACT_WORKERS")
+# Settings the code reads with a default of its own (not in crawler/crawl/settings.py): their type.
+UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0}
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def known_settings():
+    from scrapy.settings import Settings      # Scrapy loads only when a crawl's options are checked
+    s = Settings()
+    s.setmodule("crawler.crawl.settings", priority="project")
+    s.setdict(UNLISTED, priority="default")
+    return s
+
+
+def check_settings(pairs: dict) -> dict:
+    """`-s NAME=VALUE` pairs converted to the type of each setting's default; a InputError naming the
+    setting otherwise (an unknown name, OIT_MAX_PAGES=abc, DOWNLOAD_DELAY=-1)."""
+    defaults = known_settings()
+    out = {}
+    for name, value in pairs.items():
+        if name not in defaults:
+            raise InputError(f"-s {name}: no such setting ({SETTINGS_HELP})")
+        default = defaults.get(name)
+        if not isinstance(value, str) or isinstance(default, str) or default is None:
+            out[name] = value
+            continue
+        try:
+            if isinstance(default, bool):
+                converted = BOOLEANS[value.strip().lower()]
+            elif isinstance(default, int):
+                converted = int(value)
+            elif isinstance(default, float):
+                converted = float(value)
+            else:
+                converted = value       # lists and dicts: Scrapy parses them (JSON or comma-separated)
+        except (KeyError, ValueError):
+            kind = {bool: "true or false", int: "a whole number", float: "a number"}[type(default)]
+            raise InputError(f"-s {name}={value}: must be {kind} (default {default!r})") from None
+        if name in POSITIVE and converted <= 0 or name in NON_NEGATIVE and converted < 0:
+            raise InputError(f"-s {name}={value}: must be {'positive' if name in POSITIVE else 'zero or more'} "
+                             f"(default {default!r})")
+        out[name] = converted
+    return out
+
+
+def check_out_dir(out: Path) -> None:
+    """The report folder can be written: created now, before a crawl that would then have nowhere to go."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file, not a folder; give a folder for the reports")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc}); "
+                         "give a folder you can write to") from None
+
+
+def check_store(db: Path) -> None:
+    """An existing evidence store is a whole SQLite file: corruption is found now, not after the crawl."""
+    db = Path(db)
+    if not db.exists():
+        if not db.parent.is_dir():
+            raise InputError(f"--db {db}: the folder {db.parent} does not exist")
+        if not os.access(db.parent, os.W_OK):
+            raise InputError(f"--db {db}: cannot create the evidence store in {db.parent} (not writable)")
+        return
+    if not db.is_file():
+        raise InputError(f"--db {db}: not a file; give the evidence store's SQLite file")
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            problems = [row[0] for row in con.execute("PRAGMA quick_check(3)")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        raise InputError(f"--db {db}: the evidence store is damaged ({'; '.join(problems)[:200]}); "
+                         "restore it from a backup or crawl into a new file")
