@@ -7,7 +7,7 @@ record for its URL; extraction and storage happen in the pipelines.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import sys
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
 
 from crawler.crawl.items import ResourceItem
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
-                          filename_from_disposition, filename_from_url, looks_like_trap)
+                          filename_from_disposition, filename_from_url)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 LINK_XPATH = "//a/@href | //area/@href | //iframe/@src | //frame/@src | //embed/@src"
@@ -46,79 +46,62 @@ def is_html(response: Response) -> bool:
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, url: str | None = None, *args, **kwargs):
+    def __init__(self, url: str | None = None, scope: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not url:
             raise ValueError("the site spider needs a start URL: -a url=https://…/district/")
         self.start_url = canonical(url)
-        self.scope = Scope.from_start_url(self.start_url)
-        self.pages_scheduled = 0
+        # --scope fixes the site; otherwise it is derived from the start URL and, once the start page
+        # answers, from where it led and what it links to.
+        self.scope_given = bool(scope)
+        self.scope = Scope.from_prefix(self.start_url, scope) if scope else Scope.from_start_url(self.start_url)
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
-        self.query_variants: dict[str, set[str]] = defaultdict(set)
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        s = crawler.settings
-        spider.max_pages = s.getint("OIT_MAX_PAGES")
-        spider.max_depth = s.getint("OIT_MAX_DEPTH", s.getint("DEPTH_LIMIT"))
-        spider.max_query_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
-        spider.max_url_length = s.getint("OIT_MAX_URL_LENGTH")
-        return spider
 
     async def start(self):
-        self.pages_scheduled = 1
+        _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope}" + (" (--scope)" if self.scope_given else ""))
         self.seen.add(self.start_url)
         yield self._request(self.start_url, kind="page", depth=0, referer=None)
 
     # -- deciding what to fetch -------------------------------------------------------------------
 
     def _request(self, url: str, kind: str, depth: int, referer: str | None) -> scrapy.Request:
+        # oit_url: the URL as linked; a redirect changes request.url, the record keeps the link's URL.
         return scrapy.Request(
             url, callback=self.parse, errback=self.failed, dont_filter=False,
-            meta={"kind": kind, "oit_depth": depth, "referer": referer, "handle_httpstatus_list": [304]},
+            meta={"kind": kind, "oit_depth": depth, "oit_url": url, "referer": referer,
+                  "handle_httpstatus_list": [304]},
             headers={"Referer": referer} if referer else None,
         )
 
-    def _limit_record(self, url: str, kind: str, depth: int, referer: str, error_kind: str,
-                      why: str) -> ResourceItem:
-        return ResourceItem(url=url, kind=kind, ok=False, depth=depth, referer=referer,
-                            error_kind=error_kind, error=why, on_site=self.scope.contains(url),
-                            fetched_at=_now())
-
     def follow(self, response: Response, depth: int):
-        """Requests (and limit records) for the links of an in-scope page."""
+        """Requests for the links of an in-scope page (the CrawlLimits middleware bounds them)."""
         for url in self.link_targets(response):
             if url in self.seen:         # menus repeat on every page: one URL is one resource
                 continue
             self.seen.add(url)
-            in_scope = self.scope.contains(url)
             ext = extension(url)
-            if in_scope and ext not in DOCUMENT_EXTENSIONS:
-                trap = looks_like_trap(url, self.max_url_length)
-                parts = urlsplit(url)
-                if parts.query and trap is None:
-                    variants = self.query_variants[parts.path]
-                    if parts.query not in variants and len(variants) >= self.max_query_variants:
-                        trap = f"more than {self.max_query_variants} query-string variants of {parts.path}"
-                    variants.add(parts.query)
-                if trap:
-                    yield self._limit_record(url, "page", depth + 1, response.url, "trap_bound", trap)
-                    continue
-                if depth + 1 > self.max_depth:
-                    yield self._limit_record(url, "page", depth + 1, response.url, "limit",
-                                             f"deeper than {self.max_depth} links from the start page")
-                    continue
-                if self.pages_scheduled >= self.max_pages:
-                    yield self._limit_record(url, "page", depth + 1, response.url, "limit",
-                                             f"page limit of {self.max_pages} reached")
-                    continue
-                self.pages_scheduled += 1
+            if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS:
                 yield self._request(url, "page", depth + 1, response.url)
             else:
                 # Documents anywhere, and any page outside the site: one hop, never followed.
                 kind = "document" if ext in DOCUMENT_EXTENSIONS else "external"
                 yield self._request(url, kind, depth + 1, response.url)
+
+    def _settle_scope(self, response: Response) -> None:
+        """The start page answered: follow its redirect (http -> https, / -> /Home) and widen a
+        first-segment scope to the whole host when the page's own links mostly leave it
+        (a site whose home is /Home and whose pages are /page/…)."""
+        if self.scope_given:
+            return
+        before = self.scope
+        self.scope = self.scope.moved_to(canonical(response.url))
+        if self.scope.prefix != "/" and is_html(response):
+            same_host = [u for u in self.link_targets(response) if self.scope.same_host(u)]
+            inside = sum(1 for u in same_host if self.scope.contains(u))
+            if same_host and inside * 2 < len(same_host):
+                self.scope = self.scope.widened()
+        if self.scope != before:
+            _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope} (ตามหน้าแรก/from the start page {response.url})")
 
     @staticmethod
     def link_targets(response: Response):
@@ -147,7 +130,9 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         kind, depth = meta["kind"], meta["oit_depth"]
         html = is_html(response)
-        url = canonical(response.request.url)
+        url = canonical(meta.get("oit_url") or response.request.url)
+        if depth == 0 and url == self.start_url:
+            self._settle_scope(response)
         if kind == "page" and not html:
             kind = "document"        # /download?id=123 turned out to be a file
         ctype = _header(response, "Content-Type") or ""
@@ -165,7 +150,7 @@ class SiteSpider(scrapy.Spider):
             on_site=self.scope.contains(url),
         )
         yield item
-        if kind == "page" and html and self.scope.contains(response.url):
+        if kind == "page" and html and self.scope.contains(canonical(response.url)):
             yield from self.follow(response, depth)
 
     def failed(self, failure):
@@ -178,7 +163,9 @@ class SiteSpider(scrapy.Spider):
                 "http_5xx" if status >= 500 else f"http_{status}")
             message = f"HTTP {status}"
         elif failure.check(IgnoreRequest):
-            kind = "robots" if "robots" in message.lower() else "ignored"
+            lowered = message.lower()
+            kind = ("robots" if "robots" in lowered else
+                    "redirect_loop" if "redirect" in lowered else "ignored")
         elif failure.check(DNSLookupError, CannotResolveHostError):
             kind = "dns"
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
@@ -191,12 +178,16 @@ class SiteSpider(scrapy.Spider):
             kind = "tls"
         elif "cancel" in failure.type.__name__.lower():
             kind = "too_large" if "size" in message.lower() else "cancelled"
-        url = canonical(request.url)
+        url = canonical(meta.get("oit_url") or request.url)
         yield ResourceItem(
             url=url, kind=meta.get("kind", "page"), ok=False, depth=meta.get("oit_depth", 0),
             referer=meta.get("referer"), status=status, error_kind=kind, error=message[:500],
-            fetched_at=_now(), on_site=self.scope.contains(url),
+            final_url=canonical(request.url), fetched_at=_now(), on_site=self.scope.contains(url),
         )
+
+
+def _say(message: str) -> None:
+    print(f"oit: {message}", file=sys.stderr, flush=True)
 
 
 def _now() -> str:

@@ -181,7 +181,7 @@ def cmd_audit(args) -> int:
         if not args.url:
             raise UsageError("give the site's start URL, or --run ID to audit a stored run")
         run_id = crawl(check_url(args.url), args.db, max_pages=args.max_pages, max_depth=args.max_depth,
-                       settings=crawl_settings(args))
+                       settings=crawl_settings(args), scope=args.scope)
     else:
         if args.url:
             raise UsageError("give either a URL to crawl or --run ID, not both")

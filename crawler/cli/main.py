@@ -26,7 +26,7 @@ def check_url(url: str) -> str:
 
 
 def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | None = None,
-          settings: dict | None = None) -> int:
+          settings: dict | None = None, scope: str | None = None) -> int:
     """Crawl a site into the evidence store; returns the run id."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -49,7 +49,7 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     s.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(s)
     crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, url=url)
+    process.crawl(crawler, url=url, scope=scope)
     process.start()
     run_id = crawler.stats.get_value("oit/run_id")
     if run_id is None:
@@ -100,7 +100,7 @@ def start_failure(store: Store, run_id: int) -> str | None:
 def cmd_crawl(args) -> int:
     url = check_url(args.url)
     run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth,
-                   settings=crawl_settings(args))
+                   settings=crawl_settings(args), scope=args.scope)
     store = Store(args.db)
     counts = store.counts(run_id)
     run = store.run(run_id)
@@ -168,6 +168,8 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--concurrency", type=positive_int, help="parallel requests per host (default 2)")
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="any Scrapy setting")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--scope", metavar="PREFIX",
+                   help="the site's path prefix (/district/ or a URL); default: the start URL's site")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -218,7 +218,7 @@ class StorePipeline:
     def spider_opened(self, spider):
         settings = {k: self.crawler.settings.get(k) for k in (
             "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
-            "OIT_MAX_QUERY_VARIANTS", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
+            "OIT_TRAP_BARREN_PAGES", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
             "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
         self.run_id = self.store.start_run(spider.start_url, settings, __version__)
         self.crawler.stats.set_value("oit/run_id", self.run_id)

@@ -27,7 +27,7 @@ DEPTH_LIMIT = 0                       # Scrapy's own depth limit would drop URLs
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024   # a larger document is recorded as too_large
 DOWNLOAD_WARNSIZE = 0
 CLOSESPIDER_TIMEOUT = 3 * 3600        # seconds for the whole crawl
-OIT_MAX_QUERY_VARIANTS = 20           # distinct query strings per path (pagination/calendar traps)
+OIT_TRAP_BARREN_PAGES = 5             # query variants of one page path that led nowhere new: a trap
 OIT_MAX_URL_LENGTH = 1000
 
 # Evidence store.
@@ -51,6 +51,10 @@ HTTPCACHE_ALWAYS_STORE = True
 HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 
+# Depth, page budget and traps (crawler/crawl/middlewares.py), as Scrapy's DepthMiddleware does depth.
+SPIDER_MIDDLEWARES = {
+    "crawler.crawl.middlewares.CrawlLimits": 900,
+}
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,
     "crawler.crawl.pipelines.StorePipeline": 800,
