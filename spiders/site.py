@@ -67,7 +67,9 @@ class SiteSpider(scrapy.Spider):
     def _request(self, url: str, kind: str, depth: int, referer: str | None) -> scrapy.Request:
         # oit_url: the URL as linked; a redirect changes request.url, the record keeps the link's URL.
         return scrapy.Request(
-            url, callback=self.parse, errback=self.failed, dont_filter=False,
+            # dont_filter: `seen` already sends each URL once; the dupefilter would drop the second
+            # leg of a redirect loop silently instead of letting it fail as one.
+            url, callback=self.parse, errback=self.failed, dont_filter=True,
             meta={"kind": kind, "oit_depth": depth, "oit_url": url, "referer": referer,
                   "handle_httpstatus_list": [304]},
             headers={"Referer": referer} if referer else None,
@@ -133,8 +135,8 @@ class SiteSpider(scrapy.Spider):
         url = canonical(meta.get("oit_url") or response.request.url)
         if depth == 0 and url == self.start_url:
             self._settle_scope(response)
-        if kind == "page" and not html:
-            kind = "document"        # /download?id=123 turned out to be a file
+        if not html:
+            kind = "document"        # /download?id=123 or a drive's uc?export=download turned out a file
         ctype = _header(response, "Content-Type") or ""
         charset = None
         if "charset=" in ctype.lower():
@@ -162,6 +164,9 @@ class SiteSpider(scrapy.Spider):
             kind = f"http_{status}" if status in (401, 403, 404, 410) else (
                 "http_5xx" if status >= 500 else f"http_{status}")
             message = f"HTTP {status}"
+            wait = _header(failure.value.response, "Retry-After")
+            if wait:
+                message += f" (Retry-After: {wait}; not retried beyond the cap)"
         elif failure.check(IgnoreRequest):
             lowered = message.lower()
             kind = ("robots" if "robots" in lowered else

@@ -1,4 +1,4 @@
-"""Spider middlewares: the crawl's limits, driven by settings, as Scrapy's own DepthMiddleware is.
+"""Middlewares: the crawl's limits, driven by settings, as Scrapy's own DepthMiddleware is.
 
 CrawlLimits stands between the spider and the scheduler. Every request the spider makes for an
 in-scope page (meta kind "page") is checked against the depth limit (OIT_MAX_DEPTH), the page budget
@@ -12,6 +12,8 @@ through a query string (?month=, ?page=, ?sort=) is *barren* when it leads nowhe
 not: every new link it has is another query variant of its own path. After OIT_TRAP_BARREN_PAGES
 barren variants of one path, further variants of that path are bounded: the calendar's empty months,
 pagination past the last page and sort orders repeat the same content.
+
+RetryAfter (a downloader middleware in place of Scrapy's RetryMiddleware) honours Retry-After.
 """
 from __future__ import annotations
 
@@ -19,7 +21,13 @@ from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from email.utils import parsedate_to_datetime
+
 from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
 
 from crawler.crawl.items import ResourceItem
 from crawler.text.urls import looks_like_trap
@@ -102,3 +110,43 @@ class CrawlLimits:
         return ResourceItem(url=meta.get("oit_url", request.url), kind="page", ok=False, depth=depth,
                             referer=meta.get("referer"), error_kind=kind, error=why,
                             on_site=True, fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+class RetryAfter(RetryMiddleware):
+    """Scrapy's RetryMiddleware, but a 429/503 answer's Retry-After is honoured: the retry waits what
+    the server asked, up to OIT_RETRY_AFTER_MAX seconds. A server that asks for longer is not
+    retried; its answer is recorded as the failure it is (with the Retry-After it gave)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.cap = crawler.settings.getfloat("OIT_RETRY_AFTER_MAX")
+        return middleware
+
+    async def process_response(self, request, response, spider=None):
+        if response.status in (429, 503) and not request.meta.get("dont_retry"):
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is not None and wait > self.cap:
+                self.crawler.stats.inc_value("oit/retry_after_over_cap")
+                return response
+            if wait:
+                self.crawler.stats.inc_value("oit/retry_after_waits")
+                await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+        return super().process_response(request, response)
+
+
+def retry_after_seconds(value: bytes | str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), None when absent or bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

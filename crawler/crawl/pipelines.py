@@ -27,7 +27,7 @@ from crawler.extraction import ocr, sniff_format
 from crawler.extraction.workers import BrokenProcessPool, ExtractionPool, worker_count
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.store import Store
-from crawler.text.thai import normalize
+from crawler.text.thai import is_garbage_thai, normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/3"
@@ -70,6 +70,27 @@ def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
     return extraction, evidence_dates(extraction)
 
 
+def defect(extraction: Extraction) -> tuple[str, str] | None:
+    """(kind, message) when a fetched file cannot stand as evidence: truncated or unreadable,
+    encrypted, or text that decoded to mojibake. None for a usable file (a scan is usable: OCR or
+    review decides)."""
+    if extraction.error:
+        kind = "encrypted" if "encrypted" in extraction.error.lower() or "password" in extraction.error.lower() \
+            else "empty" if extraction.error == "empty body" else "unreadable"
+        return kind, extraction.error
+    if extraction.format == "html" and is_garbage_thai(extraction.text):
+        return "mojibake", "; ".join(extraction.warnings) or "the text decodes to mojibake"
+    return None
+
+
+def broken(item: ResourceItem, kind: str, message: str) -> ResourceItem:
+    """A resource that answered but is broken: a failure record with its defect (kind broken_*)."""
+    item.ok = False
+    item.error_kind = f"broken_{kind}"
+    item.error = message[:500]
+    return item
+
+
 class ExtractionPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -103,6 +124,8 @@ class ExtractionPipeline:
         if not own:
             own = [d for d in dates_found(normalize(_url_path(item.url)), "url") if d["kind"] != "day"]
         item.dates = own
+        if item.ok and not item.body and item.status != 304:
+            return broken(item, "empty", "zero-byte answer: the file is empty")
         if not item.ok or not item.body:
             return item
         item.sha256 = hashlib.sha256(item.body).hexdigest()
@@ -113,6 +136,8 @@ class ExtractionPipeline:
         # was unavailable and OCR is there now.
         if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
             self.crawler.stats.inc_value("oit/extraction_reused")
+            if known["error"]:
+                return broken(item, *defect(Extraction(format=known["format"] or "", error=known["error"])))
             return item
         extraction, dates = await self.extract(item.body, content_type=item.content_type or None,
                                                filename=item.filename or None, url=item.final_url or item.url)
@@ -123,6 +148,10 @@ class ExtractionPipeline:
         item.text_dates = evidence_dates(extraction, ocr_text) if scanned else dates
         if extraction.error:
             self.crawler.stats.inc_value("oit/extraction_errors")
+        why = defect(extraction)
+        if why is not None:
+            self.crawler.stats.inc_value("oit/broken")
+            return broken(item, *why)
         return item
 
     async def extract(self, body: bytes, **hints) -> tuple[Extraction, list[dict]]:

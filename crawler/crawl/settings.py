@@ -19,6 +19,7 @@ AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10               # more is a loop: recorded as redirect_loop
 
 # Limits (sane defaults; the CLI can change them).
 OIT_MAX_PAGES = 3000                  # in-scope HTML pages crawled
@@ -55,6 +56,11 @@ HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410,
 SPIDER_MIDDLEWARES = {
     "crawler.crawl.middlewares.CrawlLimits": 900,
 }
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.crawl.middlewares.RetryAfter": 550,
+}
+OIT_RETRY_AFTER_MAX = 60              # seconds a 429/503 Retry-After may make a retry wait
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,
     "crawler.crawl.pipelines.StorePipeline": 800,
