@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from reports.writer import (BASIS_LABELS, ELEMENT_STATUS_LABELS, FAILURE_KINDS, MATCHED_IN_LABELS,
                             STATUS_LABELS, STATUS_MARKS, SUB_INDICATORS, Report, ReportWriter, element_status,
-                            fix_entries, fmt_num, is_published, item_fix_text, item_reason_text, items_to_fix,
+                            fix_entries, fmt_num, is_published, partial_note, withheld_reasons, item_fix_text, item_reason_text, items_to_fix,
                             open_elements, register, safe_url, site_name, thai_date, thai_datetime)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -114,7 +114,9 @@ def report_view(report: Report) -> dict[str, Any]:
         "checklist_version": checklist.get("version"),
         "run_id": crawl.get("run_id"),
         "published": published,
-        "health_reasons": crawl.get("health_reasons") or [],
+        "health_reasons": withheld_reasons(report) if not published else [],
+        "partial_note": partial_note(report),
+        "partial_reasons": (report.get("completeness") or {}).get("reasons") or [],
         "summary": _summary(report, published),
         "overrides": _overrides(report),
         "toc": _toc(report),

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from reports.writer import (Report, ReportWriter, SUB_INDICATORS, basis_label, element_status, fmt_num,
-                            fix_entries, is_published, items_to_fix, register,
+                            fix_entries, is_published, items_to_fix, partial_note, register,
+                            withheld_reasons,
                             safe_url, site_name, status_label, thai_date)
 
 # Characters that are markup inside a line (CommonMark/GFM): escaped with a backslash.
@@ -59,10 +60,14 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     if not published:
-        reasons = (report.get("crawl") or {}).get("health_reasons") or ["ไม่ระบุสาเหตุ"]
-        lines += ["> **ไม่เผยแพร่คะแนน:** การเก็บข้อมูลเว็บไซต์ไม่สมบูรณ์ (no score published: the crawl was unhealthy)",
-                  ">"]
+        reasons = withheld_reasons(report) or ["ไม่ระบุสาเหตุ"]
+        lines += ["> **ไม่เผยแพร่คะแนน:** การเก็บข้อมูลเว็บไซต์ไม่สมบูรณ์ (no score published: the crawl was "
+                  "unhealthy or incomplete)", ">"]
         lines += [f"> - {md_start(r)}" for r in reasons]
+        lines.append("")
+    elif partial_note(report):
+        lines += [f"> **{md(partial_note(report))}**", ">"]
+        lines += [f"> - {md_start(r)}" for r in (report.get("completeness") or {}).get("reasons") or []]
         lines.append("")
 
     def score(value: object) -> str:

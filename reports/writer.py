@@ -67,9 +67,10 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "fail": ("ไม่ผ่าน", "Fail"),
     "unreachable": ("เข้าถึงไม่ได้", "Unreachable"),
     "review": ("ต้องตรวจสอบ", "Needs review"),
+    "not_checked": ("ยังไม่ได้ตรวจ", "Not checked"),
 }
 # A mark beside the colour, so a status never depends on colour alone (print, colour blindness).
-STATUS_MARKS = {"pass": "✓", "partial": "◐", "fail": "✗", "unreachable": "?", "review": "!"}
+STATUS_MARKS = {"pass": "✓", "partial": "◐", "fail": "✗", "unreachable": "?", "review": "!", "not_checked": "–"}
 
 ELEMENT_STATUS_LABELS: dict[str, tuple[str, str]] = {
     "satisfied": ("พบหลักฐาน", "Found"),
@@ -96,6 +97,9 @@ FAILURE_KINDS: dict[str, str] = {
     "http_404": "ไม่พบหน้า", "http_4xx": "คำขอถูกปฏิเสธ", "http_5xx": "เซิร์ฟเวอร์ขัดข้อง",
     "timeout": "หมดเวลารอ", "dns": "ไม่พบชื่อโดเมน", "tls": "ใบรับรองความปลอดภัยมีปัญหา",
     "connection": "เชื่อมต่อไม่ได้", "too_large": "ไฟล์ใหญ่เกินกำหนด", "robots": "robots.txt ไม่อนุญาต",
+    "redirect_loop": "เปลี่ยนเส้นทางวนซ้ำ", "limit": "เกินขีดจำกัดการเก็บข้อมูล", "trap_bound": "หน้าซ้ำไม่รู้จบ (กับดัก)",
+    "broken_empty": "ไฟล์ว่าง (0 ไบต์)", "broken_unreadable": "ไฟล์เสียหรือไม่ครบ เปิดอ่านไม่ได้",
+    "broken_encrypted": "ไฟล์ติดรหัสผ่าน", "broken_mojibake": "ข้อความอ่านไม่ออก (รหัสอักขระผิด)",
 }
 
 SUB_INDICATORS = ("9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2")
@@ -190,6 +194,30 @@ def safe_url(url: Any) -> str | None:
 def is_published(report: Report) -> bool:
     """False only when the audit withheld the score (unhealthy crawl); older reports lack the flag."""
     return report.get("published", True) is not False
+
+
+def withheld_reasons(report: Report) -> list[str]:
+    """Why the score is not published: the crawl was unhealthy, or items were not checked."""
+    crawl = report.get("crawl") or {}
+    if crawl.get("healthy", True) is False:
+        return list(crawl.get("health_reasons") or [])
+    return list((report.get("completeness") or {}).get("reasons") or []) or \
+        [f"ยังไม่ได้ตรวจ {', '.join(not_checked_items(report))} / not checked"]
+
+
+def not_checked_items(report: Report) -> list[str]:
+    return list(report.get("not_checked_items") or [])
+
+
+def partial_note(report: Report) -> str | None:
+    """The label of a partial audit (published with items not checked), in Thai and English; else None."""
+    done = report.get("completeness") or {}
+    if not (is_published(report) and done.get("partial")):
+        return None
+    low, high = fmt_num(done.get("oit_score_min")), fmt_num(done.get("oit_score_max"))
+    ids = ", ".join(done.get("not_checked") or [])
+    return (f"ผลการตรวจบางส่วน: ยังไม่ได้ตรวจ {ids} คะแนนจริงอยู่ระหว่าง {low} ถึง {high} / "
+            f"Partial audit: {ids} not checked; the score lies between {low} and {high}")
 
 
 def site_name(report: Report) -> str:

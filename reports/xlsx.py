@@ -17,7 +17,7 @@ import pandas as pd
 
 from reports.writer import (FAILURE_KINDS, ITEM_COLUMNS, MATCHED_IN_LABELS, SUB_INDICATORS, Report,
                             ReportWriter, ELEMENT_STATUS_LABELS, element_status, fix_entries, fmt_num, is_published,
-                            item_rows, items_to_fix, iter_evidence, register, safe_url, site_name,
+                            item_rows, partial_note, withheld_reasons, items_to_fix, iter_evidence, register, safe_url, site_name,
                             status_label, thai_date)
 
 EXCEL_MAX_URL = 2079            # characters in a hyperlink (before a '#')
@@ -27,6 +27,7 @@ EXCEL_MAX_CELL = 32_767         # characters in a cell
 STATUS_COLOURS = {  # (font, fill): same meaning as the HTML page
     "pass": ("#1E7D3A", "#E7F5EC"), "partial": ("#8A5A00", "#FFF3D6"), "fail": ("#B42318", "#FDECEA"),
     "unreachable": ("#545B64", "#ECEEF1"), "review": ("#1A56B0", "#E6EFFC"),
+    "not_checked": ("#545B64", "#F4F5F7"),
 }
 
 SUMMARY_COLUMNS = ("หัวข้อ", "ค่า", "รายละเอียด")
@@ -91,8 +92,9 @@ def summary_rows(report: Report) -> list[dict[str, Any]]:
         row("ปีงบประมาณ (พ.ศ.)", report.get("fiscal_year")),
         row("ข้อมูล ณ วันที่", thai_date(report.get("as_of")), report.get("as_of", "")),
         row("เกณฑ์ที่ใช้", f"{checklist.get('id', '')} v{checklist.get('version', '')}", checklist.get("title_th", "")),
-        row("การเผยแพร่คะแนน", "เผยแพร่" if published else "ไม่เผยแพร่ (การเก็บข้อมูลไม่สมบูรณ์)",
-            " / ".join(crawl.get("health_reasons") or [])),
+        row("การเผยแพร่คะแนน", ("ผลการตรวจบางส่วน" if partial_note(report) else "เผยแพร่") if published
+            else "ไม่เผยแพร่ (การเก็บข้อมูลไม่สมบูรณ์)",
+            partial_note(report) or ("" if published else " / ".join(withheld_reasons(report)))),
         row("คะแนน OIT ที่คาดการณ์ (เต็ม 100)", num(report.get("oit_score")), "", "big"),
         row("คะแนน OIT ที่ได้ (เต็ม 40)", num(report.get("oit_points")), "", "score"),
     ]

@@ -20,6 +20,9 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
+    p.add_argument("--partial", action="store_true",
+                   help="publish a partial score when items could not be checked (capped or interrupted "
+                        "crawl, unfetched links): labelled partial, with the items not checked")
     p.add_argument("--format", default=",".join(FORMATS),
                    help=f"comma-separated report formats (default all: {','.join(FORMATS)})")
     _add_kit_options(p)
@@ -107,7 +110,7 @@ def _overrides(path: Path | None, checklist, fy: int):
 
 
 def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey, *, keep: bool = True,
-                 overrides=None, overrides_source: str | None = None) -> dict:
+                 overrides=None, overrides_source: str | None = None, partial: bool = False) -> dict:
     """Audit a stored run; `keep` stores the audit in the run's history (a diff's own audits are not kept)."""
     from crawler.audit.judge import audit, crawl_health
     from crawler.history.runs import score_history
@@ -124,7 +127,7 @@ def build_report(store, run_id: int, fy: int, as_of: date, checklist, survey, *,
     previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
     health = crawl_health(evidence, previous_counts)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
-    report = audit(evidence, checklist, fy, as_of, health=health, generated_at=generated)
+    report = audit(evidence, checklist, fy, as_of, health=health, generated_at=generated, partial=partial)
     report["crawl"]["failures"] = [
         {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
          "message": f["error"] or "", "referer": f["referer"]}
@@ -189,7 +192,7 @@ def cmd_audit(args) -> int:
     store = Store(args.db)
     as_of = args.as_of or date.today()
     report = build_report(store, run_id, args.fiscal_year, as_of, checklist, survey, overrides=overrides,
-                          overrides_source=_source(args.overrides))
+                          overrides_source=_source(args.overrides), partial=args.partial)
     paths = write_outputs(report, args.out, formats)
     paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
@@ -197,6 +200,11 @@ def cmd_audit(args) -> int:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
         print(f"oit: crawl unhealthy, no score published: {reasons}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    if not report.get("published"):
+        print(f"oit: items not checked ({', '.join(report.get('not_checked_items') or [])}), no score "
+              f"published: {'; '.join((report.get('completeness') or {}).get('reasons') or []) or 'unfetched links'}"
+              " (crawl again, or --partial for a partial audit)", file=sys.stderr)
         return EXIT_UNHEALTHY
     if args.fail_under is not None and report["oit_score"] < args.fail_under:
         print(f"oit: OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}",
@@ -243,10 +251,14 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     w(f"เก็บข้อมูล/crawl: run {crawl['run_id']}, {crawl['pages']} pages, {crawl['documents']} documents, "
       f"{crawl['errors']} errors")
     if not report.get("published"):
-        w("ไม่เผยแพร่คะแนน: การเก็บข้อมูลไม่สมบูรณ์ / No score published: the crawl was unhealthy")
-        for reason in crawl.get("health_reasons") or []:
+        from reports.writer import withheld_reasons
+        w("ไม่เผยแพร่คะแนน: การเก็บข้อมูลไม่สมบูรณ์ / No score published: the crawl was unhealthy or incomplete")
+        for reason in withheld_reasons(report):
             w(f"  - {reason}")
     else:
+        from reports.writer import partial_note
+        if partial_note(report):
+            w(partial_note(report))
         w(f"คะแนน OIT (คาดการณ์)/predicted OIT score: {report['oit_score']:.2f}  "
           f"({report['oit_points']:.2f} / 40 points)")
         ind = report["indicators"]
@@ -260,7 +272,8 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     by_id = {item["id"]: item for item in report["items"]}
     for title, ids in (("ขาด/missing (0)", report.get("missing_items", [])),
                        ("ได้บางส่วน/partial", report.get("partial_items", [])),
-                       ("ต้องตรวจด้วยตา/review", report.get("review_items", []))):
+                       ("ต้องตรวจด้วยตา/review", report.get("review_items", [])),
+                       ("ยังไม่ได้ตรวจ/not checked", report.get("not_checked_items", []))):
         if ids:
             w(f"{title}:")
             for item_id in ids:

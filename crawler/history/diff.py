@@ -19,7 +19,7 @@ from crawler.evidence.model import Resource, RunEvidence
 from crawler.evidence.store import Store
 
 DIFF_SCHEMA_VERSION = "1.0"
-STATUS_RANK = {"pass": 4, "partial": 3, "review": 2, "unreachable": 1, "fail": 0}
+STATUS_RANK = {"pass": 4, "partial": 3, "review": 2, "unreachable": 1, "not_checked": 1, "fail": 0}
 CHANGE_KINDS = ("added", "removed", "changed", "failing", "recovered", "moved")
 
 
