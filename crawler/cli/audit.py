@@ -29,11 +29,13 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("report", help="re-render the reports of a stored run (no network)")
+    p = sub.add_parser("report", help="render the stored audit of a run (no network); with another "
+                       "--as-of or --checklist, judge it again as a new audit beside the stored ones")
     p.add_argument("--run", type=positive_int, required=True)
     p.add_argument("--fiscal-year", type=fiscal_year, required=True)
-    p.add_argument("--as-of", type=iso_date)
+    p.add_argument("--as-of", type=iso_date, help="the stored audit of this date (default: the latest stored)")
     p.add_argument("--checklist")
+    p.add_argument("--partial", action="store_true", help="when judging anew: as for `oit audit --partial`")
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--survey", type=Path)
     p.add_argument("--format", default=",".join(FORMATS))
@@ -213,19 +215,43 @@ def cmd_audit(args) -> int:
     return EXIT_OK
 
 
+def stored_audit(store, run_id: int, fy: int, checklist_id: str | None, as_of: date | None) -> dict | None:
+    """The latest stored audit of the run for these inputs (any checklist / as-of when not given)."""
+    rows = [a for a in store.audits(run_id=run_id, fiscal_year=fy)
+            if (checklist_id is None or a["checklist"] == checklist_id)
+            and (as_of is None or a["as_of"] == as_of.isoformat())]
+    return store.audit_report(rows[-1]["id"]) if rows else None
+
+
 def cmd_report(args) -> int:
+    """A stored audit is rendered as it was made (its own as-of date and score); history is never
+    rewritten. Without one matching the inputs the run is judged anew and kept as a new audit."""
     from crawler.evidence.store import Store
     formats = _formats(args.format)
     checklist = _checklist(args.checklist, args.fiscal_year)
     overrides = _overrides(args.overrides, checklist, args.fiscal_year)
     store = Store(args.db)
-    as_of = args.as_of or date.today()
-    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey),
-                          overrides=overrides, overrides_source=_source(args.overrides))
+    store.run(args.run)                   # a clear message for a run that does not exist
+    stored = stored_audit(store, args.run, args.fiscal_year, checklist.id, args.as_of)
+    if stored is not None and not (overrides or args.survey):
+        report = stored
+        print(f"oit: การตรวจที่บันทึกไว้ ณ วันที่ {report['as_of']} / the stored audit as of {report['as_of']} "
+              f"(made {report.get('generated_at') or '?'})", file=sys.stderr)
+    elif stored is not None:
+        # A survey or overrides on top: judged again as of the stored audit's own date (the same
+        # verdicts, the audit being a pure function of its inputs); the stored record stays as it is.
+        report = build_report(store, args.run, args.fiscal_year, date.fromisoformat(stored["as_of"]), checklist,
+                              _survey(args.survey), overrides=overrides, overrides_source=_source(args.overrides),
+                              partial=bool((stored.get("completeness") or {}).get("partial")) or args.partial)
+    else:
+        as_of = args.as_of or date.today()
+        report = build_report(store, args.run, args.fiscal_year, as_of, checklist, _survey(args.survey),
+                              overrides=overrides, overrides_source=_source(args.overrides),
+                              partial=args.partial)
     paths = write_outputs(report, args.out, formats)
     paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
-    return EXIT_OK if report["crawl"]["healthy"] else EXIT_UNHEALTHY
+    return EXIT_OK if report.get("published") else EXIT_UNHEALTHY
 
 
 def _source(path: Path | None) -> str | None:

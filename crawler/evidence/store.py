@@ -312,20 +312,20 @@ class Store:
     # -- audits -----------------------------------------------------------------------------------
 
     def add_audit(self, report: dict) -> int:
-        """Keep an audit's report.json; the same run, checklist, fiscal year and as-of date replace
-        the earlier one (the audit is a pure function of them)."""
+        """Keep an audit's report.json. A stored audit is never rewritten: judging again with another
+        checklist, fiscal year or as-of date adds a record beside it; the same inputs find the audit
+        already made (the audit is a pure function of them) and keep it."""
+        key = (report["crawl"]["run_id"], report["checklist"]["id"], report["fiscal_year"], report["as_of"])
         with self.transaction() as db:
-            cur = db.execute(
+            db.execute(
                 """INSERT INTO audits (run_id, checklist, fiscal_year, as_of, generated_at, oit_score,
                        published, report) VALUES (?,?,?,?,?,?,?,?)
-                   ON CONFLICT (run_id, checklist, fiscal_year, as_of) DO UPDATE SET
-                       generated_at=excluded.generated_at, oit_score=excluded.oit_score,
-                       published=excluded.published, report=excluded.report
-                   RETURNING id""",
-                (report["crawl"]["run_id"], report["checklist"]["id"], report["fiscal_year"], report["as_of"],
-                 report.get("generated_at"), report.get("oit_score"), int(bool(report.get("published"))),
+                   ON CONFLICT (run_id, checklist, fiscal_year, as_of) DO NOTHING""",
+                (*key, report.get("generated_at"), report.get("oit_score"), int(bool(report.get("published"))),
                  json.dumps(report, ensure_ascii=False)))
-            return int(cur.fetchone()[0])
+            row = db.execute("SELECT id FROM audits WHERE run_id=? AND checklist=? AND fiscal_year=? AND as_of=?",
+                             key).fetchone()
+            return int(row[0])
 
     def audits(self, site_url: str | None = None, run_id: int | None = None,
                fiscal_year: int | None = None) -> list[dict]:
