@@ -34,6 +34,11 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     from crawler.crawl.transfer import TransferStats
     from spiders.site import SiteSpider
 
+    store = Store(db)                   # an unwritable store fails here, before any fetch
+    try:
+        store.check_writable()
+    finally:
+        store.close()
     s = Settings()
     s.setmodule("crawler.crawl.settings", priority="project")
     s.set("OIT_DB", str(db), priority="cmdline")

@@ -12,12 +12,16 @@ OIT_EXTRACT_WORKERS) so that the crawl uses more than one core; the reactor keep
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import sys
+import time
 from dataclasses import fields
 from urllib.parse import unquote, urlsplit
 
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, threads
+from twisted.internet.task import deferLater
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
 from crawler import __version__
@@ -26,12 +30,13 @@ from crawler.extraction import Extraction, error_message, extract
 from crawler.extraction import ocr, sniff_format
 from crawler.extraction.workers import BrokenProcessPool, ExtractionPool, worker_count
 from crawler.crawl.items import ResourceItem
-from crawler.evidence.store import Store
+from crawler.evidence.store import Store, is_locked
 from crawler.text.thai import is_garbage_thai, normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/3"
 MAX_DATES_PER_SOURCE = 200
+STORE_LOCK_STEP = 0.05     # seconds one write blocks the crawl waiting for another process's lock
 STORED_APART = ("body", "charset")
 
 
@@ -39,7 +44,7 @@ def store_for(crawler) -> Store:
     """The one Store of a crawl, shared by the pipelines and the CLI."""
     store = getattr(crawler, "oit_store", None)
     if store is None:
-        store = crawler.oit_store = Store(crawler.settings.get("OIT_DB"))
+        store = crawler.oit_store = Store(crawler.settings.get("OIT_DB"), lock_timeout=STORE_LOCK_STEP)
     return store
 
 
@@ -236,6 +241,7 @@ class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.store = store_for(crawler)
+        self.lock_wait = crawler.settings.getfloat("OIT_STORE_LOCK_WAIT")
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
@@ -244,20 +250,54 @@ class StorePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    async def _write(self, write) -> bool:
+        """Run a store write, waiting (without blocking the crawl) while another process holds the
+        lock, for at most OIT_STORE_LOCK_WAIT seconds. False when it gave up."""
+        waited = 0.0
+        while True:
+            try:
+                write()
+                return True
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc) or waited >= self.lock_wait:
+                    if not is_locked(exc):
+                        raise
+                    return False
+            if not waited:
+                self.crawler.stats.inc_value("oit/store_lock_waits")
+            await maybe_deferred_to_future(deferLater(reactor, 1.0, lambda: None))
+            waited += 1.0 + STORE_LOCK_STEP
+
+    def _blocking(self, write):
+        """A write at the start or the end of the crawl, where waiting for the lock blocks nothing."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return write()
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.5)
+
     def spider_opened(self, spider):
         settings = {k: self.crawler.settings.get(k) for k in (
             "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
             "OIT_TRAP_BARREN_PAGES", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
             "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
-        self.run_id = self.store.start_run(spider.start_url, settings, __version__)
+        self.run_id = self._blocking(lambda: self.store.start_run(spider.start_url, settings, __version__))
         self.crawler.stats.set_value("oit/run_id", self.run_id)
 
-    def process_item(self, item: ResourceItem):
+    async def process_item(self, item: ResourceItem):
         extraction = getattr(item, "extraction", None)
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
-        self.store.add_resource(self.run_id, record, extraction, links, EXTRACTOR_VERSION,
-                                item.text_dates)
+        if not await self._write(lambda: self.store.add_resource(self.run_id, record, extraction, links,
+                                                                 EXTRACTOR_VERSION, item.text_dates)):
+            self.crawler.stats.inc_value("oit/store_lost")
+            print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
+                  f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
+            item.body = b""
+            return item
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
         if not item.ok and item.error_kind in ("trap_bound", "limit"):
             self.crawler.stats.inc_value("oit/bounded")
@@ -271,7 +311,7 @@ class StorePipeline:
                  if k.startswith("oit/") or k.startswith("downloader/response_bytes")
                  or k in ("elapsed_time_seconds", "finish_reason")}
         stats["finish_reason"] = reason
-        self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats)
+        self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats))
 
 
 def _url_path(url: str) -> str:

@@ -33,6 +33,7 @@ OIT_MAX_URL_LENGTH = 1000
 
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
+OIT_STORE_LOCK_WAIT = 120             # seconds a write waits for another process's lock, then gives up (said)
 
 # OCR of scanned documents (crawler/extraction/ocr.py): Tesseract with its Thai model. Without it the
 # crawl still completes; scans stay unread and the audit marks what depends on them "review".

@@ -125,13 +125,21 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's answer while another connection holds the write lock."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 class Store:
-    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, lock_timeout: float = 5.0):
+        """lock_timeout: seconds one write waits for another process's lock before SQLite gives up
+        (the crawl's writer waits little here and retries without blocking the crawl)."""
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             raise StoreError(f"folder for the evidence store does not exist: {self.path.parent}")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      timeout=lock_timeout)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -143,6 +151,16 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def check_writable(self) -> None:
+        """Fail before a crawl starts, not after it fetched the site, when nothing can be written."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write the evidence store {self.path}: {exc}") from None
+        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent or Path("."), os.W_OK):
+            raise StoreError(f"cannot write the evidence store {self.path}: permission denied")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
