@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reports.writer import (Report, ReportWriter, SUB_INDICATORS, basis_label, element_status, fmt_num,
+from reports.writer import (FAILURE_KINDS, Report, ReportWriter, SUB_INDICATORS, basis_label, element_status, fmt_num,
                             fix_entries, is_published, items_to_fix, partial_note, register,
                             withheld_reasons,
                             safe_url, site_name, status_label, thai_date)
@@ -91,6 +91,7 @@ def render_markdown(report: Report) -> str:
     lines.append("")
     lines += _overrides_lines(report)
     lines += _plan_lines(report)
+    lines += _broken_lines(report)
 
     todo = items_to_fix(report)
     lines += [f"## รายการที่ต้องแก้ไข ({len(todo)} รายการ)", ""]
@@ -142,6 +143,19 @@ def _overrides_lines(report: Report) -> list[str]:
         record = item.get("override")
         if record:
             lines.append(f"- **{md(item.get('id'))}** {md(record.get('label_th'))}")
+    lines.append("")
+    return lines
+
+
+def _broken_lines(report: Report) -> list[str]:
+    """Files the site serves broken (empty, truncated, encrypted, mojibake): never counted as evidence."""
+    broken = [f for f in (report.get("crawl") or {}).get("failures") or [] if str(f.get("kind")).startswith("broken_")]
+    if not broken:
+        return []
+    lines = ["## ไฟล์เสียที่ไม่นับเป็นหลักฐาน (broken files, not counted as evidence)", "",
+             "| ไฟล์ | ปัญหา | รายละเอียด |", "|---|---|---|"]
+    lines += [f"| {md_link(f.get('url'))} | {md(FAILURE_KINDS.get(f.get('kind'), f.get('kind')))} "
+              f"| {md(f.get('message'))} |" for f in broken]
     lines.append("")
     return lines
 

@@ -7,7 +7,7 @@ score: it shows as a gap, never as a drop.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.evidence.store import Store
 from crawler.text.urls import canonical
@@ -30,6 +30,9 @@ class RunSummary:
     checklist: str | None = None
     oit_score: float | None = None
     published: bool | None = None # None: never audited
+    # The run's other stored audits (another as-of date or checklist), oldest first: never rewritten,
+    # so history shows each judgement beside the latest one.
+    other_audits: list[dict] = field(default_factory=list)
 
     @property
     def health(self) -> str:
@@ -66,6 +69,9 @@ def latest_audits(store: Store, site_url: str | None = None, fiscal_year: int | 
 def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | None = None) -> list[RunSummary]:
     """Every run of the site (or of the store), with its latest audit (of that fiscal year, if given)."""
     audits = latest_audits(store, site_url, fiscal_year)
+    every: dict[int, list[dict]] = {}
+    for row in store.audits(fiscal_year=fiscal_year):
+        every.setdefault(row["run_id"], []).append(row)
     out = []
     for run in site_runs(store, site_url):
         c = store.counts(run["id"])
@@ -76,6 +82,7 @@ def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | 
         if a is not None:
             summary.audit_id, summary.fiscal_year, summary.as_of = a["id"], a["fiscal_year"], a["as_of"]
             summary.checklist, summary.oit_score, summary.published = a["checklist"], a["oit_score"], a["published"]
+            summary.other_audits = [o for o in every.get(run["id"], []) if o["id"] != a["id"]]
         out.append(summary)
     return out
 
@@ -140,5 +147,9 @@ def print_history(summaries: list[RunSummary], out) -> None:
                 shown = f"{bar}{change}"
             else:
                 shown = "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl"
+            for o in s.other_audits:
+                w(f"  {'':>4}  {'':<10}  {o['as_of']:<10}  {o['fiscal_year']:>4}  {_score(o['oit_score']):>6}  "
+                  f"การตรวจอีกครั้งของรอบนี้/another audit of this run ({o['checklist']}, "
+                  f"made {(o['generated_at'] or '')[:10]})")
             w(f"  {s.run_id:>4}  {s.started_at[:10]:<10}  {s.as_of or '':<10}  {s.fiscal_year or '':>4}  "
               f"{_score(s.oit_score):>6}  {shown}")
