@@ -2,8 +2,14 @@
 
 It only decides what to fetch and what to follow. In-scope HTML pages (same host, the site's path
 prefix) are crawled; every other link target (documents elsewhere on the host, BMA central pages,
-cloud drives, e-service systems) is fetched one hop and never followed. Every failure becomes a
-record for its URL; extraction and storage happen in the pipelines.
+cloud drives, e-service systems) is fetched one hop and never followed. Whatever answers with a file
+is a document, wherever it sits (/download?id=N, a drive's uc?export=download). Every failure becomes
+a record for its URL (the URL as linked, whatever it redirected to); extraction and storage happen in
+the pipelines, the depth, page and trap limits in crawler/crawl/middlewares.py.
+
+The site's scope (crawler.text.urls.Scope) comes from the start URL (host and first path segment) or
+--scope, is printed at the start, and is settled when the start page answers: it follows a redirect
+(http -> https, / -> /Home) and widens to the host when the start page's links mostly leave it.
 """
 from __future__ import annotations
 
