@@ -33,11 +33,14 @@ class RunSummary:
     # The run's other stored audits (another as-of date or checklist), oldest first: never rewritten,
     # so history shows each judgement beside the latest one.
     other_audits: list[dict] = field(default_factory=list)
+    incomplete: bool = False      # not published because items were not checked (capped, interrupted …)
 
     @property
     def health(self) -> str:
         if self.published is None:
             return "—"
+        if self.incomplete and not self.published:
+            return "INCOMPLETE"
         return "healthy" if self.published else "UNHEALTHY"
 
 
@@ -83,6 +86,9 @@ def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | 
             summary.audit_id, summary.fiscal_year, summary.as_of = a["id"], a["fiscal_year"], a["as_of"]
             summary.checklist, summary.oit_score, summary.published = a["checklist"], a["oit_score"], a["published"]
             summary.other_audits = [o for o in every.get(run["id"], []) if o["id"] != a["id"]]
+            if not a["published"]:
+                report = store.audit_report(a["id"])
+                summary.incomplete = bool(report.get("completeness")) and report["crawl"].get("healthy", False)
         out.append(summary)
     return out
 
@@ -146,7 +152,8 @@ def print_history(summaries: list[RunSummary], out) -> None:
                 previous = s.oit_score
                 shown = f"{bar}{change}"
             else:
-                shown = "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl"
+                shown = ("ไม่เผยแพร่: ยังตรวจไม่ครบทุกข้อ / not published: items not checked" if s.incomplete
+                         else "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl")
             for o in s.other_audits:
                 w(f"  {'':>4}  {'':<10}  {o['as_of']:<10}  {o['fiscal_year']:>4}  {_score(o['oit_score']):>6}  "
                   f"การตรวจอีกครั้งของรอบนี้/another audit of this run ({o['checklist']}, "
