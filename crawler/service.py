@@ -107,8 +107,9 @@ def parse_formats(value: str | None, known: tuple[str, ...] = REPORT_FORMATS, wh
 
 def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, checklist: Checklist,
                  survey: dict | None, *, keep: bool = True, overrides: list[Override] | None = None,
-                 overrides_source: str | None = None) -> dict:
-    """Audit a stored run; `keep` stores the audit in the run's history (a diff's own audits are not kept)."""
+                 overrides_source: str | None = None, partial: bool = False) -> dict:
+    """Audit a stored run; `keep` stores the audit in the run's history (a diff's own audits are not kept);
+    `partial`: publish a labelled partial score when items could not be checked (crawler.audit.judge.audit)."""
     evidence = store.load_run(run_id)
 
     def limits(run: dict) -> tuple:   # earlier runs crawled with other limits are no yardstick for this one
@@ -120,7 +121,7 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
     previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
     health = crawl_health(evidence, previous_counts)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
-    report = audit(evidence, checklist, fiscal_year, as_of, health=health, generated_at=generated)
+    report = audit(evidence, checklist, fiscal_year, as_of, health=health, generated_at=generated, partial=partial)
     report["crawl"]["failures"] = [
         {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
          "message": f["error"] or "", "referer": f["referer"]}
@@ -188,15 +189,25 @@ def run_date(store: Store, run_id: int) -> date:
     return date.fromisoformat((run["finished_at"] or run["started_at"])[:10])
 
 
+def stored_audit(store: Store, run_id: int, fiscal_year: int, checklist_id: str | None,
+                 as_of: date | None) -> dict | None:
+    """The run's latest stored audit for these inputs (any checklist / as-of date when not given)."""
+    rows = [a for a in store.audits(run_id=run_id, fiscal_year=fiscal_year)
+            if (checklist_id is None or a["checklist"] == checklist_id)
+            and (as_of is None or a["as_of"] == as_of.isoformat())]
+    if not rows:
+        return None
+    latest = max(rows, key=lambda a: (a["generated_at"] or "", a["id"]))
+    return store.audit_report(latest["id"])
+
+
 def stored_or_new_audit(store: Store, run_id: int, fiscal_year: int, as_of: date | None,
                         checklist_name: str | None, notify: Notify | None = None) -> dict:
     """The run's latest stored audit for that fiscal year (and as-of date / checklist, when given);
     otherwise an audit made now, for the comparison only: not kept, so it never becomes the run's score
     in `oit runs`."""
     checklist = choose_checklist(checklist_name, fiscal_year, notify).checklist
-    rows = [a for a in store.audits(run_id=run_id, fiscal_year=fiscal_year) if a["checklist"] == checklist.id
-            and (as_of is None or a["as_of"] == as_of.isoformat())]
-    if rows:
-        latest = max(rows, key=lambda a: (a["generated_at"] or "", a["id"]))
-        return store.audit_report(latest["id"])
+    stored = stored_audit(store, run_id, fiscal_year, checklist.id, as_of)
+    if stored is not None:
+        return stored
     return build_report(store, run_id, fiscal_year, as_of or run_date(store, run_id), checklist, None, keep=False)

@@ -20,7 +20,8 @@ from crawler.audit.status import ELEMENT_STATUS_LABELS, STATUS_LABELS, STATUS_MA
 from crawler.evidence.failures import failure_label
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date, thai_datetime
 from reports.writer import (BASIS_LABELS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
-                            is_published, item_fix_text, item_reason_text, items_to_fix, open_elements, register)
+                            is_published, item_fix_text, item_reason_text, items_to_fix, open_elements,
+                            partial_note, register, withheld_reasons)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 MAX_FAILURES_SHOWN = 200
@@ -91,7 +92,9 @@ def report_view(report: Report) -> dict[str, Any]:
         "checklist_version": checklist.get("version"),
         "run_id": crawl.get("run_id"),
         "published": published,
-        "health_reasons": crawl.get("health_reasons") or [],
+        "health_reasons": withheld_reasons(report) if not published else [],
+        "partial_note": partial_note(report),
+        "partial_reasons": (report.get("completeness") or {}).get("reasons") or [],
         "summary": _summary(report, published),
         "overrides": _overrides(report),
         "toc": _toc(report),

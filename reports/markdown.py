@@ -9,9 +9,10 @@ import re
 from pathlib import Path
 
 from crawler.audit.status import element_status, status_label
+from crawler.evidence.failures import failure_label
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date
 from reports.writer import (Report, ReportWriter, basis_label, fix_entries, indicator_codes, is_published,
-                            items_to_fix, register)
+                            items_to_fix, partial_note, register, withheld_reasons)
 
 # Characters that are markup inside a line (CommonMark/GFM): escaped with a backslash.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -60,10 +61,14 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     if not published:
-        reasons = (report.get("crawl") or {}).get("health_reasons") or ["ไม่ระบุสาเหตุ"]
-        lines += ["> **ไม่เผยแพร่คะแนน:** การเก็บข้อมูลเว็บไซต์ไม่สมบูรณ์ (no score published: the crawl was unhealthy)",
-                  ">"]
+        reasons = withheld_reasons(report) or ["ไม่ระบุสาเหตุ"]
+        lines += ["> **ไม่เผยแพร่คะแนน:** การเก็บข้อมูลเว็บไซต์ไม่สมบูรณ์ (no score published: the crawl was "
+                  "unhealthy or incomplete)", ">"]
         lines += [f"> - {md_start(r)}" for r in reasons]
+        lines.append("")
+    elif partial_note(report):
+        lines += [f"> **{md(partial_note(report))}**", ">"]
+        lines += [f"> - {md_start(r)}" for r in (report.get("completeness") or {}).get("reasons") or []]
         lines.append("")
 
     def score(value: object) -> str:
@@ -84,6 +89,7 @@ def render_markdown(report: Report) -> str:
     lines.append("")
     lines += _overrides_lines(report)
     lines += _plan_lines(report)
+    lines += _broken_lines(report)
 
     todo = items_to_fix(report)
     lines += [f"## รายการที่ต้องแก้ไข ({len(todo)} รายการ)", ""]
@@ -135,6 +141,19 @@ def _overrides_lines(report: Report) -> list[str]:
         record = item.get("override")
         if record:
             lines.append(f"- **{md(item.get('id'))}** {md(record.get('label_th'))}")
+    lines.append("")
+    return lines
+
+
+def _broken_lines(report: Report) -> list[str]:
+    """Files the site serves broken (empty, truncated, encrypted, mojibake): never counted as evidence."""
+    broken = [f for f in (report.get("crawl") or {}).get("failures") or [] if str(f.get("kind")).startswith("broken_")]
+    if not broken:
+        return []
+    lines = ["## ไฟล์เสียที่ไม่นับเป็นหลักฐาน (broken files, not counted as evidence)", "",
+             "| ไฟล์ | ปัญหา | รายละเอียด |", "|---|---|---|"]
+    lines += [f"| {md_link(f.get('url'))} | {md(failure_label(f.get('kind')) or f.get('kind'))} "
+              f"| {md(f.get('message'))} |" for f in broken]
     lines.append("")
     return lines
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
 from crawler.audit.status import ElementStatus, ItemStatus, element_status, status_label
+from crawler.text.format import fmt_num
 from crawler.text.sanitize import clean
 from reports.validate import validate_report
 
@@ -98,6 +99,30 @@ def indicator_codes(report: Report) -> list[str]:
 def is_published(report: Report) -> bool:
     """False only when the audit withheld the score (unhealthy crawl); older reports lack the flag."""
     return report.get("published", True) is not False
+
+
+def withheld_reasons(report: Report) -> list[str]:
+    """Why the score is not published: the crawl was unhealthy, or items were not checked."""
+    crawl = report.get("crawl") or {}
+    if crawl.get("healthy", True) is False:
+        return list(crawl.get("health_reasons") or [])
+    return list((report.get("completeness") or {}).get("reasons") or []) or \
+        [f"ยังไม่ได้ตรวจ {', '.join(not_checked_items(report))} / not checked"]
+
+
+def not_checked_items(report: Report) -> list[str]:
+    return list(report.get("not_checked_items") or [])
+
+
+def partial_note(report: Report) -> str | None:
+    """The label of a partial audit (published with items not checked), in Thai and English; else None."""
+    done = report.get("completeness") or {}
+    if not (is_published(report) and done.get("partial")):
+        return None
+    low, high = fmt_num(done.get("oit_score_min")), fmt_num(done.get("oit_score_max"))
+    ids = ", ".join(done.get("not_checked") or [])
+    return (f"ผลการตรวจบางส่วน: ยังไม่ได้ตรวจ {ids} คะแนนจริงอยู่ระหว่าง {low} ถึง {high} / "
+            f"Partial audit: {ids} not checked; the score lies between {low} and {high}")
 
 
 def points_earned(item: dict) -> float | None:

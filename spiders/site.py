@@ -2,14 +2,20 @@
 
 It only decides what to fetch and what to follow. In-scope HTML pages (same host, the site's path
 prefix) are crawled; every other link target (documents elsewhere on the host, BMA central pages,
-cloud drives, e-service systems) is fetched one hop and never followed. Every failure becomes a
-record for its URL; extraction and storage happen in the pipelines.
+cloud drives, e-service systems) is fetched one hop and never followed. Whatever answers with a file
+is a document, wherever it sits (/download?id=N, a drive's uc?export=download). Every failure becomes
+a record for its URL (the URL as linked, whatever it redirected to); extraction and storage happen in
+the pipelines, the depth, page and trap limits in crawler/crawl/middlewares.py.
+
+The site's scope (crawler.text.urls.Scope) comes from the start URL (host and first path segment) or
+--scope, is printed at the start, and is settled when the start page answers: it follows a redirect
+(http -> https, / -> /Home) and widens to the host when the start page's links mostly leave it.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from itertools import islice
+import sys
 from datetime import datetime, timezone
+from itertools import islice
 from urllib.parse import urlsplit
 
 import scrapy
@@ -24,7 +30,7 @@ from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
-                          filename_from_disposition, filename_from_url, looks_like_trap)
+                          filename_from_disposition, filename_from_url)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 LINK_XPATH = "//a/@href | //area/@href | //iframe/@src | //frame/@src | //embed/@src"
@@ -49,92 +55,77 @@ def is_html(response: Response) -> bool:
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, url: str | None = None, *args, **kwargs):
+    def __init__(self, url: str | None = None, scope: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not url:
             raise ValueError("the site spider needs a start URL: -a url=https://…/district/")
         self.start_url = canonical(url)
-        self.scope = Scope.from_start_url(self.start_url)
-        self.pages_scheduled = 0
-        self.documents_scheduled = 0
+        # --scope fixes the site; otherwise it is derived from the start URL and, once the start page
+        # answers, from where it led and what it links to.
+        self.scope_given = bool(scope)
+        self.scope = Scope.from_prefix(self.start_url, scope) if scope else Scope.from_start_url(self.start_url)
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
-        self.query_variants: dict[str, set[str]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        s = crawler.settings
-        spider.max_pages = s.getint("OIT_MAX_PAGES")
-        spider.max_depth = s.getint("OIT_MAX_DEPTH", s.getint("DEPTH_LIMIT"))
-        spider.max_query_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
-        spider.max_url_length = s.getint("OIT_MAX_URL_LENGTH")
-        spider.max_links = s.getint("OIT_MAX_LINKS_PER_PAGE")
-        spider.max_documents = s.getint("OIT_MAX_DOCUMENTS")
+        spider.max_links = crawler.settings.getint("OIT_MAX_LINKS_PER_PAGE")
         return spider
 
     async def start(self):
-        self.pages_scheduled = 1
+        _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope}" + (" (--scope)" if self.scope_given else ""))
         self.seen.add(self.start_url)
         yield self._request(self.start_url, kind="page", depth=0, referer=None)
 
     # -- deciding what to fetch -------------------------------------------------------------------
 
     def _request(self, url: str, kind: str, depth: int, referer: str | None) -> scrapy.Request:
+        # oit_url: the URL as linked; a redirect changes request.url, the record keeps the link's URL.
         return scrapy.Request(
-            url, callback=self.parse, errback=self.failed, dont_filter=False,
-            meta={"kind": kind, "oit_depth": depth, "referer": referer, "handle_httpstatus_list": [304]},
+            # dont_filter: `seen` already sends each URL once; the dupefilter would drop the second
+            # leg of a redirect loop silently instead of letting it fail as one.
+            url, callback=self.parse, errback=self.failed, dont_filter=True,
+            meta={"kind": kind, "oit_depth": depth, "oit_url": url, "referer": referer,
+                  "handle_httpstatus_list": [304]},
             headers={"Referer": referer} if referer else None,
         )
 
-    def _limit_record(self, url: str, kind: str, depth: int, referer: str, error_kind: str,
-                      why: str) -> ResourceItem:
-        return ResourceItem(url=url, kind=kind, ok=False, depth=depth, referer=referer,
-                            error_kind=error_kind, error=why, on_site=self.scope.contains(url),
-                            fetched_at=_now())
-
     def follow(self, response: Response, depth: int):
-        """Requests (and limit records) for the links of an in-scope page."""
+        """Requests for the links of an in-scope page (the CrawlLimits middleware bounds them)."""
         links = list(islice(self.link_targets(response), self.max_links + 1))
         if len(links) > self.max_links:      # a hostile page with 100,000 links: the rest is not read
             self.crawler.stats.inc_value("oit/links_capped")
-            yield self._limit_record(links.pop(), "page", depth + 1, response.url, "limit",
-                                     f"more than {self.max_links} links on {response.url}: the rest not followed")
+            url = links.pop()
+            yield ResourceItem(url=url, kind="page", ok=False, depth=depth + 1, referer=response.url,
+                               error_kind=FailureKind.LIMIT, on_site=self.scope.contains(url), fetched_at=_now(),
+                               error=f"more than {self.max_links} links on {response.url}: the rest not followed")
         for url in links:
             if url in self.seen:         # menus repeat on every page: one URL is one resource
                 continue
             self.seen.add(url)
-            in_scope = self.scope.contains(url)
             ext = extension(url)
-            if in_scope and ext not in DOCUMENT_EXTENSIONS:
-                trap = looks_like_trap(url, self.max_url_length)
-                parts = urlsplit(url)
-                if parts.query and trap is None:
-                    variants = self.query_variants[parts.path]
-                    if parts.query not in variants and len(variants) >= self.max_query_variants:
-                        trap = f"more than {self.max_query_variants} query-string variants of {parts.path}"
-                    variants.add(parts.query)
-                if trap:
-                    yield self._limit_record(url, "page", depth + 1, response.url, "trap_bound", trap)
-                    continue
-                if depth + 1 > self.max_depth:
-                    yield self._limit_record(url, "page", depth + 1, response.url, "limit",
-                                             f"deeper than {self.max_depth} links from the start page")
-                    continue
-                if self.pages_scheduled >= self.max_pages:
-                    yield self._limit_record(url, "page", depth + 1, response.url, "limit",
-                                             f"page limit of {self.max_pages} reached")
-                    continue
-                self.pages_scheduled += 1
+            if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS:
                 yield self._request(url, "page", depth + 1, response.url)
             else:
                 # Documents anywhere, and any page outside the site: one hop, never followed.
                 kind = "document" if ext in DOCUMENT_EXTENSIONS else "external"
-                if self.documents_scheduled >= self.max_documents:
-                    yield self._limit_record(url, kind, depth + 1, response.url, "limit",
-                                             f"document limit of {self.max_documents} reached")
-                    continue
-                self.documents_scheduled += 1
                 yield self._request(url, kind, depth + 1, response.url)
+
+    def _settle_scope(self, response: Response) -> None:
+        """The start page answered: follow its redirect (http -> https, / -> /Home) and widen a
+        first-segment scope to the whole host when the page's own links mostly leave it
+        (a site whose home is /Home and whose pages are /page/…)."""
+        if self.scope_given:
+            return
+        before = self.scope
+        self.scope = self.scope.moved_to(canonical(response.url))
+        if self.scope.prefix != "/" and is_html(response):
+            same_host = [u for u in self.link_targets(response) if self.scope.same_host(u)]
+            inside = sum(1 for u in same_host if self.scope.contains(u))
+            if same_host and inside * 2 < len(same_host):
+                self.scope = self.scope.widened()
+        if self.scope != before:
+            _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope} (ตามหน้าแรก/from the start page {response.url})")
 
     @staticmethod
     def link_targets(response: Response):
@@ -163,9 +154,11 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         kind, depth = meta["kind"], meta["oit_depth"]
         html = is_html(response)
-        url = canonical(response.request.url)
-        if kind == "page" and not html:
-            kind = "document"        # /download?id=123 turned out to be a file
+        url = canonical(meta.get("oit_url") or response.request.url)
+        if depth == 0 and url == self.start_url:
+            self._settle_scope(response)
+        if not html:
+            kind = "document"        # /download?id=123 or a drive's uc?export=download turned out a file
         ctype = _header(response, "Content-Type") or ""
         charset = None
         if "charset=" in ctype.lower():
@@ -181,7 +174,7 @@ class SiteSpider(scrapy.Spider):
             on_site=self.scope.contains(url),
         )
         yield item
-        if kind == "page" and html and self.scope.contains(response.url):
+        if kind == "page" and html and self.scope.contains(canonical(response.url)):
             yield from self.follow(response, depth)
 
     def failed(self, failure):
@@ -192,11 +185,16 @@ class SiteSpider(scrapy.Spider):
             status = failure.value.response.status
             kind = FailureKind.of_http_status(status)
             message = f"HTTP {status}"
+            wait = _header(failure.value.response, "Retry-After")
+            if wait:
+                message += f" (Retry-After: {wait}; not retried beyond the cap)"
         elif failure.check(BlockedRequest):
             kind = FailureKind.BLOCKED
         elif failure.check(IgnoreRequest):
-            kind = (FailureKind.ROBOTS if "robots" in message.lower() else     # download_maxsize: a gzip bomb
-                    FailureKind.TOO_LARGE if "download_maxsize" in message.lower() else FailureKind.IGNORED)
+            lowered = message.lower()
+            kind = (FailureKind.ROBOTS if "robots" in lowered else
+                    FailureKind.TOO_LARGE if "download_maxsize" in lowered else       # a gzip bomb
+                    FailureKind.REDIRECT_LOOP if "redirect" in lowered else FailureKind.IGNORED)
         elif failure.check(DNSLookupError, CannotResolveHostError):
             kind = FailureKind.DNS
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
@@ -209,12 +207,16 @@ class SiteSpider(scrapy.Spider):
             kind = FailureKind.TLS
         elif "cancel" in failure.type.__name__.lower():
             kind = FailureKind.TOO_LARGE if "size" in message.lower() else FailureKind.CANCELLED
-        url = canonical(request.url)
+        url = canonical(meta.get("oit_url") or request.url)
         yield ResourceItem(
             url=url, kind=meta.get("kind", "page"), ok=False, depth=meta.get("oit_depth", 0),
             referer=meta.get("referer"), status=status, error_kind=kind, error=message[:500],
-            fetched_at=_now(), on_site=self.scope.contains(url),
+            final_url=canonical(request.url), fetched_at=_now(), on_site=self.scope.contains(url),
         )
+
+
+def _say(message: str) -> None:
+    print(f"oit: {message}", file=sys.stderr, flush=True)
 
 
 def _now() -> str:

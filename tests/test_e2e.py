@@ -130,7 +130,7 @@ def test_reaudit_for_another_fiscal_year_follows_the_documents_years(audited):
     a.server  # the site stays up, but the re-audit must not need it
     run = str(a.report["crawl"]["run_id"])
     result = oit("--db", "evidence.sqlite", "audit", "--run", run, "--fiscal-year", "2568",
-                 "--as-of", "2025-06-30", "--out", "out2568", "--format", "json", cwd=a.dir)
+                 "--as-of", "2025-06-30", "--out", "out2568", "--format", "json", "--partial", cwd=a.dir)
     assert result.returncode == 0, result.stderr
     later = json.loads((a.dir / "out2568" / "report.json").read_text(encoding="utf-8"))
     assert later["checklist"]["id"] == "bma-district-2568"
@@ -282,7 +282,7 @@ def test_demo_report_html_in_a_real_browser(audited, tmp_path):
 
 # -- a crash loses nothing -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT"])
 def test_interrupted_crawl_keeps_what_it_fetched(site_server, tmp_path, how):
     import signal
     import time
@@ -311,10 +311,13 @@ def test_interrupted_crawl_keeps_what_it_fetched(site_server, tmp_path, how):
     assert store.counts(run["id"])["pages"] >= 10
     report = oit("--db", "e.sqlite", "audit", "--run", str(run["id"]), "--fiscal-year", "2567",
                  "--as-of", "2024-06-30", "--format", "json", "--out", "out", cwd=tmp_path)
-    assert report.returncode in (0, 3), report.stderr
+    # An interrupted crawl publishes no score (never 0.00 with every item "missing").
+    assert report.returncode == 3, report.stderr
     data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert data["crawl"]["status"] == "incomplete"
     assert any("ไม่เสร็จสมบูรณ์" in w for w in data["crawl"]["health_warnings"])
+    assert data["published"] is False and data["oit_score"] is None
+    assert data["not_checked_items"] and not data["missing_items"]
 
 
 def test_a_dead_document_is_not_replaced_by_its_label_on_the_index_page(audited):

@@ -75,8 +75,9 @@ def test_one_odd_earlier_run_does_not_move_the_yardstick():
     assert not crawl_health(_evidence(40, 78, 3), odd)["healthy"]
 
 
-def test_without_earlier_runs_and_for_tiny_sites_only_the_run_itself_counts():
-    assert crawl_health(_evidence(3, 0), [])["healthy"]
+def test_a_first_run_is_judged_on_its_own_and_tiny_earlier_counts_are_no_yardstick():
+    first = crawl_health(_evidence(3, 0), [])           # no earlier run: 3 pages did not see a site
+    assert not first["healthy"] and any("only 3 pages in a first run" in r for r in first["reasons"])
     assert crawl_health(_evidence(3, 1), [_counts(3, 3)])["healthy"]      # 3 documents: too few to judge
 
 
@@ -97,7 +98,7 @@ def _store_with_runs(tmp_path, n: int) -> Store:
     return store
 
 
-def test_audits_are_kept_and_the_same_judgement_replaces_itself(tmp_path):
+def test_audits_are_kept_and_a_stored_audit_is_never_rewritten(tmp_path):
     store = _store_with_runs(tmp_path, 2)
     first = store.add_audit(_report(1, 70.0))
     assert store.add_audit(_report(1, 71.0)) == first                  # same run, checklist, year, as-of
@@ -105,8 +106,8 @@ def test_audits_are_kept_and_the_same_judgement_replaces_itself(tmp_path):
     store.add_audit(_report(2, None))
     rows = store.audits(site_url=SITE)
     assert [(a["run_id"], a["fiscal_year"], a["oit_score"], a["published"]) for a in rows] == \
-        [(1, 2567, 71.0, True), (1, 2568, 40.0, True), (2, 2567, None, False)]
-    assert store.audit_report(rows[0]["id"])["oit_score"] == 71.0
+        [(1, 2567, 70.0, True), (1, 2568, 40.0, True), (2, 2567, None, False)]
+    assert store.audit_report(rows[0]["id"])["oit_score"] == 70.0
 
 
 def test_score_history_is_same_year_and_checklist_oldest_first_with_gaps(tmp_path):

@@ -1,4 +1,5 @@
 """URL identity and scope."""
+import pytest
 from urllib.parse import quote
 
 from crawler.text.urls import Scope, canonical, filename_from_disposition, looks_like_trap
@@ -27,6 +28,24 @@ def test_scope_is_host_and_path_prefix():
     assert not scope.contains("https://webportal.bangkok.go.th/bangrak/page/main/1/x")
     assert not scope.contains("https://www.bangkok.go.th/samphanthawong/")
     assert Scope.from_start_url("http://h/samphanthawong/index.php").prefix == "/samphanthawong/"
+
+
+@pytest.mark.parametrize("start, prefix", [
+    ("https://webportal.bangkok.go.th/samphanthawong/page/main/1/หน้าแรก", "/samphanthawong/"),
+    ("http://h/district/coverpages", "/district/"),
+    ("http://h/home.php", "/"),
+    ("http://h/index.jsp?lang=th", "/"),
+    ("http://h", "/"),
+])
+def test_scope_is_the_site_not_the_start_urls_path(start, prefix):
+    assert Scope.from_start_url(start).prefix == prefix
+
+
+def test_scope_follows_a_redirect_of_the_start_url():
+    assert str(Scope.from_start_url("http://h/").moved_to("https://h/Home")) == "https://h/"
+    assert str(Scope.from_start_url("http://h/d/").moved_to("https://h/d/index.php")) == "https://h/d/"
+    assert str(Scope.from_start_url("http://h/d/").moved_to("http://h/e/home")) == "http://h/e/"
+    assert str(Scope.from_prefix("http://h/d/x", "/d/sub")) == "http://h/d/sub/"
 
 
 def test_content_disposition_rfc5987_and_plain():

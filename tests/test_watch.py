@@ -54,9 +54,9 @@ def two_weeks(make_site, tmp_path_factory):
         "crawl": {"delay": 0, "concurrency": 8, "max_depth": 1},
         "sites": [
             {"url": a.start_url, "fiscal_year": 2567, "as_of": "2024-06-30", "out": "reports/a",
-             "survey": "survey.yaml"},
+             "survey": "survey.yaml", "partial": True},   # depth 1: a capped crawl
             {"url": b.start_url, "fiscal_year": "๒๕๖๗", "as_of": "2024-06-30", "out": "reports/b",
-             "name": "เขตตัวอย่าง", "checklist": "bma-district-2567"},
+             "name": "เขตตัวอย่าง", "checklist": "bma-district-2567", "partial": True},
         ],
     }
     path = work / "watch.yaml"

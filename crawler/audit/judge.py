@@ -7,9 +7,10 @@ are in crawler/audit/primitives.py, the weights in the checklist, the arithmetic
 module turns element verdicts into item verdicts and writes the report (docs/architecture.md).
 
 Item status: pass (100); partial (0 < score < 100); fail (0); review (an element is under review and
-none is missing); unreachable (what is missing could not be fetched for transport reasons). A review
-or unreachable element counts as not satisfied in the predicted score. When the crawl is unhealthy
-nothing is scored: `published` is false and every score is null.
+none is missing); not_checked (what is missing could not be fetched, or the run was capped,
+interrupted or lost writes: no score, never a 0, never "publish this" in the fix plan). A review
+element counts as not satisfied in the predicted score. When the crawl is unhealthy nothing is
+scored: `published` is false and every item is "unreachable" with a null score.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, i
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.audit.scoring import empty_indicators, score_oit
+from crawler.audit.status import ItemStatus
 
 __all__ = ["REASONS", "audit", "crawl_health", "item_verdict"]
 
@@ -33,6 +35,14 @@ PREVIOUS_SHARE_LIMIT = 0.5           # pages or documents under half of the earl
 MIN_USUAL_DOCUMENTS = 4               # below this the document count of a site is too small to judge by
 ERROR_RATE_JUMP = 0.20                # error share this many points above the earlier runs' median
 _DISTRICT_NAME = re.compile("สำนักงานเขต[\u0e01-\u0e4e]+")
+NOT_CHECKED = ItemStatus.NOT_CHECKED
+MIN_FIRST_RUN_PAGES = 5               # a first run with fewer pages did not see the site
+# A page that is the ITA/OIT index (the assessor's entry point), in its title or opening text.
+_ITA_INDEX = re.compile(r"\b(?:ITA|OIT)\b|การประเมินคุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.IGNORECASE)
+# A start page that is a login form or a bot challenge, not the site.
+_GATE = re.compile(r"เข้าสู่ระบบ|\blog ?in\b|\bsign ?in\b|just a moment|attention required|captcha|"
+                   r"checking your browser|access denied|ddos protection", re.IGNORECASE)
+MAX_GATE_LINKS = 5
 
 
 # -- crawl health -----------------------------------------------------------------------------------
@@ -61,9 +71,51 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     if evidence.status != "complete":
         warnings.append(f"การเก็บข้อมูลไม่เสร็จสมบูรณ์ ({evidence.status}) / the crawl is {evidence.status}")
     counts = _counts(evidence)
+    if previous_runs is not None and not [p for p in previous_runs if (p.get("pages") or 0) > 0]:
+        reasons += _first_run(evidence, start, counts)
     reasons += _against_previous(counts, len(evidence.resources), list(previous_runs or []))
     return {"healthy": not reasons, "reasons": reasons, "warnings": warnings, "attempted": len(attempted),
             "failed": len(failed), **counts}
+
+
+def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> list[str]:
+    """A site's first run has no yardstick: judged on its own. A handful of pages, no page that
+    looks like the ITA index, or a start page that is a login form or a bot challenge means the
+    crawl did not see the site."""
+    reasons = []
+    if start is not None and start.ok and _is_gate(evidence, start):
+        reasons.append(f"หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ ({start.title or start.url}) / "
+                       f"the start page is a login or challenge page: {start.title or start.url}")
+    if counts["pages"] < MIN_FIRST_RUN_PAGES:
+        reasons.append(f"พบหน้าเว็บเพียง {counts['pages']} หน้าในการเก็บข้อมูลครั้งแรก (ต้องมีอย่างน้อย "
+                       f"{MIN_FIRST_RUN_PAGES}) / only {counts['pages']} pages in a first run "
+                       f"(at least {MIN_FIRST_RUN_PAGES} expected)")
+    pages = [r for r in evidence.resources.values() if r.ok and r.kind == "page"]
+    if pages and not any(_ITA_INDEX.search(f"{r.title} {r.text[:3000]}") for r in pages):
+        reasons.append("ไม่พบหน้าที่เป็นหน้ารวมข้อมูล ITA/OIT / no page looks like the ITA/OIT index")
+    return reasons
+
+
+def _is_gate(evidence: RunEvidence, start: Resource) -> bool:
+    outgoing = sum(1 for link in evidence.links if link.source_url == start.url)
+    return outgoing <= MAX_GATE_LINKS and bool(_GATE.search(f"{start.title} {start.text[:500]}"))
+
+
+def completeness(evidence: RunEvidence) -> list[str]:
+    """Why the run may not have seen all of the site (empty when it did): interrupted, capped by a
+    limit, or resources it could not store. Then any item not passed may have evidence unseen."""
+    reasons = []
+    if evidence.status != "complete":
+        reasons.append(f"การเก็บข้อมูลถูกหยุดก่อนเสร็จ ({evidence.status}) / the crawl was interrupted ({evidence.status})")
+    limited = [r for r in evidence.resources.values() if r.error_kind == "limit"]
+    if limited:
+        reasons.append(f"มีหน้าเว็บ {len(limited)} หน้าเกินขีดจำกัดการเก็บข้อมูล ({limited[0].error}) / "
+                       f"{len(limited)} pages beyond the crawl's limits were not fetched ({limited[0].error})")
+    lost = int((evidence.stats or {}).get("store_lost") or 0)
+    if lost:
+        reasons.append(f"บันทึกข้อมูลไม่ได้ {lost} รายการ (ฐานข้อมูลถูกล็อก) / "
+                       f"{lost} fetched resources could not be stored (the store was locked)")
+    return reasons
 
 
 def _against_previous(counts: dict, resources: int, previous: list[dict]) -> list[str]:
@@ -119,7 +171,7 @@ def item_verdict(item: Item, verdicts: list[ElementVerdict]) -> tuple[float, str
         return score, "partial" if score > 0 else "fail"
     if any(v.status == "review" for v in unsatisfied):
         return score, "review"
-    return score, "unreachable"
+    return score, NOT_CHECKED       # only what could not be fetched stands in the way
 
 
 def _evidence_entry(outcome: Outcome, fiscal_year_shown: bool = True) -> dict:
@@ -208,23 +260,41 @@ def _item_entry(item: Item, verdicts: list[ElementVerdict], score: float, status
 # -- the audit --------------------------------------------------------------------------------------
 
 def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, as_of: date, *,
-          health: dict | None = None, generated_at: str | None = None) -> dict:
-    """Judge every item of the checklist on the run's evidence; the report.json dict."""
+          health: dict | None = None, generated_at: str | None = None, partial: bool = False) -> dict:
+    """Judge every item of the checklist on the run's evidence; the report.json dict.
+
+    An item whose evidence may lie where the crawl did not reach (an unfetched link, a trap bound, or
+    any item not passed in a run that was capped, interrupted or lost writes) is not checked: it has
+    no score. A report with items not checked publishes no score unless `partial` is asked; a partial
+    report gives the score with those items at 0 and at 100 (the range the site's score lies in)."""
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     health = health if health is not None else crawl_health(evidence)
     index = index_for(evidence, checklist)
     frame = Frame(fiscal_year, as_of, checklist.settings.month_grace_days)
+    incomplete = completeness(evidence)
 
     items: list[dict] = []
     scores: dict[str, float] = {}
     for item in checklist.items:
         verdicts = [judge_element(index, element, frame) for element in item.elements]
         score, status = item_verdict(item, verdicts)
+        entry = _item_entry(item, verdicts, score, status, fiscal_year)
+        if incomplete and status != "pass":
+            status = NOT_CHECKED
+            entry.update(status=status, reason_th="ยังไม่ได้ตรวจ: " + "; ".join(r.split(" / ")[0] for r in incomplete),
+                         reason_en="Not checked: " + "; ".join(r.split(" / ")[-1] for r in incomplete))
+        elif status == NOT_CHECKED:
+            entry.update(reason_th="ยังไม่ได้ตรวจ: " + (entry["reason_th"] or ""),
+                         reason_en="Not checked: " + (entry["reason_en"] or ""))
+        if status == NOT_CHECKED:
+            entry.update(score=None, points_lost=None, fix_th=None)
         scores[item.id] = score
-        items.append(_item_entry(item, verdicts, score, status, fiscal_year))
+        items.append(entry)
 
-    published = bool(health.get("healthy", True))
+    not_checked = [i["id"] for i in items if i["status"] == NOT_CHECKED]
+    healthy = bool(health.get("healthy", True))
+    published = healthy and (not not_checked or partial)
     counts = _counts(evidence)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -236,22 +306,35 @@ def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, a
         "published": published,
     }
     if published:
-        result = score_oit(scores, checklist)
+        result = score_oit({k: (0.0 if k in not_checked else v) for k, v in scores.items()}, checklist)
         report.update(oit_points=result.oit_points, oit_score=result.oit_score, indicators=result.indicators)
     else:
         report.update(oit_points=None, oit_score=None, indicators=empty_indicators(checklist))
+    if not healthy:
         for entry in items:
             entry.update(score=None, points_lost=None, status="unreachable",
                          reason_th="การเก็บข้อมูลไม่สมบูรณ์ จึงไม่ประเมินคะแนน", reason_en="Crawl unhealthy: not scored")
+        not_checked = []
+    elif not published:
+        for entry in items:
+            entry.update(score=None, points_lost=None)
+    if healthy and not_checked:
+        best = score_oit({k: (100.0 if k in not_checked else v) for k, v in scores.items()}, checklist)
+        report["completeness"] = {
+            "complete": False, "partial": published, "reasons": incomplete, "not_checked": not_checked,
+            "oit_score_min": report["oit_score"] if published else None,
+            "oit_score_max": best.oit_score if published else None,
+        }
     report["items"] = items
     report["missing_items"] = [i["id"] for i in items if i["status"] == "fail"]
     report["partial_items"] = [i["id"] for i in items if i["status"] == "partial"]
     report["review_items"] = [i["id"] for i in items if i["status"] == "review"]
     report["unreachable_items"] = [i["id"] for i in items if i["status"] == "unreachable"]
+    report["not_checked_items"] = not_checked
     report["crawl"] = {
         "run_id": evidence.run_id, "started_at": evidence.started_at, "finished_at": evidence.finished_at,
         "pages": counts["pages"], "documents": counts["documents"], "errors": counts["errors"],
-        "healthy": published, "health_reasons": list(health.get("reasons", [])),
+        "healthy": healthy, "health_reasons": list(health.get("reasons", [])),
         "health_warnings": list(health.get("warnings", [])), "status": evidence.status,
         "failures": [{"url": r.url, "kind": r.error_kind or "error", "status": r.status, "message": r.error or "",
                       "referer": None} for r in evidence.resources.values() if not r.ok],

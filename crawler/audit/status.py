@@ -1,7 +1,8 @@
 """The verdicts an audit gives, and the one table of their labels (Thai, English) every output uses.
 
-An item is pass / partial / fail / review / unreachable (docs/rubric.md: review is a person's call,
-unreachable means the site could not be read); an element of an item is satisfied / missing / review.
+An item is pass / partial / fail / review / unreachable / not_checked (docs/rubric.md: review is a
+person's call, unreachable means the site could not be read, not_checked that its evidence may lie where
+the crawl did not reach); an element of an item is satisfied / missing / review.
 They are str enums, so report.json and the stored audits keep plain strings.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ class ItemStatus(StrEnum):
     FAIL = "fail"
     UNREACHABLE = "unreachable"
     REVIEW = "review"
+    NOT_CHECKED = "not_checked"      # its evidence may lie where the crawl did not reach: no score
 
 
 class ElementStatus(StrEnum):
@@ -29,10 +31,12 @@ STATUS_LABELS: dict[ItemStatus, tuple[str, str]] = {
     ItemStatus.FAIL: ("ไม่ผ่าน", "Fail"),
     ItemStatus.UNREACHABLE: ("เข้าถึงไม่ได้", "Unreachable"),
     ItemStatus.REVIEW: ("ต้องตรวจสอบ", "Needs review"),
+    ItemStatus.NOT_CHECKED: ("ยังไม่ได้ตรวจ", "Not checked"),
 }
 # A mark beside the colour, so a status never depends on colour alone (print, colour blindness).
 STATUS_MARKS: dict[ItemStatus, str] = {ItemStatus.PASS: "✓", ItemStatus.PARTIAL: "◐", ItemStatus.FAIL: "✗",
-                                       ItemStatus.UNREACHABLE: "?", ItemStatus.REVIEW: "!"}
+                                       ItemStatus.UNREACHABLE: "?", ItemStatus.REVIEW: "!",
+                                       ItemStatus.NOT_CHECKED: "–"}
 
 ELEMENT_STATUS_LABELS: dict[ElementStatus, tuple[str, str]] = {
     ElementStatus.SATISFIED: ("พบหลักฐาน", "Found"),

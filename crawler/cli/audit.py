@@ -33,16 +33,21 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
+    p.add_argument("--partial", action="store_true",
+                   help="publish a partial score when items could not be checked (capped or interrupted "
+                        "crawl, unfetched links): labelled partial, with the items not checked")
     p.add_argument("--format", help="comma-separated report formats (default: all)")
     _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("report", help="re-render the reports of a stored run (no network)")
+    p = sub.add_parser("report", help="render the stored audit of a run (no network); with another "
+                       "--as-of or --checklist, judge it again as a new audit beside the stored ones")
     p.add_argument("--run", type=positive_int, required=True)
     p.add_argument("--fiscal-year", type=fiscal_year, required=True)
-    p.add_argument("--as-of", type=iso_date)
+    p.add_argument("--as-of", type=iso_date, help="the stored audit of this date (default: the latest stored)")
     p.add_argument("--checklist")
+    p.add_argument("--partial", action="store_true", help="when judging anew: as for `oit audit --partial`")
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--survey", type=Path)
     p.add_argument("--format")
@@ -82,7 +87,8 @@ def cmd_audit(args) -> int:
             raise InputError("give the site's start URL, or --run ID to audit a stored run")
         url, settings = check_url(args.url), crawl_settings(args)
         check_store(args.db)
-        run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings)
+        run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings,
+                       scope=args.scope)
     else:
         if args.url:
             raise InputError("give either a URL to crawl or --run ID, not both")
@@ -90,7 +96,7 @@ def cmd_audit(args) -> int:
     store = Store(args.db)
     as_of = args.as_of or date.today()
     report = build_report(store, run_id, args.fiscal_year, as_of, checklist, survey, overrides=overrides,
-                          overrides_source=_source(args.overrides))
+                          overrides_source=_source(args.overrides), partial=args.partial)
     paths = write_outputs(report, args.out, formats)
     paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
@@ -98,6 +104,11 @@ def cmd_audit(args) -> int:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
         print(f"oit: crawl unhealthy, no score published: {clean_text(reasons)}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    if not report.get("published"):
+        reasons = "; ".join((report.get("completeness") or {}).get("reasons") or []) or "unfetched links"
+        print(f"oit: items not checked ({', '.join(report.get('not_checked_items') or [])}), no score "
+              f"published: {clean_text(reasons)} (crawl again, or --partial for a partial audit)", file=sys.stderr)
         return EXIT_UNHEALTHY
     if args.fail_under is not None and report["oit_score"] < args.fail_under:
         print(f"oit: OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}",
@@ -107,20 +118,35 @@ def cmd_audit(args) -> int:
 
 
 def cmd_report(args) -> int:
+    """A stored audit is rendered as it was made (its own as-of date and score); history is never
+    rewritten. Without one matching the inputs the run is judged anew and kept as a new audit."""
     from crawler.service import (build_report, choose_checklist, load_overrides, load_survey, parse_formats,
-                                 write_outputs)
+                                 stored_audit, write_outputs)
     formats = parse_formats(args.format)
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
+    survey = load_survey(args.survey, checklist)
     check_out_dir(args.out)
     store = Store(args.db)
-    as_of = args.as_of or date.today()
-    report = build_report(store, args.run, args.fiscal_year, as_of, checklist, load_survey(args.survey, checklist),
-                          overrides=overrides, overrides_source=_source(args.overrides))
+    store.run(args.run)                   # a clear message for a run that does not exist
+    stored = stored_audit(store, args.run, args.fiscal_year, checklist.id, args.as_of)
+    if stored is not None and not (overrides or survey):
+        report = stored
+        note(f"การตรวจที่บันทึกไว้ ณ วันที่ {report['as_of']} / the stored audit as of {report['as_of']} "
+             f"(made {report.get('generated_at') or '?'})")
+    elif stored is not None:
+        # A survey or overrides on top: judged again as of the stored audit's own date (the same
+        # verdicts, the audit being a pure function of its inputs); the stored record stays as it is.
+        report = build_report(store, args.run, args.fiscal_year, date.fromisoformat(stored["as_of"]), checklist,
+                              survey, overrides=overrides, overrides_source=_source(args.overrides),
+                              partial=bool((stored.get("completeness") or {}).get("partial")) or args.partial)
+    else:
+        report = build_report(store, args.run, args.fiscal_year, args.as_of or date.today(), checklist, survey,
+                              overrides=overrides, overrides_source=_source(args.overrides), partial=args.partial)
     paths = write_outputs(report, args.out, formats)
     paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
-    return EXIT_OK if report["crawl"]["healthy"] else EXIT_UNHEALTHY
+    return EXIT_OK if report.get("published") else EXIT_UNHEALTHY
 
 
 def _source(path: Path | None) -> str | None:
@@ -138,6 +164,7 @@ def _submit_sheet(args, report: dict, checklist) -> list[Path]:
 
 def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     out = stream or sys.stdout
+    from reports.writer import partial_note, withheld_reasons     # the writers load only to print a report
     report = clean(report)       # titles and messages come from the site: no terminal escapes
     w = lambda s="": print(s, file=out)  # noqa: E731
     site = report["site"]
@@ -147,10 +174,12 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     w(f"เก็บข้อมูล/crawl: run {crawl['run_id']}, {crawl['pages']} pages, {crawl['documents']} documents, "
       f"{crawl['errors']} errors")
     if not report.get("published"):
-        w("ไม่เผยแพร่คะแนน: การเก็บข้อมูลไม่สมบูรณ์ / No score published: the crawl was unhealthy")
-        for reason in crawl.get("health_reasons") or []:
+        w("ไม่เผยแพร่คะแนน: การเก็บข้อมูลไม่สมบูรณ์ / No score published: the crawl was unhealthy or incomplete")
+        for reason in withheld_reasons(report):
             w(f"  - {reason}")
     else:
+        if partial_note(report):
+            w(partial_note(report))
         w(f"คะแนน OIT (คาดการณ์)/predicted OIT score: {report['oit_score']:.2f}  "
           f"({report['oit_points']:.2f} / 40 points)")
         ind = report["indicators"]
@@ -164,7 +193,8 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     by_id = {item["id"]: item for item in report["items"]}
     for title, ids in (("ขาด/missing (0)", report.get("missing_items", [])),
                        ("ได้บางส่วน/partial", report.get("partial_items", [])),
-                       ("ต้องตรวจด้วยตา/review", report.get("review_items", []))):
+                       ("ต้องตรวจด้วยตา/review", report.get("review_items", [])),
+                       ("ยังไม่ได้ตรวจ/not checked", report.get("not_checked_items", []))):
         if ids:
             w(f"{title}:")
             for item_id in ids:

@@ -11,7 +11,7 @@ from crawler.errors import InputError
 
 SETTINGS_HELP = "see https://docs.scrapy.org/en/latest/topics/settings.html and crawler/crawl/settings.py"
 # Settings that bound work: a negative or zero value would switch the bound off or make no sense.
-POSITIVE = ("OIT_MAX_PAGES", "OIT_MAX_DEPTH", "OIT_MAX_QUERY_VARIANTS", "OIT_MAX_URL_LENGTH",
+POSITIVE = ("OIT_MAX_PAGES", "OIT_MAX_DEPTH", "OIT_TRAP_BARREN_PAGES", "OIT_MAX_URL_LENGTH",
             "OIT_MAX_LINKS_PER_PAGE", "OIT_MAX_DOCUMENTS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
             "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CLOSESPIDER_TIMEOUT")
 NON_NEGATIVE = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES",

@@ -25,14 +25,20 @@ def register(sub) -> None:
 
 
 def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | None = None,
-          settings: dict | None = None) -> int:
-    """Crawl a site into the evidence store; returns the run id."""
+          settings: dict | None = None, scope: str | None = None) -> int:
+    """Crawl a site into the evidence store; returns the run id. `scope`: the site's path prefix
+    (default: from the start URL and where its start page leads)."""
     from scrapy.crawler import CrawlerProcess      # Scrapy and Twisted load only when a crawl runs
     from scrapy.settings import Settings
 
     from crawler.crawl.transfer import TransferStats
     from spiders.site import SiteSpider
 
+    store = Store(db)                   # an unwritable store fails here, before any fetch
+    try:
+        store.check_writable()
+    finally:
+        store.close()
     s = Settings()
     s.setmodule("crawler.crawl.settings", priority="project")
     s.set("OIT_DB", str(db), priority="cmdline")
@@ -48,7 +54,7 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     s.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(s)
     crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, url=url)
+    process.crawl(crawler, url=url, scope=scope)
     process.start()
     run_id = crawler.stats.get_value("oit/run_id")
     if run_id is None:
@@ -75,7 +81,8 @@ def cmd_crawl(args) -> int:
     url = check_url(args.url)
     settings = crawl_settings(args)
     check_store(args.db)              # a damaged or unwritable store is found now, not after the crawl
-    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings)
+    run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings,
+                   scope=args.scope)
     store = Store(args.db)
     counts = store.counts(run_id)
     run = store.run(run_id)

@@ -63,6 +63,8 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
     p.add_argument("--allow-private", action="store_true",
                    help="also fetch private and loopback addresses a public site links or redirects to")
+    p.add_argument("--scope", metavar="PREFIX",
+                   help="the site's path prefix (/district/ or a URL); default: the start URL's site")
 
 
 def parse_settings(pairs: list[str]) -> dict:

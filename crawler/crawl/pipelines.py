@@ -12,12 +12,16 @@ OIT_EXTRACT_WORKERS) so that the crawl uses more than one core; the reactor keep
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import sys
+import time
 from dataclasses import fields
 from urllib.parse import unquote, urlsplit
 
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, threads
+from twisted.internet.task import deferLater
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
 from crawler import __version__
@@ -28,11 +32,12 @@ from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extra
                                        recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
-from crawler.evidence.store import Store
-from crawler.text.thai import normalize
+from crawler.evidence.store import Store, is_locked
+from crawler.text.thai import is_garbage_thai, normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/4"
+STORE_LOCK_STEP = 0.05     # seconds one write blocks the crawl waiting for another process's lock
 STORED_APART = ("body", "charset")
 
 
@@ -40,8 +45,29 @@ def store_for(crawler) -> Store:
     """The one Store of a crawl, shared by the pipelines and the CLI."""
     store = getattr(crawler, "oit_store", None)
     if store is None:
-        store = crawler.oit_store = Store(crawler.settings.get("OIT_DB"))
+        store = crawler.oit_store = Store(crawler.settings.get("OIT_DB"), lock_timeout=STORE_LOCK_STEP)
     return store
+
+
+def defect(extraction: Extraction) -> tuple[str, str] | None:
+    """(kind, message) when a fetched file cannot stand as evidence: truncated or unreadable,
+    encrypted, or text that decoded to mojibake. None for a usable file (a scan is usable: OCR or
+    review decides)."""
+    if extraction.error:
+        kind = "encrypted" if "encrypted" in extraction.error.lower() or "password" in extraction.error.lower() \
+            else "empty" if extraction.error == "empty body" else "unreadable"
+        return kind, extraction.error
+    if extraction.format == "html" and is_garbage_thai(extraction.text):
+        return "mojibake", "; ".join(extraction.warnings) or "the text decodes to mojibake"
+    return None
+
+
+def broken(item: ResourceItem, kind: str, message: str) -> ResourceItem:
+    """A resource that answered but is broken: a failure record with its defect (kind broken_*)."""
+    item.ok = False
+    item.error_kind = f"broken_{kind}"
+    item.error = message[:500]
+    return item
 
 
 class ExtractionPipeline:
@@ -79,6 +105,8 @@ class ExtractionPipeline:
         if not own:
             own = [d for d in dates_found(normalize(_url_path(item.url)), "url") if d["kind"] != "day"]
         item.dates = own
+        if item.ok and not item.body and item.status != 304:
+            return broken(item, "empty", "zero-byte answer: the file is empty")
         if not item.ok or not item.body:
             return item
         item.sha256 = hashlib.sha256(item.body).hexdigest()
@@ -98,6 +126,8 @@ class ExtractionPipeline:
             # was unavailable and OCR is there now.
             if known is not None and not (self.ocr_engine and ocr.stored_needs_ocr(known)):
                 self.crawler.stats.inc_value("oit/extraction_reused")
+                if known["error"]:
+                    return broken(item, *defect(Extraction(format=known["format"] or "", error=known["error"])))
                 return item
         extraction, dates = await self.extract(item.body, content_type=item.content_type or None,
                                                filename=item.filename or None, url=item.final_url or item.url)
@@ -108,6 +138,10 @@ class ExtractionPipeline:
         item.text_dates = evidence_dates(extraction, ocr_text) if scanned else dates
         if extraction.error:
             self.crawler.stats.inc_value("oit/extraction_errors")
+        why = defect(extraction)
+        if why is not None:
+            self.crawler.stats.inc_value("oit/broken")
+            return broken(item, *why)
         return item
 
     async def extract(self, body: bytes, **hints) -> tuple[Extraction, list[dict]]:
@@ -196,6 +230,7 @@ class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.store = store_for(crawler)
+        self.lock_wait = crawler.settings.getfloat("OIT_STORE_LOCK_WAIT")
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
@@ -204,20 +239,57 @@ class StorePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    async def _write(self, write) -> bool:
+        """Run a store write, waiting (without blocking the crawl) while another process holds the
+        lock, for at most OIT_STORE_LOCK_WAIT seconds. False when it gave up."""
+        waited = 0.0
+        while True:
+            try:
+                write()
+                return True
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc) or waited >= self.lock_wait:
+                    if not is_locked(exc):
+                        raise
+                    return False
+            if not waited:
+                self.crawler.stats.inc_value("oit/store_lock_waits")
+            await maybe_deferred_to_future(deferLater(reactor, 1.0, lambda: None))
+            waited += 1.0 + STORE_LOCK_STEP
+
+    def _blocking(self, write):
+        """A write at the start or the end of the crawl, where waiting for the lock blocks nothing."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return write()
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.5)
+
     def spider_opened(self, spider):
         settings = {k: self.crawler.settings.get(k) for k in (
             "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
-            "OIT_MAX_QUERY_VARIANTS", "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES",
-            "OIT_OCR_MAX_MEGAPIXELS", "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
-        self.run_id = self.store.start_run(spider.start_url, settings, __version__)
+            "OIT_TRAP_BARREN_PAGES", "OIT_MAX_LINKS_PER_PAGE", "OIT_MAX_DOCUMENTS", "OIT_ALLOW_PRIVATE",
+            "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES", "OIT_OCR_MAX_MEGAPIXELS",
+            "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
+        self.run_id = self._blocking(lambda: self.store.start_run(spider.start_url, settings, __version__))
         self.crawler.stats.set_value("oit/run_id", self.run_id)
 
-    def process_item(self, item: ResourceItem):
+    async def process_item(self, item: ResourceItem):
         extraction = getattr(item, "extraction", None)
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
-        self.store.add_resource(self.run_id, record, extraction, links, EXTRACTOR_VERSION,
-                                item.text_dates, links_from_run=getattr(item, "links_from_run", None))
+        links_from_run = getattr(item, "links_from_run", None)
+        if not await self._write(lambda: self.store.add_resource(self.run_id, record, extraction, links,
+                                                                 EXTRACTOR_VERSION, item.text_dates,
+                                                                 links_from_run=links_from_run)):
+            self.crawler.stats.inc_value("oit/store_lost")
+            print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
+                  f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
+            item.body = b""
+            return item
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
         if not item.ok and item.error_kind in (FailureKind.TRAP_BOUND, FailureKind.LIMIT):
             self.crawler.stats.inc_value("oit/bounded")
@@ -231,7 +303,7 @@ class StorePipeline:
                  if k.startswith("oit/") or k.startswith("downloader/response_bytes")
                  or k in ("elapsed_time_seconds", "finish_reason")}
         stats["finish_reason"] = reason
-        self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats)
+        self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats))
 
 
 def _url_path(url: str) -> str:

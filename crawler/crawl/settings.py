@@ -19,6 +19,7 @@ AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10               # more is a loop: recorded as redirect_loop
 
 # Limits (sane defaults; the CLI can change them).
 OIT_MAX_PAGES = 3000                  # in-scope HTML pages crawled
@@ -27,13 +28,14 @@ DEPTH_LIMIT = 0                       # Scrapy's own depth limit would drop URLs
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024   # a larger document is recorded as too_large
 DOWNLOAD_WARNSIZE = 0
 CLOSESPIDER_TIMEOUT = 3 * 3600        # seconds for the whole crawl
-OIT_MAX_QUERY_VARIANTS = 20           # distinct query strings per path (pagination/calendar traps)
+OIT_TRAP_BARREN_PAGES = 5             # query variants of one page path that led nowhere new: a trap
 OIT_MAX_URL_LENGTH = 1000
 OIT_MAX_LINKS_PER_PAGE = 5000         # links read from one page; more are recorded once as a limit
 OIT_MAX_DOCUMENTS = 20000             # documents and outside links fetched per run; more are limit records
 
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
+OIT_STORE_LOCK_WAIT = 120             # seconds a write waits for another process's lock, then gives up (said)
 
 # OCR of scanned documents (crawler/extraction/ocr.py): Tesseract with its Thai model. Without it the
 # crawl still completes; scans stay unread and the audit marks what depends on them "review".
@@ -61,11 +63,18 @@ HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410,
 # Address policy (crawler/crawl/addresses.py): a public site leads only to public addresses.
 OIT_ALLOW_PRIVATE = False             # --allow-private: no address is refused
 OIT_PUBLIC_NETWORKS = []              # networks counted as public (tests: a "public" site on 127.0.0.2)
-DOWNLOADER_MIDDLEWARES = {
-    "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
-}
 TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
 
+# Depth, page and document budgets, traps (crawler/crawl/middlewares.py), as Scrapy's DepthMiddleware does depth.
+SPIDER_MIDDLEWARES = {
+    "crawler.crawl.middlewares.CrawlLimits": 900,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.crawl.middlewares.RetryAfter": 550,
+}
+OIT_RETRY_AFTER_MAX = 60              # seconds a 429/503 Retry-After may make a retry wait
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,
     "crawler.crawl.pipelines.StorePipeline": 800,

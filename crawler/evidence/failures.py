@@ -24,6 +24,12 @@ class FailureKind(StrEnum):
     TOO_LARGE = "too_large"
     CANCELLED = "cancelled"
     IGNORED = "ignored"            # dropped by a downloader middleware
+    REDIRECT_LOOP = "redirect_loop"  # more than REDIRECT_MAX_TIMES redirects
+    # The site answered, but with a file that cannot stand as evidence (crawler/crawl/pipelines.py).
+    BROKEN_EMPTY = "broken_empty"
+    BROKEN_UNREADABLE = "broken_unreadable"
+    BROKEN_ENCRYPTED = "broken_encrypted"
+    BROKEN_MOJIBAKE = "broken_mojibake"
     BLOCKED = "blocked"            # a private or loopback address the address policy refused (crawler/crawl/addresses.py)
     ERROR = "error"                # anything else
     # Records of URLs the crawl chose not to fetch: no answer to judge.
@@ -61,6 +67,11 @@ FAILURE_LABELS: dict[FailureKind, tuple[str, str]] = {
     FailureKind.TOO_LARGE: ("ไฟล์ใหญ่เกินกำหนด", "Too large"),
     FailureKind.CANCELLED: ("การดาวน์โหลดถูกยกเลิก", "Download cancelled"),
     FailureKind.IGNORED: ("ไม่ได้ดาวน์โหลด", "Not downloaded"),
+    FailureKind.REDIRECT_LOOP: ("เปลี่ยนเส้นทางวนซ้ำ", "Redirect loop"),
+    FailureKind.BROKEN_EMPTY: ("ไฟล์ว่าง (0 ไบต์)", "Empty file"),
+    FailureKind.BROKEN_UNREADABLE: ("ไฟล์เสียหรือไม่ครบ เปิดอ่านไม่ได้", "Damaged or truncated file"),
+    FailureKind.BROKEN_ENCRYPTED: ("ไฟล์ติดรหัสผ่าน", "Password-protected file"),
+    FailureKind.BROKEN_MOJIBAKE: ("ข้อความอ่านไม่ออก (รหัสอักขระผิด)", "Text in the wrong encoding"),
     FailureKind.BLOCKED: ("ที่อยู่ภายในเครือข่าย ไม่เปิดตามนโยบายความปลอดภัย", "Private address, refused by policy"),
     FailureKind.ERROR: ("ข้อผิดพลาดอื่น", "Other error"),
     FailureKind.ROBOTS: ("robots.txt ไม่อนุญาต", "Disallowed by robots.txt"),

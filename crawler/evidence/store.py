@@ -146,13 +146,21 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's answer while another connection holds the write lock."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 class Store:
-    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, lock_timeout: float = 5.0):
+        """lock_timeout: seconds one write waits for another process's lock before SQLite gives up
+        (the crawl's writer waits little here and retries without blocking the crawl)."""
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             raise StoreError(f"folder for the evidence store does not exist: {self.path.parent}")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      timeout=lock_timeout)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -164,6 +172,16 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def check_writable(self) -> None:
+        """Fail before a crawl starts, not after it fetched the site, when nothing can be written."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write the evidence store {self.path}: {exc}") from None
+        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent or Path("."), os.W_OK):
+            raise StoreError(f"cannot write the evidence store {self.path}: permission denied")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -347,20 +365,20 @@ class Store:
     # -- audits -----------------------------------------------------------------------------------
 
     def add_audit(self, report: dict) -> int:
-        """Keep an audit's report.json; the same run, checklist, fiscal year and as-of date replace
-        the earlier one (the audit is a pure function of them)."""
+        """Keep an audit's report.json. A stored audit is never rewritten: judging again with another
+        checklist, fiscal year or as-of date adds a record beside it; the same inputs find the audit
+        already made (the audit is a pure function of them) and keep it."""
+        key = (report["crawl"]["run_id"], report["checklist"]["id"], report["fiscal_year"], report["as_of"])
         with self.transaction() as db:
-            cur = db.execute(
+            db.execute(
                 """INSERT INTO audits (run_id, checklist, fiscal_year, as_of, generated_at, oit_score,
                        published, report) VALUES (?,?,?,?,?,?,?,?)
-                   ON CONFLICT (run_id, checklist, fiscal_year, as_of) DO UPDATE SET
-                       generated_at=excluded.generated_at, oit_score=excluded.oit_score,
-                       published=excluded.published, report=excluded.report
-                   RETURNING id""",
-                (report["crawl"]["run_id"], report["checklist"]["id"], report["fiscal_year"], report["as_of"],
-                 report.get("generated_at"), report.get("oit_score"), int(bool(report.get("published"))),
+                   ON CONFLICT (run_id, checklist, fiscal_year, as_of) DO NOTHING""",
+                (*key, report.get("generated_at"), report.get("oit_score"), int(bool(report.get("published"))),
                  json.dumps(report, ensure_ascii=False)))
-            return int(cur.fetchone()[0])
+            row = db.execute("SELECT id FROM audits WHERE run_id=? AND checklist=? AND fiscal_year=? AND as_of=?",
+                             key).fetchone()
+            return int(row[0])
 
     def audits(self, site_url: str | None = None, run_id: int | None = None,
                fiscal_year: int | None = None) -> list[dict]:

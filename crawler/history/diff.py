@@ -23,7 +23,7 @@ from crawler.service import Notify, stored_or_new_audit
 
 DIFF_SCHEMA_VERSION = "1.0"
 STATUS_RANK = {ItemStatus.PASS: 4, ItemStatus.PARTIAL: 3, ItemStatus.REVIEW: 2, ItemStatus.UNREACHABLE: 1,
-               ItemStatus.FAIL: 0}     # better or worse between two runs
+               ItemStatus.NOT_CHECKED: 1, ItemStatus.FAIL: 0}     # better or worse between two runs
 CHANGE_KINDS = ("added", "removed", "changed", "failing", "recovered", "moved")
 
 

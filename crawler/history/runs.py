@@ -7,7 +7,7 @@ score: it shows as a gap, never as a drop.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.evidence.store import Store
 from crawler.text.urls import same_site
@@ -30,11 +30,17 @@ class RunSummary:
     checklist: str | None = None
     oit_score: float | None = None
     published: bool | None = None # None: never audited
+    # The run's other stored audits (another as-of date or checklist), oldest first: never rewritten,
+    # so history shows each judgement beside the latest one.
+    other_audits: list[dict] = field(default_factory=list)
+    incomplete: bool = False      # not published because items were not checked (capped, interrupted …)
 
     @property
     def health(self) -> str:
         if self.published is None:
             return "—"
+        if self.incomplete and not self.published:
+            return "INCOMPLETE"
         return "healthy" if self.published else "UNHEALTHY"
 
 
@@ -46,6 +52,9 @@ def site_runs(store: Store, site_url: str | None = None) -> list[dict]:
 def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | None = None) -> list[RunSummary]:
     """Every run of the site (or of the store), with its latest audit (of that fiscal year, if given)."""
     audits = store.latest_audits(site_url, fiscal_year)
+    every: dict[int, list[dict]] = {}
+    for row in store.audits(fiscal_year=fiscal_year):
+        every.setdefault(row["run_id"], []).append(row)
     out = []
     for run in site_runs(store, site_url):
         c = store.counts(run["id"])
@@ -56,6 +65,10 @@ def run_summaries(store: Store, site_url: str | None = None, fiscal_year: int | 
         if a is not None:
             summary.audit_id, summary.fiscal_year, summary.as_of = a["id"], a["fiscal_year"], a["as_of"]
             summary.checklist, summary.oit_score, summary.published = a["checklist"], a["oit_score"], a["published"]
+            summary.other_audits = [o for o in every.get(run["id"], []) if o["id"] != a["id"]]
+            if not a["published"]:
+                report = store.audit_report(a["id"])
+                summary.incomplete = bool(report.get("completeness")) and report["crawl"].get("healthy", False)
         out.append(summary)
     return out
 
@@ -100,6 +113,11 @@ def print_history(summaries: list[RunSummary], out) -> None:
                 previous = s.oit_score
                 shown = f"{bar}{change}"
             else:
-                shown = "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl"
+                shown = ("ไม่เผยแพร่: ยังตรวจไม่ครบทุกข้อ / not published: items not checked" if s.incomplete
+                         else "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl")
+            for o in s.other_audits:
+                w(f"  {'':>4}  {'':<10}  {o['as_of']:<10}  {o['fiscal_year']:>4}  {_score(o['oit_score']):>6}  "
+                  f"การตรวจอีกครั้งของรอบนี้/another audit of this run ({o['checklist']}, "
+                  f"made {(o['generated_at'] or '')[:10]})")
             w(f"  {s.run_id:>4}  {s.started_at[:10]:<10}  {s.as_of or '':<10}  {s.fiscal_year or '':>4}  "
               f"{_score(s.oit_score):>6}  {shown}")

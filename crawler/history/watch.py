@@ -12,6 +12,7 @@ reports, diff against the site's previous run, then (optionally) POST a JSON sum
         survey: survey.yaml              # optional: IIT/EIT scores for the ITA total
         as_of: 2025-06-30                # optional (default: the day of the run)
         crawl: {max_pages: 500}          # optional, per site
+        partial: true                    # optional: publish a labelled partial score of a capped crawl
 
 Relative paths are relative to the config file, so cron and systemd can run it from anywhere. Each
 crawl runs in its own process (Scrapy's reactor starts once per process); one site failing does not
@@ -39,7 +40,7 @@ from crawler.text.urls import check_url, same_site
 from crawler.text.userfile import read_user_file
 from reports.diff import write_diff
 
-SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl"}
+SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial"}
 TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites"}
 CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
 
@@ -58,6 +59,7 @@ class SiteConfig:
     as_of: date | None = None
     name: str | None = None
     crawl: dict = field(default_factory=dict)
+    partial: bool = False         # publish a partial score when items were not checked (a capped crawl)
 
 
 @dataclass
@@ -159,7 +161,7 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
     return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
                       survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
-                      crawl=crawl)
+                      crawl=crawl, partial=entry.get("partial") is True)
 
 
 def _note(message: str) -> None:
@@ -207,7 +209,8 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict
 def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
     as_of = site.as_of or date.today()
     checklist = choose_checklist(site.checklist, site.fiscal_year, _note).checklist
-    report = build_report(store, run_id, site.fiscal_year, as_of, checklist, load_survey(site.survey, checklist))
+    report = build_report(store, run_id, site.fiscal_year, as_of, checklist, load_survey(site.survey, checklist),
+                          partial=site.partial)
     paths = write_outputs(report, site.out, list(REPORT_FORMATS))
     entry.update(name=site.name or report["site"].get("name") or None,
                  published=bool(report["published"]), healthy=bool(report["crawl"]["healthy"]),

@@ -243,10 +243,11 @@ def apply_overrides(report: dict, overrides: Iterable[Override], checklist: Chec
         "without": _scores(report), "with": None,
     }
     if published:
-        result = score_oit({item["id"]: item["score"] for item in out["items"]}, checklist)
+        # A partial audit's items not checked count 0, as in its published lower bound.
+        result = score_oit({item["id"]: item["score"] or 0.0 for item in out["items"]}, checklist)
         out.update(oit_points=result.oit_points, oit_score=result.oit_score, indicators=result.indicators)
         for key, status in (("missing_items", "fail"), ("partial_items", "partial"), ("review_items", "review"),
-                            ("unreachable_items", "unreachable")):
+                            ("unreachable_items", "unreachable"), ("not_checked_items", "not_checked")):
             if key in out or status in ("fail", "partial"):
                 out[key] = [i["id"] for i in out["items"] if i["status"] == status]
         if out.get("ita"):

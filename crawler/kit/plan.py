@@ -44,7 +44,9 @@ def build_plan(report: dict, checklist: Checklist, survey: Mapping[str, Any] | N
         return None
     fy = int(report["fiscal_year"])
     survey = survey if survey is not None else _survey_from_report(report, checklist)
-    scores = {item["id"]: float(item["score"]) for item in report["items"]}
+    # Items not checked (a partial audit) count 0 here, as in the published lower bound, and get no
+    # fix: their evidence may well be on the site.
+    scores = {item["id"]: float(item["score"] or 0.0) for item in report["items"]}
     fixes = [_fix(item, checklist, fy, report.get("as_of")) for item in report["items"]
              if item.get("score") is not None and item["score"] < 100]
     fixes.sort(key=lambda f: (-f["points_per_element"], -f["points"], _number(f["item"])))

@@ -59,13 +59,40 @@ class Scope:
 
     @classmethod
     def from_start_url(cls, url: str) -> "Scope":
+        """The site a start URL belongs to: its host and first path segment. A district home at
+        /samphanthawong/page/main/1 or /district/coverpages is the site /samphanthawong/ or
+        /district/ (a host such as webportal.bangkok.go.th serves one site per first segment); a
+        file at the root (/home.php, /index.jsp?lang=th) or a bare host is the whole host."""
         parts = urlsplit(url)
-        path = parts.path or "/"
-        if not path.endswith("/"):
-            last = path.rsplit("/", 1)[-1]
-            # /samphanthawong -> /samphanthawong/ ; /samphanthawong/index.php -> /samphanthawong/
-            path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
-        return cls(parts.scheme.lower(), parts.netloc.lower(), unquote(path))
+        segments = [s for s in unquote(parts.path or "/").split("/") if s]
+        if len(segments) == 1 and "." in segments[0] or not segments:
+            prefix = "/"
+        else:
+            prefix = f"/{segments[0]}/"
+        return cls(parts.scheme.lower(), parts.netloc.lower(), prefix)
+
+    @classmethod
+    def from_prefix(cls, start_url: str, prefix: str) -> "Scope":
+        """`--scope PREFIX`: a path (/district/) or a full URL on the start URL's host."""
+        parts = urlsplit(prefix)
+        path = unquote(parts.path or "/")
+        host = parts.netloc.lower() or urlsplit(start_url).netloc.lower()
+        scheme = parts.scheme.lower() or urlsplit(start_url).scheme.lower()
+        return cls(scheme, host, path if path.endswith("/") else path + "/")
+
+    def widened(self) -> "Scope":
+        return Scope(self.scheme, self.host, "/")
+
+    def moved_to(self, url: str) -> "Scope":
+        """The scope after the start URL redirected to `url`: another scheme or host of the same site
+        keeps the path prefix; another path (/ -> /Home) keeps a host-wide scope host-wide."""
+        parts = urlsplit(url)
+        if self.prefix == "/" or unquote(parts.path or "/").startswith(self.prefix):
+            return Scope(parts.scheme.lower(), parts.netloc.lower(), self.prefix)
+        return Scope.from_start_url(url)
+
+    def __str__(self) -> str:
+        return f"{self.scheme}://{self.host}{self.prefix}"
 
     def contains(self, url: str) -> bool:
         parts = urlsplit(url)

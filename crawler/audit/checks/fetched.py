@@ -15,7 +15,8 @@ def is_dead(resource: Resource) -> bool:
     if resource.ok:
         return False
     kind = resource.error_kind or ""
-    return kind.startswith("http_4") or (resource.status is not None and 400 <= resource.status < 500)
+    # broken_*: the site answered with an empty, truncated, encrypted or mojibake file.
+    return kind.startswith(("http_4", "broken_")) or (resource.status is not None and 400 <= resource.status < 500)
 
 
 def is_transport_failure(resource: Resource) -> bool:
@@ -25,4 +26,6 @@ def is_transport_failure(resource: Resource) -> bool:
 
 def failure_text(resource: Resource) -> str:
     kind = resource.error_kind or (f"http_{resource.status}" if resource.status else "error")
+    if kind.startswith("broken_"):
+        return f"{kind}: {resource.error}"
     return f"{kind}{f' ({resource.status})' if resource.status and str(resource.status) not in kind else ''}"
