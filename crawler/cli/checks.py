@@ -74,16 +74,22 @@ def check_out_dir(out: Path) -> None:
 
 
 def check_store(db: Path) -> None:
-    """An existing evidence store is a whole SQLite file: corruption is found now, not after the crawl."""
+    """The evidence store can be written, and an existing one is a whole SQLite file: found now, not
+    after the crawl fetched the site."""
     db = Path(db)
     if not db.exists():
         if not db.parent.is_dir():
             raise InputError(f"--db {db}: the folder {db.parent} does not exist")
-        if not os.access(db.parent, os.W_OK):
-            raise InputError(f"--db {db}: cannot create the evidence store in {db.parent} (not writable)")
+        why = _unwritable(db.parent)
+        if why:
+            raise InputError(f"--db {db}: cannot create the evidence store in {db.parent} ({why})")
         return
     if not db.is_file():
         raise InputError(f"--db {db}: not a file; give the evidence store's SQLite file")
+    # Writable first: a read-only store in WAL mode cannot even be opened to be checked.
+    why = _unwritable(db) or _unwritable(db.parent)     # SQLite writes its -wal and -shm files beside it
+    if why:
+        raise InputError(f"--db {db}: cannot write the evidence store ({why}); give a file you can write to")
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
@@ -95,3 +101,18 @@ def check_store(db: Path) -> None:
     if problems != ["ok"]:
         raise InputError(f"--db {db}: the evidence store is damaged ({'; '.join(problems)[:200]}); "
                          "restore it from a backup or crawl into a new file")
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why `path` (a file, or a folder to create files in) cannot be written, or None. Tried, not
+    inferred from permission bits: root writes through those, not through an immutable file."""
+    try:
+        if path.is_dir():
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        else:
+            with path.open("ab"):          # opened for writing, nothing written
+                pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

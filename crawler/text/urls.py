@@ -94,6 +94,9 @@ class Scope:
     def __str__(self) -> str:
         return f"{self.scheme}://{self.host}{self.prefix}"
 
+    def same_host(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() == self.host
+
     def contains(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.netloc.lower() == self.host and unquote(parts.path or "/").startswith(self.prefix)
