@@ -125,14 +125,21 @@ def test_failures_are_recorded_with_their_kind(crawled, hostile, path, kind):
                                          ("forged.xlsx", "expands beyond"), ("broken.pdf", "PDF"),
                                          ("encrypted.pdf", "PDF")])
 def test_bombs_and_broken_files_are_refused_with_a_reason(crawled, hostile, path, words):
-    record = row(crawled, hostile, path)
-    assert record["ok"] and words in (record["extraction_error"] or ""), record
+    record = row(crawled, hostile, path)        # a file that cannot stand as evidence: a broken_* record
+    assert not record["ok"] and record["error_kind"].startswith("broken_"), record
+    assert words in (record["error"] or ""), record
 
 
-@pytest.mark.parametrize("path", ["deep.html", "tis620.html", "utf16.html", "bad-bytes.html", "digits.csv",
-                                  "empty.pdf", "html-as.pdf", "gzip-small.html"])
+@pytest.mark.parametrize("path", ["deep.html", "tis620.html", "utf16.html", "digits.csv", "html-as.pdf",
+                                  "gzip-small.html"])
 def test_odd_pages_and_files_are_stored(crawled, hostile, path):
     assert row(crawled, hostile, path)["ok"]
+
+
+@pytest.mark.parametrize("path, kind", [("bad-bytes.html", "broken_unreadable"), ("empty.pdf", "broken_empty")])
+def test_undecodable_and_empty_answers_are_recorded_as_broken(crawled, hostile, path, kind):
+    record = row(crawled, hostile, path)
+    assert not record["ok"] and record["error_kind"] == kind, record
 
 
 def test_content_disposition_cannot_name_a_path(crawled, hostile):
@@ -163,7 +170,8 @@ def test_console_output_has_no_escape_sequences(crawled):
 @pytest.fixture(scope="module")
 def dirty_outputs(crawled, tmp_path_factory):
     """Every writer fed a report whose site text carries escapes, XSS and a formula."""
-    from crawler.cli.audit import print_summary, write_outputs
+    from crawler.cli.audit import print_summary
+    from crawler.service import write_outputs
     report = json.loads(json.dumps(crawled["report"]))
     report["site"]["name"] = ESC_TITLE
     report["crawl"]["failures"].insert(0, {"url": "http://x/\x1b[2J", "kind": "error", "status": None,
@@ -295,7 +303,7 @@ def _public_policy() -> AddressPolicy:
 
 
 def test_inspect_checks_every_redirect_hop_of_a_public_url(hostile):
-    from crawler.cli.main import UsageError
+    from crawler.errors import InputError as UsageError
     from crawler.kit.inspect import fetch_url
     with pytest.raises(UsageError, match="address policy"):
         fetch_url(hostile.url("redirect-internal"), policy=_public_policy())
@@ -303,7 +311,7 @@ def test_inspect_checks_every_redirect_hop_of_a_public_url(hostile):
 
 @pytest.mark.parametrize("path", ["slow.pdf", "hang.html"])
 def test_inspect_of_a_slow_server_ends_at_its_time_cap(hostile, path):
-    from crawler.cli.main import UsageError
+    from crawler.errors import InputError as UsageError
     from crawler.kit.inspect import fetch_url
     started = time.monotonic()
     with pytest.raises(UsageError, match="took longer than 2 seconds"):
