@@ -50,10 +50,6 @@ OIT_OCR_DPI = 200                     # rendering resolution of PDF pages
 # Weekly re-crawls: conditional requests against a cache kept beside the evidence store
 # (OIT_DB + ".httpcache"), so an unchanged site transfers almost nothing. See crawler/crawl/httpcache.py.
 HTTPCACHE_ENABLED = True
-DOWNLOADER_MIDDLEWARES = {           # the cache, without serving a cached copy when a download fails
-    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
-    "crawler.crawl.httpcache.ObservingCacheMiddleware": 900,
-}
 HTTPCACHE_POLICY = "crawler.crawl.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "crawler.crawl.httpcache.WriteOnceCacheStorage"   # 2 files per response, none on a 304
 HTTPCACHE_ALWAYS_STORE = True
@@ -69,10 +65,14 @@ TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
 SPIDER_MIDDLEWARES = {
     "crawler.crawl.middlewares.CrawlLimits": 900,
 }
+# One dict for every downloader middleware we change (a second DOWNLOADER_MIDDLEWARES would replace this).
 DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.crawl.middlewares.RetryAfter": 550,
+    "crawler.crawl.middlewares.RetryAfter": 550,    # Retry-After honoured within a cap
+    # The HTTP cache, without serving a cached copy when a download fails (crawler/crawl/httpcache.py).
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.crawl.httpcache.ObservingCacheMiddleware": 900,
 }
 OIT_RETRY_AFTER_MAX = 60              # seconds a 429/503 Retry-After may make a retry wait
 ITEM_PIPELINES = {
