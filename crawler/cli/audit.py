@@ -7,7 +7,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_UNHEALTHY = 0, 1, 2, 3
-FORMATS = ("json", "html", "xlsx", "csv", "md")
+FORMATS = ("json", "html", "xlsx", "csv", "md", "pdf")
+# pdf (director.pdf, printed by Chromium) only when asked: it needs a browser and takes seconds.
+DEFAULT_FORMATS = ("json", "html", "xlsx", "csv", "md")
 
 
 def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> None:
@@ -20,8 +22,9 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
-    p.add_argument("--format", default=",".join(FORMATS),
-                   help=f"comma-separated report formats (default all: {','.join(FORMATS)})")
+    p.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+                   help=f"comma-separated report formats from {','.join(FORMATS)} "
+                        f"(default {','.join(DEFAULT_FORMATS)}; pdf = one page for the director)")
     _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
@@ -33,7 +36,7 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p.add_argument("--checklist")
     p.add_argument("--out", type=Path, default=Path("out"))
     p.add_argument("--survey", type=Path)
-    p.add_argument("--format", default=",".join(FORMATS))
+    p.add_argument("--format", default=",".join(DEFAULT_FORMATS))
     _add_kit_options(p)
     p.set_defaults(func=cmd_report)
 
@@ -163,9 +166,16 @@ def write_outputs(report: dict, out: Path, formats: list[str]) -> list[Path]:
         path = out / "report.json"
         path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
         paths.append(path)
-    others = [f for f in formats if f != "json"]
+    others = [f for f in formats if f not in ("json", "pdf")]
     if others:
         paths += write_reports(report, out, others)
+    if "pdf" in formats:                 # last: without Chromium every other format is still written
+        from crawler.cli.main import UsageError
+        from reports.pdf import PdfRendererMissing
+        try:
+            paths += write_reports(report, out, ["pdf"])
+        except PdfRendererMissing as exc:
+            raise UsageError(str(exc)) from None
     return paths
 
 

@@ -204,7 +204,7 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict
 
 
 def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
-    from crawler.cli.audit import FORMATS, _checklist, _survey, build_report, write_outputs
+    from crawler.cli.audit import DEFAULT_FORMATS, _checklist, _survey, build_report, write_outputs
     from crawler.history.diff import diff_runs
     from crawler.history.runs import site_runs
     from reports.diff import write_diff
@@ -212,7 +212,7 @@ def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
     as_of = site.as_of or date.today()
     report = build_report(store, run_id, site.fiscal_year, as_of, _checklist(site.checklist, site.fiscal_year),
                           _survey(site.survey))
-    paths = write_outputs(report, site.out, list(FORMATS))
+    paths = write_outputs(report, site.out, list(DEFAULT_FORMATS))
     entry.update(name=site.name or report["site"].get("name") or None,
                  published=bool(report["published"]), healthy=bool(report["crawl"]["healthy"]),
                  health_reasons=report["crawl"]["health_reasons"], oit_score=report.get("oit_score"),
