@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from reports.html import render
-from reports.writer import STATUS_LABELS, fmt_num, safe_url, thai_date, thai_datetime
+from reports.writer import FAILURE_KINDS, STATUS_LABELS, fmt_num, safe_url, thai_date, thai_datetime
 
 DIFF_FORMATS = ("json", "html", "xlsx")
 CHANGE_LABELS = {   # (Thai, English)
@@ -89,7 +89,8 @@ def _resource_rows(group: dict) -> list[dict[str, Any]]:
             row = {"kind": kind, "th": th, "en": en, "format": (entry.get("format") or "").upper(), "detail": "",
                    "content_now_at": None, "url": entry.get("url"), "from": entry.get("from"), "to": entry.get("to")}
             if kind == "failing":
-                row["detail"] = f"{entry.get('error_kind') or ''} {entry.get('status') or ''}".strip()
+                kind_th = FAILURE_KINDS.get(entry.get("error_kind") or "", entry.get("error_kind") or "")
+                row["detail"] = f"{kind_th} ({entry['status']})" if entry.get("status") else kind_th
                 row["content_now_at"] = entry.get("content_now_at")
             elif kind == "changed":
                 row["detail"] = f"{entry.get('size_before') or '—'} → {entry.get('size') or '—'} bytes"

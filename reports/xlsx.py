@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from crawler.text.urls import readable_url
 from reports.writer import (FAILURE_KINDS, ITEM_COLUMNS, MATCHED_IN_LABELS, SUB_INDICATORS, Report,
                             ReportWriter, ELEMENT_STATUS_LABELS, element_status, fix_entries, fmt_num, is_published,
                             item_rows, items_to_fix, iter_evidence, register, safe_url, site_name,
@@ -260,7 +261,8 @@ class _Sheet:
         href = safe_url(text)
         fits = href is not None and all(_utf16_len(part) <= EXCEL_MAX_URL for part in href.split("#", 1))
         if fits and sheet.hlink_count < EXCEL_MAX_URLS:
-            if sheet.write_url(row, col, href, formats["link"], string=text[:EXCEL_MAX_CELL]) == 0:
+            # Shown decoded and whole (a copied cell gives its shown text); the link is the exact URL.
+            if sheet.write_url(row, col, href, formats["link"], string=readable_url(text)[:EXCEL_MAX_CELL]) == 0:
                 return
         sheet.write_string(row, col, text[:EXCEL_MAX_CELL], formats["text"])
 

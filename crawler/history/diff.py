@@ -13,10 +13,11 @@ is gone, was replaced).
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.evidence.store import Store
+from crawler.text.urls import readable_url
 
 DIFF_SCHEMA_VERSION = "1.0"
 STATUS_RANK = {"pass": 4, "partial": 3, "review": 2, "unreachable": 1, "fail": 0}
@@ -27,9 +28,7 @@ class DiffError(Exception):
     """The two runs cannot be compared as asked (one line for the user)."""
 
 
-def readable(url: str) -> str:
-    """A URL as a person reads it: Thai decoded, spaces kept encoded so it still copies as one link."""
-    return unquote(url).replace(" ", "%20")
+readable = readable_url      # the terminal diff shows whole URLs (to copy), decoded
 
 
 # -- resources --------------------------------------------------------------------------------------
@@ -185,8 +184,9 @@ def item_changes(report_a: dict, report_b: dict, changes: dict) -> list[dict]:
             })
         before = {"status": old["status"], "score": old["score"]}
         after = {"status": item["status"], "score": item["score"]}
-        why_th = [cause_text(c)[0] for e in elements for c in e["causes"]]
-        why_en = [cause_text(c)[1] for e in elements for c in e["causes"]]
+        # One document often served several elements: name each cause once, not once per element.
+        why_th = list(dict.fromkeys(cause_text(c)[0] for e in elements for c in e["causes"]))
+        why_en = list(dict.fromkeys(cause_text(c)[1] for e in elements for c in e["causes"]))
         out.append({
             "id": item["id"], "title_th": item["title_th"], "title_en": item["title_en"],
             "before": before, "after": after, "direction": _direction(before, after),
