@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from reports.html import render
 from reports.writer import (STATUS_LABELS, Report, ReportWriter, fmt_num, is_published, item_fix_text, items_to_fix,
                             register, site_name, thai_date, thai_datetime)
 
@@ -115,6 +114,7 @@ def director_view(report: Report) -> dict[str, Any]:
 
 
 def render_director(report: Report) -> str:
+    from reports.html import render     # here: reports.html imports reports.writer, which imports this module
     return render("director.html", **director_view(report))
 
 

@@ -389,19 +389,19 @@ def test_write_reports_validates_before_writing_anything(tmp_path):
 def test_one_writer_per_format_behind_one_interface(tmp_path):
     from reports.writer import ReportWriter
 
-    assert set(WRITERS) == {"html", "xlsx", "csv", "md"}
+    assert set(WRITERS) == {"html", "xlsx", "csv", "md", "pdf"}
     for fmt, writer in WRITERS.items():
         assert isinstance(writer, ReportWriter) and writer.format == fmt
-    paths = write_reports(build_report(), tmp_path)
+    paths = write_reports(build_report(), tmp_path)      # by default every format but the PDF (needs Chromium)
     assert sorted(p.name for p in paths) == ["items.csv", "report.html", "report.md", "report.xlsx"]
     assert all(p.parent == tmp_path and p.stat().st_size > 0 for p in paths)
     assert [p.name for p in write_reports(build_report(), tmp_path / "md", formats=["md"])] == ["report.md"]
     with pytest.raises(ValueError, match="unknown report format"):
-        write_reports(build_report(), tmp_path, formats=["pdf"])
+        write_reports(build_report(), tmp_path, formats=["docx"])
 
 
 @pytest.mark.parametrize("module", ["reports.html", "reports.xlsx", "reports.csv", "reports.markdown",
-                                    "reports.writer"])
+                                    "reports.pdf", "reports.writer"])
 def test_any_writer_module_can_be_imported_first(module):
     import subprocess
     import sys
@@ -409,7 +409,7 @@ def test_any_writer_module_can_be_imported_first(module):
     code = f"import {module}; from reports.writer import WRITERS; print(','.join(sorted(WRITERS)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
-    assert out.stdout.strip() == "csv,html,md,xlsx"
+    assert out.stdout.strip() == "csv,html,md,pdf,xlsx"
 
 
 @pytest.mark.parametrize("url, expected", [
