@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
-from crawler.text.dates import MONTHS
+from crawler.text.dates import MONTHS, bangkok_datetime_th
 
 Report = dict[str, Any]
 
@@ -158,13 +158,8 @@ def thai_date(iso: str | None, short: bool = False) -> str:
 
 
 def thai_datetime(iso: str | None) -> str:
-    """'2024-06-30T08:40:00+07:00' -> '30 มิ.ย. 2567 08:40' (the clock time as written, zone dropped)."""
-    if not iso:
-        return ""
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", str(iso))
-    if not m:
-        return thai_date(iso, short=True)
-    return f"{thai_date(m.group(1), short=True)} {m.group(2)}"
+    """'2026-12-04T06:54:00+00:00' -> '4 ธ.ค. 2569 13:54': Bangkok time, Buddhist Era (ISO stays in JSON)."""
+    return bangkok_datetime_th(iso)
 
 
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))

@@ -19,7 +19,7 @@ from crawler.text.urls import readable_url
 from reports.writer import (FAILURE_KINDS, ITEM_COLUMNS, MATCHED_IN_LABELS, SUB_INDICATORS, Report,
                             ReportWriter, ELEMENT_STATUS_LABELS, element_status, fix_entries, fmt_num, is_published,
                             item_rows, items_to_fix, iter_evidence, register, safe_url, site_name,
-                            status_label, thai_date)
+                            status_label, thai_date, thai_datetime)
 
 EXCEL_MAX_URL = 2079            # characters in a hyperlink (before a '#')
 EXCEL_MAX_URLS = 65_530         # hyperlinks per worksheet
@@ -132,7 +132,8 @@ def summary_rows(report: Report) -> list[dict[str, Any]]:
     rows += [
         row("รอบการเก็บข้อมูล", crawl.get("run_id"),
             f"หน้าเว็บ {crawl.get('pages')} · เอกสาร {crawl.get('documents')} · ข้อผิดพลาด {crawl.get('errors')}"),
-        row("สร้างรายงานเมื่อ", report.get("generated_at", "")),
+        row("สร้างรายงานเมื่อ", f"{thai_datetime(report.get('generated_at'))} น. (เวลาประเทศไทย)"
+            if report.get("generated_at") else ""),
         row("หมายเหตุ", "คะแนนเป็นการคาดการณ์จากการตรวจเว็บไซต์โดยอัตโนมัติ ไม่ใช่ผลการประเมินอย่างเป็นทางการ"),
     ]
     return rows

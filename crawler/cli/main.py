@@ -139,16 +139,15 @@ def iso_date(value: str) -> date:
 
 
 def fiscal_year(value: str) -> int:
-    from crawler.text.thai import thai_digits_to_arabic
+    """--fiscal-year: crawler.text.dates.parse_fiscal_year; a CE year is converted and said so."""
+    from crawler.text.dates import parse_fiscal_year
     try:
-        year = int(thai_digits_to_arabic(value))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {value!r}") from None
-    if 1900 < year < 2200:
-        year += 543          # a CE year given: the tool speaks Buddhist Era fiscal years
-    if not 2500 < year < 2700:
-        raise argparse.ArgumentTypeError(f"not a plausible Buddhist Era fiscal year: {value!r}")
-    return year
+        parsed = parse_fiscal_year(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if parsed.note:
+        print(f"oit: {parsed.note}", file=sys.stderr)
+    return parsed.year
 
 
 def positive_int(value: str) -> int:

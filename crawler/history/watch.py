@@ -117,7 +117,7 @@ def _crawl_options(data, where: str, bad) -> dict:
 
 def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     from crawler.cli.main import UsageError, check_url
-    from crawler.cli.main import fiscal_year as parse_fiscal_year
+    from crawler.text.dates import parse_fiscal_year
     if not isinstance(entry, dict):
         raise bad(where, "expected a mapping with url, fiscal_year and out")
     unknown = set(entry) - SITE_KEYS
@@ -131,8 +131,8 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     except UsageError as exc:
         raise bad(f"{where}.url", str(exc)) from None
     try:
-        fy = parse_fiscal_year(str(entry["fiscal_year"]))
-    except Exception as exc:       # argparse.ArgumentTypeError
+        fy = parse_fiscal_year(str(entry["fiscal_year"])).year
+    except ValueError as exc:
         raise bad(f"{where}.fiscal_year", str(exc)) from None
     as_of = entry.get("as_of")
     if as_of is not None and not isinstance(as_of, date):
