@@ -202,8 +202,9 @@ def _runs_sheets(diff: dict) -> list[tuple[str, list[dict]]]:
 
     moved = [{"รหัส": m["item"], "องค์ประกอบ": m["label_th"], "URL เดิม": " ".join(m["from"]),
               "URL": " ".join(m["to"])} for m in diff["evidence_moved"]]
-    return [("Summary", summary), ("Items", items), ("Documents", resources(diff["documents"])),
-            ("Pages", resources(diff["pages"])), ("Evidence moved", moved)]
+    return [("สรุป", summary), ("รายการที่ผลเปลี่ยน", items), ("เอกสารที่เปลี่ยน", resources(diff["documents"])),
+            ("หน้าเว็บที่เปลี่ยน", resources(diff["pages"])), ("หลักฐานที่ย้ายที่อยู่", moved),
+            ("คำอธิบาย", _legend([("การเปลี่ยนแปลง", CHANGE_LABELS), ("ทิศทาง", DIRECTION_LABELS)]))]
 
 
 def _coverage_sheets(diff: dict) -> list[tuple[str, list[dict]]]:
@@ -223,7 +224,22 @@ def _coverage_sheets(diff: dict) -> list[tuple[str, list[dict]]]:
             coverage.append(row)
     documents = [{"ปีงบประมาณ": k, "URL": d["url"], "รูปแบบ": (d.get("format") or "").upper(),
                   "ใช้เป็นหลักฐานของ": ", ".join(d["serves"])} for k in (ka, kb) for d in diff["documents"][k]]
-    return [("Lacking", lacking), ("Coverage", coverage), ("Documents", documents)]
+    return [("ต้องเผยแพร่", lacking), ("ความครอบคลุม", coverage), ("เอกสาร", documents),
+            ("คำอธิบาย", _legend([("ความครอบคลุม", COVERAGE_LABELS)]))]
+
+
+def _legend(groups: list[tuple[str, dict[str, tuple[str, str]]]]) -> list[dict]:
+    """คำอธิบาย: each label the diff workbook uses, with its English."""
+    return [{"หมวด": group, "ค่าที่แสดง": th, "English": en}
+            for group, labels in groups for th, en in labels.values()]
+
+
+def _width(title: str, values) -> int:
+    """A column as wide as its header and typical value (Thai counts fewer columns per character), 8-60."""
+    longest = max([len(str(v)) for v in values if v is not None] + [0])
+    if title.startswith(("URL", "เอกสาร")):
+        return 60
+    return max(8, min(60, max(len(title), round(longest * 0.8)) + 2))
 
 
 def write_diff_xlsx(diff: dict, path: Path) -> Path:
@@ -242,7 +258,7 @@ def write_diff_xlsx(diff: dict, path: Path) -> Path:
             sheet = writer.sheets[name]
             for col, title in enumerate(columns):
                 sheet.write_string(0, col, title, header)
-                sheet.set_column(col, col, 60 if title.startswith(("URL", "เอกสาร")) else 28, cell)
+                sheet.set_column(col, col, _width(title, frame[title] if rows else []), cell)
                 if title == "URL":
                     for r, value in enumerate(frame[title].tolist(), start=1):
                         href = safe_url(value)

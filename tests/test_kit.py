@@ -354,12 +354,12 @@ def test_every_report_shows_the_overrides_and_both_scores(overridden):
     assert "override-note" in card and who in card
     # Excel
     book = openpyxl.load_workbook(out / "report.xlsx")
-    items = list(book["Items"].iter_rows(values_only=True))
+    items = list(book["รายการ O1–O22"].iter_rows(values_only=True))
     column = items[0].index("ปรับผลโดยคณะทำงาน")
     o8_row = next(r for r in items if r[0] == "O8")
     assert who in o8_row[column] and "25 มิ.ย. 2567" in o8_row[column]
     assert next(r for r in items if r[0] == "O1")[column] in (None, "")
-    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
+    summary = {r[0]: r[1] for r in book["สรุป"].iter_rows(values_only=True)}
     assert summary["คะแนน OIT ที่คาดการณ์ (เต็ม 100)"] == pytest.approx(78.75)
     assert summary["คะแนน OIT ไม่รวมการปรับผลโดยคณะทำงาน"] == pytest.approx(73.75)
     assert [r[0] for r in book["ปรับผลโดยคณะทำงาน"].iter_rows(min_row=2, values_only=True)] == ["O5", "O8"]

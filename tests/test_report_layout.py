@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+import openpyxl
 import pytest
 
 from crawler.evidence.model import Resource, RunEvidence
@@ -201,3 +202,16 @@ def test_printed_report_leaves_no_heading_alone_at_a_page_bottom(tmp_path, monke
         if lines and any(lines[-1].startswith(h) for h in headings):
             stranded.append((n, lines[-1]))
     assert not stranded, stranded
+
+
+@pytest.mark.parametrize("make", [runs_diff, fy_diff], ids=["diff", "fy-diff"])
+def test_diff_workbooks_have_thai_sheets_widths_and_frozen_headers(tmp_path, make):
+    book = openpyxl.load_workbook(write_diff(make(), tmp_path, ["xlsx"])[0])
+    assert book.sheetnames[-1] == "คำอธิบาย"
+    for sheet in book.worksheets:
+        assert not re.search(r"[A-Za-z]", sheet.title), sheet.title                 # Thai names
+        assert sheet.freeze_panes == "A2", sheet.title
+        headers = [c.value for c in sheet[1]]
+        for n, header in enumerate(headers, start=1):
+            width = sheet.column_dimensions[openpyxl.utils.get_column_letter(n)].width
+            assert width and width >= 8, (sheet.title, header, width)               # every column, not only A
