@@ -447,3 +447,26 @@ def _short_year(digits: str) -> int | None:
     if len(digits) == 3 and digits.startswith("5"):
         return 2000 + int(digits) if int(digits[1:]) in TWO_DIGIT_BE else None
     return None
+
+
+_TYPED_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A day as staff type it: '2024-07-15', '2567-07-15', '15/07/2567', '15/7/2024' (Thai digits too);
+    a year from 2400 is Buddhist Era. None when it is not a real day."""
+    raw = thai_digits_to_arabic(str(text)).strip()
+    iso = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", raw)
+    typed = _TYPED_DAY.match(raw)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif typed:
+        day, month, year = (int(g) for g in typed.groups())
+    else:
+        return None
+    if year in BE_YEARS:
+        year -= BE_OFFSET
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
