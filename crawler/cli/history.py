@@ -39,6 +39,8 @@ def register(sub, add_crawl_options, fiscal_year, iso_date, positive_int) -> Non
     p = sub.add_parser("watch", help="crawl, audit and diff every site of a YAML config (weekly schedule)")
     p.add_argument("config", type=Path, help="YAML file listing the sites (see deploy/watch.example.yaml)")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--check", action="store_true",
+                   help="only validate the config (sites, checklists, surveys, notification URLs); no crawl")
     p.set_defaults(func=cmd_watch)
 
 
@@ -134,9 +136,12 @@ def cmd_diff(args) -> int:
 
 def cmd_watch(args) -> int:
     from crawler.cli.main import UsageError
-    from crawler.history.watch import WatchConfigError, load_config, watch
+    from crawler.history.watch import WatchConfigError, check, load_config, watch
     try:
         config = load_config(args.config)
     except WatchConfigError as exc:
         raise UsageError(str(exc)) from None
+    if args.check:
+        print("\n".join(check(config, args.db)))
+        return EXIT_OK
     return watch(config, db_default=args.db, progress=not args.no_progress)
