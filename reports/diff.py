@@ -174,8 +174,8 @@ def _runs_sheets(diff: dict) -> list[tuple[str, list[dict]]]:
     summary = [
         {"หัวข้อ": "เว็บไซต์", "ค่า": diff["site"]["url"]},
         {"หัวข้อ": "สำนักงานเขต", "ค่า": diff["site"].get("name") or ""},
-        {"หัวข้อ": "รอบก่อน", "ค่า": f"#{a['run_id']} {a['started_at']}"},
-        {"หัวข้อ": "รอบหลัง", "ค่า": f"#{b['run_id']} {b['started_at']}"},
+        {"หัวข้อ": "รอบก่อน", "ค่า": f"#{a['run_id']} {thai_datetime(a['started_at'])} น."},
+        {"หัวข้อ": "รอบหลัง", "ค่า": f"#{b['run_id']} {thai_datetime(b['started_at'])} น."},
         {"หัวข้อ": "ปีงบประมาณ", "ค่า": b["fiscal_year"]},
         {"หัวข้อ": "คะแนน OIT รอบก่อน", "ค่า": a["oit_score"] if a["published"] else "ไม่เผยแพร่"},
         {"หัวข้อ": "คะแนน OIT รอบหลัง", "ค่า": b["oit_score"] if b["published"] else "ไม่เผยแพร่"},

@@ -11,6 +11,7 @@ import copy
 import json
 import re
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -215,3 +216,13 @@ def test_diff_workbooks_have_thai_sheets_widths_and_frozen_headers(tmp_path, mak
         for n, header in enumerate(headers, start=1):
             width = sheet.column_dimensions[openpyxl.utils.get_column_letter(n)].width
             assert width and width >= 8, (sheet.title, header, width)               # every column, not only A
+
+
+def test_diff_says_when_each_run_started_on_the_bangkok_clock(tmp_path, capsys):
+    from crawler.history.diff import print_diff
+    diff = runs_diff()                                    # runs started 01:30 UTC on 1 and 2 June 2024
+    book = openpyxl.load_workbook(write_diff(diff, tmp_path, ["xlsx"])[0])
+    summary = {row[0]: row[1] for row in book["สรุป"].iter_rows(min_row=2, values_only=True)}
+    assert summary["รอบก่อน"] == "#1 1 มิ.ย. 2567 08:30 น." and summary["รอบหลัง"] == "#2 2 มิ.ย. 2567 08:30 น."
+    print_diff(diff, sys.stdout)
+    assert "run 1 (1 มิ.ย. 2567 08:30) → run 2 (2 มิ.ย. 2567 08:30)" in capsys.readouterr().out

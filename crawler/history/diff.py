@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.evidence.store import Store
+from crawler.text.dates import bangkok_datetime_th
 from crawler.text.urls import readable_url
 
 DIFF_SCHEMA_VERSION = "1.0"
@@ -308,8 +309,8 @@ def print_diff(diff: dict, out, limit: int = 30) -> None:
     from reports.writer import STATUS_LABELS
     w = lambda s="": print(s, file=out)  # noqa: E731
     a, b = diff["before"], diff["after"]
-    w(f"{diff['site'].get('name') or diff['site']['url']}  —  run {a['run_id']} ({a['started_at'][:10]}) → "
-      f"run {b['run_id']} ({b['started_at'][:10]}), ปีงบประมาณ/FY {b['fiscal_year']}")
+    w(f"{diff['site'].get('name') or diff['site']['url']}  —  run {a['run_id']} ({bangkok_datetime_th(a['started_at'])}) → "
+      f"run {b['run_id']} ({bangkok_datetime_th(b['started_at'])}), ปีงบประมาณ/FY {b['fiscal_year']}")
     change = "" if diff["oit_change"] is None else f"  ({diff['oit_change']:+.2f})"
     w(f"คะแนน OIT/OIT score: {_score(a['oit_score'])} → {_score(b['oit_score'])}{change}")
     if diff.get("note"):
