@@ -35,6 +35,8 @@ from reports.validate import validate_report
 from reports.writer import FORMAT_ORDER, write_reports
 
 REPORT_FORMATS = ("json", *FORMAT_ORDER)       # report.json first: every other format is rendered from it
+# pdf (director.pdf, printed by Chromium) only when asked: it needs a browser and takes seconds.
+KNOWN_FORMATS = (*REPORT_FORMATS, "pdf")
 CHECKLIST_FAMILY = "bma-district-"             # shipped checklists are <family><Buddhist Era fiscal year>
 
 Notify = Callable[[str], None]
@@ -92,10 +94,11 @@ def load_overrides(path: Path | None, checklist: Checklist, fiscal_year: int) ->
     return read_overrides(path, checklist, fiscal_year)   # OverrideError is an InputError
 
 
-def parse_formats(value: str | None, known: tuple[str, ...] = REPORT_FORMATS, what: str = "report") -> list[str]:
-    """'html, XLSX' -> ['html', 'xlsx'] (None: every known format), or InputError naming the formats."""
+def parse_formats(value: str | None, known: tuple[str, ...] = KNOWN_FORMATS, what: str = "report",
+                  default: tuple[str, ...] = REPORT_FORMATS) -> list[str]:
+    """'html, XLSX' -> ['html', 'xlsx'] (None: the default formats), or InputError naming the formats."""
     if value is None:
-        return list(known)
+        return list(default)
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in formats if f not in known]
     if bad or not formats:
@@ -168,9 +171,11 @@ def write_outputs(report: dict, out: Path, formats: list[str]) -> list[Path]:
         path = out / "report.json"
         path.write_text(json.dumps(clean(report), ensure_ascii=False, indent=2), encoding="utf-8")
         paths.append(path)
-    others = [f for f in formats if f != "json"]
+    others = [f for f in formats if f not in ("json", "pdf")]
     if others:
         paths += write_reports(report, out, others)
+    if "pdf" in formats:                 # last: without Chromium every other format is still written
+        paths += write_reports(report, out, ["pdf"])       # reports.pdf.PdfRendererMissing is an InputError
     return paths
 
 

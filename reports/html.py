@@ -11,7 +11,6 @@ import math
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from crawler.audit.status import ELEMENT_STATUS_LABELS, STATUS_LABELS, STATUS_MARKS, element_status
 from crawler.evidence.failures import failure_label
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date, thai_datetime
+from crawler.text.urls import display_url
 from reports.writer import (BASIS_LABELS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
                             is_published, item_fix_text, item_reason_text, items_to_fix, open_elements,
                             partial_note, register, withheld_reasons)
@@ -35,16 +35,9 @@ TEMPLATES = jinja2.Environment(
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def url_label(url: str, width: int = 64) -> str:
-    """What a reader recognises in a URL: its decoded path (and query), the end kept when it is long."""
-    parts = urlsplit(url)
-    text = unquote(parts.path + (f"?{parts.query}" if parts.query else "")) or url
-    return text if len(text) <= width else "…" + text[-(width - 1):]
-
-
 # Set before any template is loaded: an imported macro module keeps the globals it was made with.
 TEMPLATES.globals.update(CSP=Markup(CSP), STATUS_LABELS=STATUS_LABELS,
-                         STATUS_MARKS=STATUS_MARKS, safe_url=safe_url, url_label=url_label)
+                         STATUS_MARKS=STATUS_MARKS, safe_url=safe_url, display_url=display_url)
 CSS = TEMPLATES.loader.get_source(TEMPLATES, "style.css")[0]
 
 
@@ -323,7 +316,7 @@ def _evidence(ev: dict) -> dict[str, Any]:
     if ev.get("snippet"):
         detail.append(("snippet", ev["snippet"], ""))
     source = ev.get("source_page")
-    return {"url": url, "text": ev.get("link_text") or url, "tags": tags, "detail": detail,
+    return {"url": url, "text": ev.get("link_text") or (display_url(url) if url else url), "tags": tags, "detail": detail,
             "source": source if source and source != url else None}
 
 

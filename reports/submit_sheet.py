@@ -16,6 +16,7 @@ import pandas as pd
 
 from crawler.audit.status import status_th
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date
+from crawler.text.urls import readable_url
 from reports.writer import Report
 from reports.xlsx import EXCEL_MAX_CELL, EXCEL_MAX_URL, STATUS_COLOURS
 
@@ -193,6 +194,9 @@ class XlsxSheetWriter(SheetWriter):
                         continue
                     href = safe_url(text)
                     fits = href is not None and all(len(p) <= EXCEL_MAX_URL for p in href.split("#", 1))
-                    if not (fits and sheet.write_url(r, col, href, fmt["link"], string=text[:EXCEL_MAX_CELL]) == 0):
+                    # Shown decoded (Thai, not %E0%B8…) and whole, since a copied cell gives its shown text;
+                    # the hyperlink and submit-sheet.txt hold the exact URL.
+                    shown = "\n".join(readable_url(u) for u in text.split("\n"))[:EXCEL_MAX_CELL]
+                    if not (fits and sheet.write_url(r, col, href, fmt["link"], string=shown) == 0):
                         sheet.write_string(r, col, text[:EXCEL_MAX_CELL], fmt["text"])
         return path

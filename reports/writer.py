@@ -232,4 +232,5 @@ def item_rows(report: Report) -> list[dict[str, Any]]:
 import reports.csv  # noqa: E402,F401
 import reports.html  # noqa: E402,F401
 import reports.markdown  # noqa: E402,F401
+import reports.pdf  # noqa: E402,F401
 import reports.xlsx  # noqa: E402,F401

@@ -1,12 +1,16 @@
-"""report.xlsx: the working group's workbook. Sheets (names in English, headers in Thai):
+"""report.xlsx: the working group's workbook. Sheets (Thai names; SHEET_NAMES):
 
-- Summary       สรุป: site, fiscal year, scores of OIT, indicators and sub-indicators (and ITA)
-- Items         รายการ O1–O22: one row per item
-- Evidence      หลักฐาน: one row per piece of evidence (and near miss), with live hyperlinks
-- Missing       ต้องแก้ไข: one row per element still to publish, with a blank column to track the work
-- Crawl errors  ข้อผิดพลาดการเก็บข้อมูล: URLs that could not be fetched
+- สรุป                 the site, fiscal year, scores of OIT, indicators and sub-indicators (and ITA)
+- รายการ O1–O22        one row per item
+- ต้องแก้ไข             one row per element still to publish, with columns the group fills in to follow the
+                       work up (`oit overrides import report.xlsx` reads them back)
+- แผนแก้ไข / ปรับผลโดยคณะทำงาน   when the report has a plan / overrides
+- หลักฐาน               one row per piece of evidence (and near miss), with live hyperlinks
+- ข้อผิดพลาดการเก็บข้อมูล  URLs that could not be fetched
+- คำอธิบาย              what every status, reason and basis (S/I) means
 
-Text from the crawled site is written as text, never as a formula; only http(s) URLs become links.
+Every sheet has Thai headers, set widths and a frozen header row. Text from the crawled site is written
+as text, never as a formula; only http(s) URLs become links.
 """
 from __future__ import annotations
 
@@ -15,10 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from crawler.audit.status import ELEMENT_STATUS_LABELS, element_status, status_label
-from crawler.evidence.failures import failure_label
-from crawler.text.format import fmt_num, safe_url, site_name, thai_date
-from reports.writer import (ITEM_COLUMNS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
+from crawler.audit.status import ELEMENT_STATUS_LABELS, STATUS_LABELS, element_status, status_label
+from crawler.evidence.failures import FAILURE_LABELS, failure_label
+from crawler.text.format import fmt_num, safe_url, site_name, thai_date, thai_datetime
+from crawler.text.urls import readable_url
+from reports.writer import (BASIS_LABELS, ITEM_COLUMNS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
                             is_published, item_rows, items_to_fix, iter_evidence, partial_note, register,
                             withheld_reasons)
 
@@ -32,12 +37,20 @@ STATUS_COLOURS = {  # (font, fill): same meaning as the HTML page
     "not_checked": ("#545B64", "#F4F5F7"),
 }
 
+SHEET_NAMES = {   # Excel: at most 31 characters, none of []:*?/\\
+    "summary": "สรุป", "items": "รายการ O1–O22", "missing": "ต้องแก้ไข", "plan": "แผนแก้ไข",
+    "overrides": "ปรับผลโดยคณะทำงาน", "evidence": "หลักฐาน", "crawl": "ข้อผิดพลาดการเก็บข้อมูล",
+    "legend": "คำอธิบาย",
+}
 SUMMARY_COLUMNS = ("หัวข้อ", "ค่า", "รายละเอียด")
+LEGEND_COLUMNS = ("หมวด", "ค่าที่แสดง", "ความหมาย", "English")
+# The columns of ต้องแก้ไข the working group fills in; `oit overrides import` reads them (crawler/kit/overrides.py).
+FOLLOW_UP_COLUMNS = ("ผลหลังตรวจสอบ", "URL ที่เผยแพร่", "หมายเหตุ", "ผู้ตรวจสอบ", "วันที่ตรวจ")
 EVIDENCE_COLUMNS = ("รหัส", "องค์ประกอบ", "สถานะองค์ประกอบ", "ประเภท", "ข้อความลิงก์", "URL", "ปีงบประมาณ",
                     "ที่มาของปีงบประมาณ", "รูปแบบไฟล์", "วลีที่พบ", "พบใน", "ข้อความตัวอย่าง", "หน้าที่มีลิงก์",
                     "อยู่ในเว็บไซต์เขต", "ไฟล์สแกน/OCR")
 MISSING_COLUMNS = ("ลำดับ", "รหัส", "ชื่อรายการ", "สถานะ", "คะแนนที่เสีย", "องค์ประกอบ", "เหตุผล", "วิธีแก้ไข",
-                   "หน่วยงานรับผิดชอบ", "ผลการดำเนินการ")
+                   "หน่วยงานรับผิดชอบ", "ผลการดำเนินการ") + FOLLOW_UP_COLUMNS
 CRAWL_COLUMNS = ("URL", "ประเภทข้อผิดพลาด", "รหัสสถานะ HTTP", "ข้อความ", "หน้าที่อ้างถึง")
 PLAN_COLUMNS = ("ลำดับ", "รหัส", "ชื่อรายการ", "หน่วยงานรับผิดชอบ", "สิ่งที่ต้องเผยแพร่", "รูปแบบไฟล์",
                 "ปีงบประมาณ/ช่วงเวลา", "เหตุผล", "คะแนน OIT ที่ได้คืน", "คะแนน OIT หลังแก้ไข", "ITA หลังแก้ไข",
@@ -61,8 +74,10 @@ WIDTHS = {
     "คะแนน OIT หลังแก้ไข": 12, "ITA หลังแก้ไข": 11, "ระดับหลังแก้ไข": 14,
     "ผลที่ปรับ": 16, "คะแนนที่ปรับ": 10, "ผลตรวจอัตโนมัติ": 16, "คะแนนตรวจอัตโนมัติ": 12, "ผู้ตรวจสอบ": 28,
     "วันที่ตรวจ": 16, "หมายเหตุ": 50, OVERRIDE_COLUMN: 50,
+    "ผลหลังตรวจสอบ": 16, "URL ที่เผยแพร่": 50,
+    "หมวด": 22, "ค่าที่แสดง": 28, "ความหมาย": 70, "English": 50,
 }
-WRAP = {"ชื่อรายการ", "เหตุผล", "วิธีแก้ไข", "องค์ประกอบ", "ข้อความลิงก์", "ข้อความตัวอย่าง", "รายละเอียด",
+WRAP = {"ความหมาย", "English", "ชื่อรายการ", "เหตุผล", "วิธีแก้ไข", "องค์ประกอบ", "ข้อความลิงก์", "ข้อความตัวอย่าง", "รายละเอียด",
         "ข้อความ", "ผลการดำเนินการ", "สิ่งที่ต้องเผยแพร่", "รูปแบบไฟล์", "ปีงบประมาณ/ช่วงเวลา", "หมายเหตุ",
         "ผู้ตรวจสอบ", OVERRIDE_COLUMN}
 NUMBER = {"คะแนน", "คะแนนที่ได้", "คะแนนที่เสีย", "คะแนนเต็มของข้อ", "คะแนน OIT ที่ได้คืน", "คะแนน OIT หลังแก้ไข",
@@ -132,7 +147,8 @@ def summary_rows(report: Report) -> list[dict[str, Any]]:
     rows += [
         row("รอบการเก็บข้อมูล", crawl.get("run_id"),
             f"หน้าเว็บ {crawl.get('pages')} · เอกสาร {crawl.get('documents')} · ข้อผิดพลาด {crawl.get('errors')}"),
-        row("สร้างรายงานเมื่อ", report.get("generated_at", "")),
+        row("สร้างรายงานเมื่อ", f"{thai_datetime(report.get('generated_at'))} น. (เวลาประเทศไทย)"
+            if report.get("generated_at") else ""),
         row("หมายเหตุ", "คะแนนเป็นการคาดการณ์จากการตรวจเว็บไซต์โดยอัตโนมัติ ไม่ใช่ผลการประเมินอย่างเป็นทางการ"),
     ]
     return rows
@@ -164,8 +180,39 @@ def missing_rows(report: Report) -> list[dict[str, Any]]:
         for label, reason, fix in entries:
             rows.append(dict(zip(MISSING_COLUMNS, (
                 len(rows) + 1, item.get("id", ""), item.get("title_th", ""), status_label(item.get("status", "")),
-                item.get("points_lost"), label, reason, fix, item.get("unit_th") or "", ""))))
+                item.get("points_lost"), label, reason, fix, item.get("unit_th") or "", "",
+                *[""] * len(FOLLOW_UP_COLUMNS)))))
     return rows
+
+
+def legend_rows(report: Report) -> list[dict[str, Any]]:
+    """คำอธิบาย: what each status, reason, basis and crawl error the other sheets show means."""
+    from crawler.audit.primitives import REASONS
+
+    meaning = {
+        "pass": "ครบตามเกณฑ์ทุกองค์ประกอบ ได้คะแนนเต็มของข้อ",
+        "partial": "ครบบางองค์ประกอบ ได้คะแนนบางส่วน",
+        "fail": "ไม่พบหลักฐานที่ตรงตามเกณฑ์ ได้ 0 คะแนน",
+        "unreachable": "เปิดเว็บไซต์หรือเอกสารไม่ได้ขณะตรวจ จึงตัดสินไม่ได้ (นับ 0 คะแนนจนกว่าจะตรวจใหม่)",
+        "review": "พบเอกสารแต่เครื่องอ่านไม่ชัด (เช่น ไฟล์สแกน) เจ้าหน้าที่ต้องเปิดดูเองแล้วบันทึกผล",
+        "not_checked": "การเก็บข้อมูลไปไม่ถึงหลักฐานของข้อนี้ (จำกัดจำนวนหน้า หยุดกลางคัน หรือเปิดลิงก์ไม่ได้) "
+                       "จึงยังไม่ให้คะแนน ไม่ใช่ว่าไม่มี: เก็บข้อมูลใหม่แล้วตรวจอีกครั้ง",
+        "satisfied": "พบหลักฐานขององค์ประกอบนี้",
+        "missing": "ยังไม่พบ หรือพบแต่ไม่ครบตามเกณฑ์: ดูเหตุผลและวิธีแก้ไข",
+        "S": "เกณฑ์มาจากเอกสารอ้างอิงโดยตรง (คู่มือ ITA ของ ป.ป.ช. หรือผลวิเคราะห์ ITA ของเขต)",
+        "I": "เกณฑ์อนุมานจากแนวปฏิบัติ เพราะเอกสารอ้างอิงไม่ได้ระบุชัด ควรให้คณะทำงานตรวจทาน",
+    }
+    rows = [("สถานะของรายการ", th, meaning[key], en) for key, (th, en) in STATUS_LABELS.items()]
+    rows += [("สถานะขององค์ประกอบ", th, meaning.get(key, "ต้องให้เจ้าหน้าที่ตรวจด้วยตา"), en)
+             for key, (th, en) in ELEMENT_STATUS_LABELS.items()]
+    rows += [("ฐานของเกณฑ์ (S/I)", f"{code} — {th}", meaning[code], en) for code, (th, en) in BASIS_LABELS.items()]
+    rows += [("เหตุผลที่ไม่ผ่าน", th, "", en) for th, en in REASONS.values()]
+    rows += [("ข้อผิดพลาดการเก็บข้อมูล", th, en, kind.value) for kind, (th, en) in FAILURE_LABELS.items()]
+    rows.append(("คอลัมน์ที่คณะทำงานกรอก", ", ".join(FOLLOW_UP_COLUMNS),
+                 "ในแผ่นงาน ต้องแก้ไข: กรอกผลหลังตรวจสอบ (ผ่าน / ได้บางส่วน / ไม่ผ่าน / ต้องตรวจสอบ) ผู้ตรวจสอบ "
+                 "และวันที่ตรวจ แล้วใช้คำสั่ง oit overrides import report.xlsx สร้างไฟล์ overrides "
+                 "ให้รายงานรอบถัดไปแสดงผลที่ปรับ", "Follow-up columns read by `oit overrides import`"))
+    return [dict(zip(LEGEND_COLUMNS, row)) for row in rows]
 
 
 def plan_rows(report: Report) -> list[dict[str, Any]]:
@@ -261,7 +308,8 @@ class _Sheet:
         href = safe_url(text)
         fits = href is not None and all(_utf16_len(part) <= EXCEL_MAX_URL for part in href.split("#", 1))
         if fits and sheet.hlink_count < EXCEL_MAX_URLS:
-            if sheet.write_url(row, col, href, formats["link"], string=text[:EXCEL_MAX_CELL]) == 0:
+            # Shown decoded and whole (a copied cell gives its shown text); the link is the exact URL.
+            if sheet.write_url(row, col, href, formats["link"], string=readable_url(text)[:EXCEL_MAX_CELL]) == 0:
                 return
         sheet.write_string(row, col, text[:EXCEL_MAX_CELL], formats["text"])
 
@@ -317,7 +365,7 @@ class XlsxReportWriter(ReportWriter):
             sheets = _Sheet(writer, formats)
 
             rows = summary_rows(report)
-            summary = sheets.write("Summary", rows, SUMMARY_COLUMNS, autofilter=False)
+            summary = sheets.write(SHEET_NAMES["summary"], rows, SUMMARY_COLUMNS, autofilter=False)
             _style_summary(summary, rows, formats)
 
             items = [dict(row, _status=item.get("status")) for row, item in
@@ -327,15 +375,16 @@ class XlsxReportWriter(ReportWriter):
                 item_columns = ITEM_COLUMNS + (OVERRIDE_COLUMN,)
                 for row, item in zip(items, report.get("items", [])):
                     row[OVERRIDE_COLUMN] = (item.get("override") or {}).get("label_th", "")
-            sheets.write("Items", items, item_columns, status_column="สถานะ")
+            sheets.write(SHEET_NAMES["items"], items, item_columns, status_column="สถานะ")
             if report.get("plan"):
-                sheets.write("แผนแก้ไข", plan_rows(report), PLAN_COLUMNS)
+                sheets.write(SHEET_NAMES["plan"], plan_rows(report), PLAN_COLUMNS)
             if report.get("overrides"):
-                sheets.write(OVERRIDE_COLUMN, override_rows(report), OVERRIDE_COLUMNS)
-            sheets.write("Evidence", evidence_rows(report), EVIDENCE_COLUMNS)
+                sheets.write(SHEET_NAMES["overrides"], override_rows(report), OVERRIDE_COLUMNS)
+            sheets.write(SHEET_NAMES["evidence"], evidence_rows(report), EVIDENCE_COLUMNS)
             missing = [dict(row, _status=next((i.get("status") for i in report.get("items", [])
                                                if i.get("id") == row["รหัส"]), None))
                        for row in missing_rows(report)]
-            sheets.write("Missing", missing, MISSING_COLUMNS, status_column="สถานะ")
-            sheets.write("Crawl errors", crawl_rows(report), CRAWL_COLUMNS)
+            sheets.write(SHEET_NAMES["missing"], missing, MISSING_COLUMNS, status_column="สถานะ")
+            sheets.write(SHEET_NAMES["crawl"], crawl_rows(report), CRAWL_COLUMNS)
+            sheets.write(SHEET_NAMES["legend"], legend_rows(report), LEGEND_COLUMNS, autofilter=False)
         return path

@@ -15,7 +15,6 @@ import functools
 import struct
 import threading
 import time
-import zipfile
 import zlib
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

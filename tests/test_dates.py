@@ -201,3 +201,38 @@ def _reference_hits(text: str) -> list[DateHit]:
     from crawler.text import dates
     with mock.patch.object(dates, "_windows", lambda t: [(0, len(t))]):
         return find_dates(text)
+
+
+# -- times and fiscal years as people read and type them --------------------------------------------
+
+def test_times_are_shown_on_the_bangkok_clock_in_buddhist_era():
+    from crawler.text.dates import bangkok_datetime_th
+    assert bangkok_datetime_th("2026-12-04T06:54:00+00:00") == "4 ธ.ค. 2569 13:54"
+    assert bangkok_datetime_th("2026-12-31T20:00:00Z") == "1 ม.ค. 2570 03:00"            # the next day in Bangkok
+    assert bangkok_datetime_th("2024-06-30T09:15:00+07:00") == "30 มิ.ย. 2567 09:15"
+    assert bangkok_datetime_th("2026-12-04T06:54:00+00:00", clock=False) == "4 ธ.ค. 2569"
+    assert bangkok_datetime_th("2024-06-30") == "30 มิ.ย. 2567"
+    assert bangkok_datetime_th("last week") == "last week" and bangkok_datetime_th(None) == ""
+
+
+@pytest.mark.parametrize("typed, year, noted", [
+    ("2567", 2567, False), ("๒๕๖๘", 2568, False), ("พ.ศ. 2567", 2567, False), ("ปีงบประมาณ ๒๕๖๗", 2567, False),
+    (" 2568 ", 2568, False), ("2024", 2567, True),
+])
+def test_fiscal_years_typed_in_the_usual_ways(typed, year, noted):
+    from crawler.text.dates import parse_fiscal_year
+    parsed = parse_fiscal_year(typed)
+    assert parsed.year == year and bool(parsed.note) == noted
+    if noted:
+        assert "ค.ศ." in parsed.note and "2567" in parsed.note
+
+
+@pytest.mark.parametrize("typed, says", [
+    ("67", "หมายถึง 2567 ใช่ไหม"), ("๖๘", "หมายถึง 2568 ใช่ไหม"), ("567", "did you mean 2567?"),
+    ("abc", "not a year"), ("3000", "not a plausible Buddhist Era fiscal year"), ("12", "not a plausible"),
+    ("1850", "not a plausible"),
+])
+def test_short_or_impossible_fiscal_years_are_refused_with_the_likely_one(typed, says):
+    from crawler.text.dates import parse_fiscal_year
+    with pytest.raises(ValueError, match=says):
+        parse_fiscal_year(typed)

@@ -185,10 +185,10 @@ def test_diff_terminal_html_and_excel_say_the_same(weeks, week_diff):
     assert "รายการที่ผลเปลี่ยน" in html and "เปิดไม่ได้แล้ว" in html and "<script" not in html
     assert f'href="{urls["broken"]}"' in html
     book = load_workbook(out / "diff.xlsx")
-    assert book.sheetnames == ["Summary", "Items", "Documents", "Pages", "Evidence moved"]
-    items = [row[0] for row in book["Items"].iter_rows(min_row=2, values_only=True)]
+    assert book.sheetnames == ["สรุป", "รายการที่ผลเปลี่ยน", "เอกสารที่เปลี่ยน", "หน้าเว็บที่เปลี่ยน", "หลักฐานที่ย้ายที่อยู่", "คำอธิบาย"]
+    items = [row[0] for row in book["รายการที่ผลเปลี่ยน"].iter_rows(min_row=2, values_only=True)]
     assert sorted(items) == ["O10", "O13", "O9"]
-    kinds = sorted(row[0] for row in book["Documents"].iter_rows(min_row=2, values_only=True))
+    kinds = sorted(row[0] for row in book["เอกสารที่เปลี่ยน"].iter_rows(min_row=2, values_only=True))
     assert len(kinds) == 5 and "เปิดไม่ได้แล้ว" in kinds
 
 
@@ -319,6 +319,6 @@ def test_fiscal_year_diff_says_which_documents_serve_which_year(two_years):
     served = next(d for d in docs["2568"] if d["url"] == two_years["url"](measures.format(2568)))
     assert "O22 integrity_measures" in served["serves"]
     book = load_workbook(two_years["dir"] / "fy" / "fy-diff.xlsx")
-    assert book.sheetnames == ["Lacking", "Coverage", "Documents"]
+    assert book.sheetnames == ["ต้องเผยแพร่", "ความครอบคลุม", "เอกสาร", "คำอธิบาย"]
     html = (two_years["dir"] / "fy" / "fy-diff.html").read_text("utf-8")
     assert "ปี 2567 มี แต่ปี 2568 ยังขาด" in html

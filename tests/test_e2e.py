@@ -165,9 +165,9 @@ def test_unreachable_site_publishes_no_score(tmp_path):
 
 @pytest.mark.parametrize("argv, message", [
     (["audit", "ftp://x/", "--fiscal-year", "2567"], "not a web address"),
-    (["audit", "http://127.0.0.1:9/", "--fiscal-year", "67"], "Buddhist Era"),
+    (["audit", "http://127.0.0.1:9/", "--fiscal-year", "67"], "did you mean 2567?"),
     (["audit", "--run", "1", "--fiscal-year", "2567", "--as-of", "30/06/2024"], "YYYY-MM-DD"),
-    (["audit", "--run", "1", "--fiscal-year", "2567", "--format", "pdf"], "unknown report format"),
+    (["audit", "--run", "1", "--fiscal-year", "2567", "--format", "docx"], "unknown report format"),
     (["crawl"], "url"),
 ])
 def test_bad_usage_is_one_clear_line(tmp_path, argv, message):

@@ -8,6 +8,7 @@ its audit is stored but publishes no score, and the history shows a gap, not a d
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -180,11 +181,13 @@ def test_runs_and_history_show_score_and_health_over_time(outage, capsys):
     assert "FY" in runs[0] and "OIT" in runs[0] and "health" in runs[0]
     assert "2567" in runs[1] and "73.75" in runs[1] and "healthy" in runs[1]
     assert "2567" in runs[2] and "UNHEALTHY" in runs[2]
+    assert "เวลาไทย" in runs[0]                   # start times on the Bangkok clock, Buddhist Era, not UTC ISO
+    assert re.search(r"\s\d{1,2} [ก-ฮ.]+ 25\d\d \d\d:\d\d\s", runs[1]) and "+00:00" not in runs[1]
     assert main(["--db", db, "history", "--site", outage["url"]]) == 0
     history = capsys.readouterr().out
     line1 = next(line for line in history.splitlines() if line.strip().startswith("1 "))
     line2 = next(line for line in history.splitlines() if line.strip().startswith("2 "))
-    assert "73.75" in line1 and "█" in line1 and "2024-06-30" in line1
+    assert "73.75" in line1 and "█" in line1 and "30 มิ.ย. 2567" in line1
     assert "not published" in line2 and "█" not in line2
 
 

@@ -127,6 +127,16 @@ def test_every_passing_item_has_a_working_url_on_the_district_site(sheet, run):
         assert url in sheet["text"]
 
 
+def test_sheet_shows_thai_urls_decoded_and_links_the_exact_url(sheet):
+    from crawler.text.urls import readable_url
+    thai = [c for c in (r["URL หลัก"] for r in sheet["rows"].values())
+            if c.hyperlink is not None and "%E0%B8" in c.hyperlink.target]
+    assert thai, "the replica has Thai file names"
+    for cell in thai:
+        assert "%E0" not in cell.value and cell.value == readable_url(cell.hyperlink.target)
+        assert cell.hyperlink.target in sheet["text"]            # the text file keeps the exact URL
+
+
 def test_items_short_of_100_are_warned_with_what_is_missing(sheet):
     warned = {i for i, row in sheet["rows"].items() if "ยังไม่มี URL ที่ผ่านเกณฑ์" in (row["คำเตือน"].value or "")}
     assert warned == set(SHORT)              # O5, O15, O18, O19, O22 and O9 (PDF without its Excel twin)
@@ -344,12 +354,12 @@ def test_every_report_shows_the_overrides_and_both_scores(overridden):
     assert "override-note" in card and who in card
     # Excel
     book = openpyxl.load_workbook(out / "report.xlsx")
-    items = list(book["Items"].iter_rows(values_only=True))
+    items = list(book["รายการ O1–O22"].iter_rows(values_only=True))
     column = items[0].index("ปรับผลโดยคณะทำงาน")
     o8_row = next(r for r in items if r[0] == "O8")
     assert who in o8_row[column] and "25 มิ.ย. 2567" in o8_row[column]
     assert next(r for r in items if r[0] == "O1")[column] in (None, "")
-    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
+    summary = {r[0]: r[1] for r in book["สรุป"].iter_rows(values_only=True)}
     assert summary["คะแนน OIT ที่คาดการณ์ (เต็ม 100)"] == pytest.approx(78.75)
     assert summary["คะแนน OIT ไม่รวมการปรับผลโดยคณะทำงาน"] == pytest.approx(73.75)
     assert [r[0] for r in book["ปรับผลโดยคณะทำงาน"].iter_rows(min_row=2, values_only=True)] == ["O5", "O8"]

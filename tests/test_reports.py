@@ -390,19 +390,19 @@ def test_write_reports_validates_before_writing_anything(tmp_path):
 def test_one_writer_per_format_behind_one_interface(tmp_path):
     from reports.writer import ReportWriter
 
-    assert set(WRITERS) == {"html", "xlsx", "csv", "md"}
+    assert set(WRITERS) == {"html", "xlsx", "csv", "md", "pdf"}
     for fmt, writer in WRITERS.items():
         assert isinstance(writer, ReportWriter) and writer.format == fmt
-    paths = write_reports(build_report(), tmp_path)
+    paths = write_reports(build_report(), tmp_path)      # by default every format but the PDF (needs Chromium)
     assert sorted(p.name for p in paths) == ["items.csv", "report.html", "report.md", "report.xlsx"]
     assert all(p.parent == tmp_path and p.stat().st_size > 0 for p in paths)
     assert [p.name for p in write_reports(build_report(), tmp_path / "md", formats=["md"])] == ["report.md"]
     with pytest.raises(ValueError, match="unknown report format"):
-        write_reports(build_report(), tmp_path, formats=["pdf"])
+        write_reports(build_report(), tmp_path, formats=["docx"])
 
 
 @pytest.mark.parametrize("module", ["reports.html", "reports.xlsx", "reports.csv", "reports.markdown",
-                                    "reports.writer"])
+                                    "reports.pdf", "reports.writer"])
 def test_any_writer_module_can_be_imported_first(module):
     import subprocess
     import sys
@@ -410,7 +410,7 @@ def test_any_writer_module_can_be_imported_first(module):
     code = f"import {module}; from reports.writer import WRITERS; print(','.join(sorted(WRITERS)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
-    assert out.stdout.strip() == "csv,html,md,xlsx"
+    assert out.stdout.strip() == "csv,html,md,pdf,xlsx"
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -441,7 +441,7 @@ def test_items_to_fix_lists_failed_and_partial_first_then_review():
 # --------------------------------------------------------------------------------------------------
 # report.xlsx
 
-SHEETS = ["Summary", "Items", "Evidence", "Missing", "Crawl errors"]
+SHEETS = ["สรุป", "รายการ O1–O22", "หลักฐาน", "ต้องแก้ไข", "ข้อผิดพลาดการเก็บข้อมูล", "คำอธิบาย"]
 
 
 @pytest.fixture(scope="module")
@@ -458,7 +458,7 @@ def workbook(tmp_path_factory):
 def test_xlsx_sheets_headers_and_one_row_per_item(workbook):
     report, path = workbook
     assert pd.ExcelFile(path, engine="openpyxl").sheet_names == SHEETS
-    items = pd.read_excel(path, engine="openpyxl", sheet_name="Items")
+    items = pd.read_excel(path, engine="openpyxl", sheet_name="รายการ O1–O22")
     assert list(items.columns) == list(ITEM_COLUMNS)
     for header in ("รหัส", "ตัวชี้วัดย่อย", "ชื่อรายการ", "คะแนน", "สถานะ", "คะแนนที่เสีย", "เหตุผล", "วิธีแก้ไข",
                    "หน่วยงานรับผิดชอบ", "URL"):
@@ -473,7 +473,7 @@ def test_xlsx_sheets_headers_and_one_row_per_item(workbook):
 
 def test_xlsx_summary_carries_the_scores(workbook):
     _, path = workbook
-    summary = pd.read_excel(path, engine="openpyxl", sheet_name="Summary").set_index("หัวข้อ")["ค่า"]
+    summary = pd.read_excel(path, engine="openpyxl", sheet_name="สรุป").set_index("หัวข้อ")["ค่า"]
     assert summary["คะแนน OIT ที่คาดการณ์ (เต็ม 100)"] == 73.75
     assert summary["คะแนน OIT ที่ได้ (เต็ม 40)"] == 29.5
     assert summary["ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล"] == 85
@@ -484,7 +484,7 @@ def test_xlsx_summary_carries_the_scores(workbook):
 
 def test_xlsx_missing_sheet_lists_each_element_to_publish(workbook):
     _, path = workbook
-    missing = pd.read_excel(path, engine="openpyxl", sheet_name="Missing")
+    missing = pd.read_excel(path, engine="openpyxl", sheet_name="ต้องแก้ไข")
     assert missing["รหัส"].tolist() == ["O5", "O9", "O15", "O18", "O18", "O19", "O22"]
     row = missing.iloc[1]
     assert row["วิธีแก้ไข"].startswith("เผยแพร่สถิติการจัดเก็บภาษี ปีงบประมาณ พ.ศ. 2567 เป็นไฟล์ Excel หรือ Word")
@@ -500,10 +500,10 @@ def test_xlsx_frozen_headers_filters_widths_and_hyperlinks(workbook):
         assert sheet.freeze_panes == "A2", name
         assert sheet["A1"].font.b, name
         assert sheet.column_dimensions["A"].width > 5, name
-        if name != "Summary":
+        if name not in ("สรุป", "คำอธิบาย"):
             assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
 
-    evidence = book["Evidence"]
+    evidence = book["หลักฐาน"]
     headers = [c.value for c in evidence[1]]
     url_col = headers.index("URL") + 1
     links = {}
@@ -523,11 +523,11 @@ def test_xlsx_frozen_headers_filters_widths_and_hyperlinks(workbook):
                      if str(evidence.cell(r, link_text).value).startswith("=HYPERLINK")]
     assert formula_cells and all(c.data_type == "s" for c in formula_cells)
 
-    items = book["Items"]
+    items = book["รายการ O1–O22"]
     url_col = [c.value for c in items[1]].index("URL") + 1
     assert items.cell(2, url_col).hyperlink.target.startswith("https://webportal.bangkok.go.th/")
-    assert book["Summary"].cell(3, 2).hyperlink.target == report["site"]["url"]
-    crawl = book["Crawl errors"]
+    assert book["สรุป"].cell(3, 2).hyperlink.target == report["site"]["url"]
+    crawl = book["ข้อผิดพลาดการเก็บข้อมูล"]
     assert [c.value for c in crawl[1]][:3] == ["URL", "ประเภทข้อผิดพลาด", "รหัสสถานะ HTTP"]
     assert crawl.cell(2, 1).hyperlink.target == report["crawl"]["failures"][0]["url"]
     assert crawl.cell(2, 2).value == "ไม่พบหน้า (http_404)" and crawl.cell(2, 3).value == 404
@@ -559,7 +559,7 @@ def test_xlsx_stops_linking_at_excels_hyperlink_limit():
 
 def test_xlsx_unpublished_report_shows_no_score(tmp_path):
     path = write_reports(build_report(published=False), tmp_path, formats=["xlsx"])[0]
-    summary = pd.read_excel(path, engine="openpyxl", sheet_name="Summary").set_index("หัวข้อ")["ค่า"]
+    summary = pd.read_excel(path, engine="openpyxl", sheet_name="สรุป").set_index("หัวข้อ")["ค่า"]
     assert summary["คะแนน OIT ที่คาดการณ์ (เต็ม 100)"] == "ไม่เผยแพร่"
     assert summary["การเผยแพร่คะแนน"].startswith("ไม่เผยแพร่")
 
@@ -652,3 +652,27 @@ def test_fix_entries_fall_back_to_the_items_own_fix():
     unreachable = {"id": "O10", "status": "unreachable", "elements": [], "reason_th": "เปิดไฟล์ไม่ได้",
                    "fix_th": "ตรวจสอบลิงก์"}
     assert fix_entries(unreachable) == [("", "เปิดไฟล์ไม่ได้", "ตรวจสอบลิงก์")]
+
+
+def test_workbook_says_when_it_was_made_on_the_bangkok_clock(tmp_path):
+    report = build_report()
+    report["generated_at"] = "2026-12-04T06:54:00+00:00"           # as `oit audit` stamps it (UTC)
+    book = openpyxl.load_workbook(write_reports(report, tmp_path, formats=["xlsx"])[0])
+    cells = [row for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+             if any(v == "สร้างรายงานเมื่อ" for v in row)]
+    assert len(cells) == 1
+    assert "4 ธ.ค. 2569 13:54 น. (เวลาประเทศไทย)" in cells[0]
+
+
+def test_xlsx_legend_explains_statuses_reasons_and_s_i(workbook):
+    _, path = workbook
+    legend = pd.read_excel(path, engine="openpyxl", sheet_name="คำอธิบาย").fillna("")
+    assert list(legend.columns) == ["หมวด", "ค่าที่แสดง", "ความหมาย", "English"]
+    shown = set(legend["ค่าที่แสดง"])
+    assert {"ผ่าน", "ได้บางส่วน", "ไม่ผ่าน", "เข้าถึงไม่ได้", "ต้องตรวจสอบ"} <= shown
+    assert {"S — มีแหล่งอ้างอิง", "I — อนุมาน"} <= shown
+    s_row = legend[legend["ค่าที่แสดง"] == "S — มีแหล่งอ้างอิง"].iloc[0]
+    assert "เอกสารอ้างอิง" in s_row["ความหมาย"] and s_row["English"] == "Sourced"
+    assert "ไม่พบข้อมูลหรือเอกสารที่ตรงตามเกณฑ์" in shown               # the reasons the Missing sheet uses
+    missing = pd.read_excel(path, engine="openpyxl", sheet_name="ต้องแก้ไข", dtype=object).fillna("")
+    assert set(missing["เหตุผล"]) - {""} and all(status.split(" (")[0] in shown for status in missing["สถานะ"])

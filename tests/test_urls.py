@@ -1,8 +1,10 @@
 """URL identity and scope."""
-import pytest
+import unicodedata
 from urllib.parse import quote
 
-from crawler.text.urls import Scope, canonical, filename_from_disposition, looks_like_trap
+import pytest
+
+from crawler.text.urls import Scope, canonical, display_url, filename_from_disposition, looks_like_trap
 
 SLUG = "ข้อมูลพื้นฐาน"
 
@@ -62,3 +64,36 @@ def test_trap_shapes():
     assert looks_like_trap("http://h/a/" + "x" * 2000)
     assert looks_like_trap("http://h/a/cal/cal/cal/cal/cal")
     assert looks_like_trap("http://h/a/page/main/1/x") is None
+
+
+# -- display_url: what reports show of a URL (the link keeps the real one) ---------------------------
+
+PORTAL = "https://webportal.bangkok.go.th/samphanthawong/public/user_files_editor/34/ITA/2567"
+
+
+def test_display_url_decodes_thai_and_keeps_the_file_name_when_shortening():
+    shown = display_url(f"{PORTAL}/O9/{quote('สถิติภาษี 2567.xlsx')}")
+    assert shown == "webportal.bangkok.go.th/…/34/ITA/2567/O9/สถิติภาษี 2567.xlsx"
+    shown = display_url(f"{PORTAL}/O9/{quote('สถิติการจัดเก็บภาษี ปีงบประมาณ 2567.xlsx')}")
+    assert "%E0" not in shown and len(shown) <= 60
+    assert shown.startswith("webportal.bangkok.go.th/…/") and shown.endswith("เก็บภาษี ปีงบประมาณ 2567.xlsx")
+    assert display_url(f"http://127.0.0.1:8000/s/{quote(quote(SLUG))}") == f"127.0.0.1:8000/s/{SLUG}"
+    assert display_url("https://webportal.bangkok.go.th/samphanthawong/") == "webportal.bangkok.go.th/samphanthawong"
+
+
+def test_display_url_cut_never_starts_on_a_thai_mark_and_keeps_a_query_start():
+    name = "รายงานผลการดำเนินงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน พ.ศ. 2567.pdf"
+    for width in range(30, 70):
+        shown = display_url(f"https://x.test/a/{quote(name)}", width)
+        assert len(shown) <= width, (width, shown)
+        tail = shown.split("/…/")[1]
+        assert tail.endswith(".pdf") and not unicodedata.combining(tail[0]) and unicodedata.category(tail[0]) != "Mn"
+    drive = display_url("https://drive.google.com/drive/uc?export=download&id=1hGq7Xk2pQ0vS9aBcD3eF4gHxxxxxxx", 50)
+    assert drive.startswith("drive.google.com/…/uc?export=download&id=1hGq") and drive.endswith("…")
+
+
+def test_display_url_hides_credentials_controls_and_direction_overrides():
+    assert display_url("https://user:secret@x.test/a.pdf") == "x.test/a.pdf"
+    assert display_url("https://x.test/%E2%80%AEfdp.exe") == "x.test/�fdp.exe"     # not shown as exe.pdf
+    assert "\n" not in display_url("https://x.test/a%0Ab.pdf")
+    assert display_url("javascript:alert(1)") == "javascript:alert(1)"

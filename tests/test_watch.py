@@ -51,6 +51,8 @@ def two_weeks(make_site, tmp_path_factory):
     (work / "survey.yaml").write_text(yaml.safe_dump(SURVEY), encoding="utf-8")
     config = {
         "db": "evidence.sqlite", "webhook": hook.url,
+        "notify": [hook.url.replace("http://", "json://").replace("/hooks/oit", "/chat")],   # Apprise
+        "report_base_url": "https://intranet.example/oit",
         "crawl": {"delay": 0, "concurrency": 8, "max_depth": 1},
         "sites": [
             {"url": a.start_url, "fiscal_year": 2567, "as_of": "2024-06-30", "out": "reports/a",
@@ -89,8 +91,8 @@ def test_watch_runs_every_site_and_writes_reports_then_diffs(two_weeks):
 
 
 def test_watch_posts_one_summary_per_round_to_the_webhook(two_weeks):
-    posts = two_weeks["posts"]
-    assert len(posts) == 2 and all(p["path"] == "/hooks/oit" for p in posts)
+    posts = [p for p in two_weeks["posts"] if p["path"] == "/hooks/oit"]
+    assert len(posts) == 2
     assert all(p["type"].startswith("application/json") for p in posts)
     first, second = (p["json"] for p in posts)
     assert [s["url"] for s in first["sites"]] == list(two_weeks["urls"])
@@ -101,6 +103,19 @@ def test_watch_posts_one_summary_per_round_to_the_webhook(two_weeks):
     assert a["oit_change"] == 0 and not any(a["documents"].values())
     assert b["documents"]["failing"] == 1 and b["name"] == "เขตตัวอย่าง"
     assert "เขตตัวอย่าง: OIT" in second["text"] and "failing 1" in second["text"]
+
+
+def test_each_round_notifies_the_chat_in_thai_with_the_report_link_and_no_server_path(two_weeks):
+    chat = [p["json"] for p in two_weeks["posts"] if p["path"] == "/chat"]     # Apprise's json:// body
+    assert len(chat) == 2
+    first, second = chat
+    assert first["title"] == "ผลตรวจ OIT ประจำสัปดาห์"
+    assert "คะแนน OIT" in first["message"] and "https://intranet.example/oit/a/report.html" in first["message"]
+    assert "■ เขตตัวอย่าง" in second["message"] and "จากรอบก่อน" in second["message"]
+    assert "เอกสารที่เปิดไม่ได้แล้ว: 1 ไฟล์" in second["message"]
+    work = str(two_weeks["dir"])
+    for post in two_weeks["posts"]:
+        assert work not in json.dumps(post["json"], ensure_ascii=False), "a server path left the machine"
 
 
 def test_the_broken_document_is_named_in_the_diff(two_weeks):
@@ -124,7 +139,7 @@ def test_an_unreachable_site_and_a_dead_webhook_do_not_stop_the_watch(tmp_path, 
     ("[1, 2]", "expected a mapping"),
     ("sites: []", "sites: expected a non-empty list"),
     ("sites:\n  - {url: ftp://x/, fiscal_year: 2567, out: r}", "sites[1].url: not a web address"),
-    ("sites:\n  - {url: 'http://x/', fiscal_year: abc, out: r}", "sites[1].fiscal_year: not a year"),
+    ("sites:\n  - {url: 'http://x/', fiscal_year: abc, out: r}", "sites[1].fiscal_year: ไม่ใช่ปี"),
     ("sites:\n  - {url: 'http://x/', fiscal-year: 2567, out: r}", "sites[1].fiscal-year: unknown key"),
     ("sites:\n  - {url: 'http://x/', fiscal_year: 2567}", "sites[1].out: missing"),
     ("sites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r, survey: none.yaml}", "sites[1].survey"),
@@ -132,6 +147,8 @@ def test_an_unreachable_site_and_a_dead_webhook_do_not_stop_the_watch(tmp_path, 
     ("crawl: {delay: -1}\nsites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "crawl.delay"),
     ("webhook: nowhere\nsites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "webhook: not a web address"),
     ("site:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "site: unknown key"),
+    ("notify: [nosuch://x]\nsites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "notify[1]: Apprise"),
+    ("report_base_url: intranet\nsites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r}", "report_base_url"),
 ])
 def test_a_bad_config_is_one_clear_line(tmp_path, capsys, config, message):
     path = tmp_path / "w.yaml"
@@ -158,3 +175,42 @@ def test_the_shipped_example_config_is_valid(tmp_path):
     assert [s.fiscal_year for s in config.sites] == [2568, 2568]
     assert config.sites[0].survey == tmp_path / "survey-samphanthawong.yaml"
     assert config.sites[1].crawl == {"delay": 0.5, "concurrency": 2, "max_pages": 2000}
+
+
+def test_check_validates_without_crawling(tmp_path, capsys):
+    path = tmp_path / "w.yaml"
+    path.write_text("notify: ['json://127.0.0.1:9/chat', 'tgram://123456789:ABCdefGhIJKlmnOPQRstuVWXyz012345678/-100123']\n"
+                    "report_base_url: https://intranet.example/oit\n"
+                    "sites:\n  - {url: 'http://127.0.0.1:9/samphanthawong/', fiscal_year: ๒๕๖๗, out: reports/a}\n",
+                    encoding="utf-8")
+    assert main(["--db", str(tmp_path / "e.sqlite"), "watch", "--check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ไฟล์ตั้งค่าถูกต้อง" in out and "ปีงบประมาณ 2567" in out and "2 ช่องทาง" in out
+    assert "https://intranet.example/oit/a/report.html" in out
+    assert not (tmp_path / "e.sqlite").exists() and not (tmp_path / "reports").exists()     # nothing crawled
+
+
+def test_site_message_names_items_newly_failing():
+    from crawler.history.notify import site_message
+    entry = {"url": "https://x.test/d/", "name": "สำนักงานเขตทดสอบ", "run_id": 4, "published": True,
+             "oit_score": 70.25, "oit_change": -3.5, "error": None, "documents": {"failing": 0},
+             "items_changed": [
+                 {"id": "O10", "title_th": "ข้อมูลสถิติการจัดเก็บรายได้", "before": {"status": "pass"},
+                  "after": {"status": "fail"}},
+                 {"id": "O9", "title_th": "สถิติภาษี", "before": {"status": "fail"}, "after": {"status": "partial"}}]}
+    text = site_message(entry, "https://intranet.example/oit/x/report.html")
+    assert text.splitlines() == ["■ สำนักงานเขตทดสอบ", "คะแนน OIT 70.25 (-3.50 จากรอบก่อน)",
+                                 "ข้อที่ไม่ผ่านใหม่: O10 ข้อมูลสถิติการจัดเก็บรายได้",
+                                 "รายงาน: https://intranet.example/oit/x/report.html"]
+
+
+def test_a_sites_overrides_file_is_checked_with_the_config(tmp_path, capsys):
+    (tmp_path / "o.yaml").write_text("overrides:\n  - {item: O99, status: pass, who: ก, date: 2024-06-25}\n",
+                                     encoding="utf-8")
+    path = tmp_path / "w.yaml"
+    path.write_text("sites:\n  - {url: 'http://x/', fiscal_year: 2567, out: r, overrides: o.yaml}\n", encoding="utf-8")
+    assert main(["watch", "--check", str(path)]) == 2
+    assert "sites[1].overrides" in capsys.readouterr().err
+    (tmp_path / "o.yaml").write_text("overrides:\n  - {item: O8, status: pass, who: ก, date: 2024-06-25}\n",
+                                     encoding="utf-8")
+    assert main(["watch", "--check", str(path)]) == 0

@@ -36,7 +36,8 @@ def register(sub) -> None:
     p.add_argument("--partial", action="store_true",
                    help="publish a partial score when items could not be checked (capped or interrupted "
                         "crawl, unfetched links): labelled partial, with the items not checked")
-    p.add_argument("--format", help="comma-separated report formats (default: all)")
+    p.add_argument("--format", help="comma-separated report formats: json, html, xlsx, csv, md (the default: "
+                   "all of them) and pdf (director.pdf, one page for the director, printed by Chromium)")
     _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)

@@ -2,7 +2,6 @@
 evidence store. Each problem is one line that says what is wrong and what to do (exit 2)."""
 from __future__ import annotations
 
-import os
 import sqlite3
 import tempfile
 from pathlib import Path

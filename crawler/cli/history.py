@@ -46,6 +46,8 @@ def register(sub) -> None:
     p = sub.add_parser("watch", help="crawl, audit and diff every site of a YAML config (weekly schedule)")
     p.add_argument("config", type=Path, help="YAML file listing the sites (see deploy/watch.example.yaml)")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--check", action="store_true",
+                   help="only validate the config (sites, checklists, surveys, notification URLs); no crawl")
     p.set_defaults(func=cmd_watch)
 
 
@@ -90,7 +92,7 @@ def cmd_diff(args) -> int:
     from reports.diff import DIFF_FORMATS, write_diff
 
     store = Store(args.db)
-    formats = parse_formats(args.format, DIFF_FORMATS, what="diff")
+    formats = parse_formats(args.format, DIFF_FORMATS, what="diff", default=DIFF_FORMATS)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if args.fiscal_years:
         if args.runs:
@@ -129,6 +131,9 @@ def cmd_diff(args) -> int:
 # -- watch ------------------------------------------------------------------------------------------
 
 def cmd_watch(args) -> int:
-    from crawler.history.watch import load_config, watch
+    from crawler.history.watch import check, load_config, watch
     config = load_config(args.config)       # WatchConfigError is an InputError
+    if args.check:
+        print("\n".join(check(config, args.db)))
+        return EXIT_OK
     return watch(config, db_default=args.db, progress=not args.no_progress)

@@ -1,4 +1,5 @@
-"""Pre-submission kit sub-commands: `oit submit-sheet` and `oit plan` (registered into the `oit` parser).
+"""Pre-submission kit sub-commands: `oit submit-sheet`, `oit plan` and `oit overrides import` (registered
+into the `oit` parser).
 
     oit submit-sheet --run 3 --fiscal-year 2567 --as-of 2024-06-30 --out out [--overrides overrides.yaml]
     oit plan --run 3 --fiscal-year 2567 --as-of 2024-06-30 --survey survey.yaml [--overrides overrides.yaml]
@@ -13,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from crawler.cli.options import fiscal_year, iso_date, note, positive_int
-from crawler.errors import EXIT_OK, EXIT_UNHEALTHY
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.text.format import fmt_num
 
@@ -30,6 +31,16 @@ def register(sub) -> None:
     p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA level")
     p.add_argument("--json", action="store_true", help="the plan as JSON (the report.json 'plan' section)")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("overrides", help="the working group's overrides file (items checked by hand)")
+    actions = p.add_subparsers(dest="overrides_command", required=True, parser_class=type(p))
+    p = actions.add_parser("import", help="turn the filled 'ต้องแก้ไข' sheet of report.xlsx into the overrides file")
+    p.add_argument("workbook", type=Path, help="report.xlsx with ผลหลังตรวจสอบ, ผู้ตรวจสอบ, วันที่ตรวจ filled in")
+    p.add_argument("--out", type=Path, default=Path("overrides.yaml"),
+                   help="overrides file to write; an existing one keeps its other items (default ./overrides.yaml)")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="Buddhist Era (default: the workbook's)")
+    p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
+    p.set_defaults(func=cmd_overrides_import)
 
 
 def _common(p) -> None:
@@ -79,3 +90,42 @@ def cmd_plan(args) -> int:
     else:
         print_plan(plan, report)
     return EXIT_OK if plan is not None else EXIT_UNHEALTHY
+
+
+def cmd_overrides_import(args) -> int:
+    import yaml
+
+    from crawler.audit.status import STATUS_LABELS
+    from crawler.kit.followup import merge_overrides, read_follow_up
+    from crawler.kit.overrides import OverrideError, parse_overrides
+    from crawler.service import choose_checklist
+    from crawler.text.format import thai_date
+    from crawler.text.userfile import read_user_file
+
+    entries, workbook_year = read_follow_up(args.workbook)
+    fy = args.fiscal_year or workbook_year
+    if fy is None:
+        raise InputError("ไม่ทราบปีงบประมาณของไฟล์นี้: ระบุ --fiscal-year (fiscal year unknown: give --fiscal-year)")
+    if not entries:
+        print(f"ไม่มีแถวที่กรอกผลหลังตรวจสอบในแผ่นงาน ต้องแก้ไข / no filled rows in {args.workbook}; "
+              f"{args.out} not changed")
+        return EXIT_OK
+    existing = read_user_file(args.out, "ไฟล์ overrides", "overrides file", OverrideError) \
+        if args.out.exists() else None
+    data = merge_overrides(existing, entries, fy)
+    checklist = choose_checklist(args.checklist, fy, note).checklist
+    overrides = parse_overrides(data, checklist, fy, where=str(args.workbook))   # the same checks as the file
+    header = (f"# Overrides of the ITA working group, fiscal year {fy} (crawler/kit/overrides.py).\n"
+              f"# Items from the 'ต้องแก้ไข' sheet of {args.workbook.name} were imported by `oit overrides import`.\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False),
+                        encoding="utf-8")
+    imported = {e["item"] for e in entries}
+    print(f"นำเข้าผลจากคณะทำงาน {len(imported)} ข้อ / imported {len(imported)} item(s) into {args.out}:")
+    for o in overrides:
+        if o.item in imported:
+            result = f"{STATUS_LABELS[o.status][0]} {fmt_num(o.score)}" if o.status else f"URL {o.url}"
+            print(f"  {o.item}: {result} — {o.who}, ตรวจเมื่อ {thai_date(o.date.isoformat(), short=True)}"
+                  f"{' — ' + o.note if o.note else ''}")
+    print(f"ใช้กับรายงานรอบถัดไป / next: oit report --run N --fiscal-year {fy} --overrides {args.out}")
+    return EXIT_OK

@@ -28,10 +28,14 @@ def iso_date(value: str) -> date:
 
 
 def fiscal_year(value: str) -> int:
+    """--fiscal-year: crawler.text.dates.parse_fiscal_year; a CE year is converted and said so."""
     try:
-        return parse_fiscal_year(value)
+        parsed = parse_fiscal_year(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if parsed.note:
+        note(parsed.note)
+    return parsed.year
 
 
 def positive_int(value: str) -> int:

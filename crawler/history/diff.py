@@ -13,13 +13,15 @@ is gone, was replaced).
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.audit.status import ItemStatus, status_th
 from crawler.errors import InputError
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.evidence.store import Store
 from crawler.service import Notify, stored_or_new_audit
+from crawler.text.dates import bangkok_datetime_th
+from crawler.text.urls import readable_url
 
 DIFF_SCHEMA_VERSION = "1.0"
 STATUS_RANK = {ItemStatus.PASS: 4, ItemStatus.PARTIAL: 3, ItemStatus.REVIEW: 2, ItemStatus.UNREACHABLE: 1,
@@ -31,9 +33,7 @@ class DiffError(InputError):
     """The two runs cannot be compared as asked (one line for the user)."""
 
 
-def readable(url: str) -> str:
-    """A URL as a person reads it: Thai decoded, spaces kept encoded so it still copies as one link."""
-    return unquote(url).replace(" ", "%20")
+readable = readable_url      # the terminal diff shows whole URLs (to copy), decoded
 
 
 # -- resources --------------------------------------------------------------------------------------
@@ -189,8 +189,9 @@ def item_changes(report_a: dict, report_b: dict, changes: dict) -> list[dict]:
             })
         before = {"status": old["status"], "score": old["score"]}
         after = {"status": item["status"], "score": item["score"]}
-        why_th = [cause_text(c)[0] for e in elements for c in e["causes"]]
-        why_en = [cause_text(c)[1] for e in elements for c in e["causes"]]
+        # One document often served several elements: name each cause once, not once per element.
+        why_th = list(dict.fromkeys(cause_text(c)[0] for e in elements for c in e["causes"]))
+        why_en = list(dict.fromkeys(cause_text(c)[1] for e in elements for c in e["causes"]))
         out.append({
             "id": item["id"], "title_th": item["title_th"], "title_en": item["title_en"],
             "before": before, "after": after, "direction": _direction(before, after),
@@ -291,8 +292,8 @@ def count_line(group: dict) -> str:
 def print_diff(diff: dict, out, limit: int = 30) -> None:
     w = lambda s="": print(s, file=out)  # noqa: E731
     a, b = diff["before"], diff["after"]
-    w(f"{diff['site'].get('name') or diff['site']['url']}  —  run {a['run_id']} ({a['started_at'][:10]}) → "
-      f"run {b['run_id']} ({b['started_at'][:10]}), ปีงบประมาณ/FY {b['fiscal_year']}")
+    w(f"{diff['site'].get('name') or diff['site']['url']}  —  run {a['run_id']} ({bangkok_datetime_th(a['started_at'])}) → "
+      f"run {b['run_id']} ({bangkok_datetime_th(b['started_at'])}), ปีงบประมาณ/FY {b['fiscal_year']}")
     change = "" if diff["oit_change"] is None else f"  ({diff['oit_change']:+.2f})"
     w(f"คะแนน OIT/OIT score: {_score(a['oit_score'])} → {_score(b['oit_score'])}{change}")
     if diff.get("note"):

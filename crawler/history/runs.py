@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from crawler.evidence.store import Store
 from crawler.text.urls import same_site
+from crawler.text.dates import bangkok_datetime_th
 
 
 @dataclass
@@ -85,10 +86,10 @@ def _mb(value: int | None) -> str:
 
 def print_runs(summaries: list[RunSummary], out) -> None:
     w = lambda s="": print(s, file=out)  # noqa: E731
-    w(f"{'run':>4}  {'started (UTC)':<25} {'status':<10} {'pages':>6} {'docs':>6} {'errors':>6} {'MB':>6}  "
+    w(f"{'run':>4}  {'เริ่ม (เวลาไทย)/started':<25} {'status':<10} {'pages':>6} {'docs':>6} {'errors':>6} {'MB':>6}  "
       f"{'FY':>4} {'OIT':>6}  {'health':<9}  site")
     for s in summaries:
-        w(f"{s.run_id:>4}  {s.started_at:<25} {s.status:<10} {s.pages:>6} {s.documents:>6} {s.errors:>6} "
+        w(f"{s.run_id:>4}  {bangkok_datetime_th(s.started_at):<25} {s.status:<10} {s.pages:>6} {s.documents:>6} {s.errors:>6} "
           f"{_mb(s.received_bytes):>6}  {s.fiscal_year or '—':>4} {_score(s.oit_score):>6}  {s.health:<9}  "
           f"{s.site_url}")
 
@@ -104,7 +105,7 @@ def print_history(summaries: list[RunSummary], out) -> None:
     for site in sites:
         rows = [s for s in audited if s.site_url == site]
         w(f"{site}")
-        w(f"  {'run':>4}  {'crawled':<10}  {'as of':<10}  {'FY':>4}  {'OIT':>6}  คะแนน/score")
+        w(f"  {'run':>4}  {'เก็บข้อมูล/crawled':<14}  {'ณ วันที่/as of':<13}  {'FY':>4}  {'OIT':>6}  คะแนน/score")
         previous = None
         for s in rows:
             if s.published and s.oit_score is not None:
@@ -116,8 +117,9 @@ def print_history(summaries: list[RunSummary], out) -> None:
                 shown = ("ไม่เผยแพร่: ยังตรวจไม่ครบทุกข้อ / not published: items not checked" if s.incomplete
                          else "ไม่เผยแพร่: การเก็บข้อมูลไม่สมบูรณ์ / not published: unhealthy crawl")
             for o in s.other_audits:
-                w(f"  {'':>4}  {'':<10}  {o['as_of']:<10}  {o['fiscal_year']:>4}  {_score(o['oit_score']):>6}  "
+                w(f"  {'':>4}  {'':<14}  {bangkok_datetime_th(o['as_of']):<13}  {o['fiscal_year']:>4}  {_score(o['oit_score']):>6}  "
                   f"การตรวจอีกครั้งของรอบนี้/another audit of this run ({o['checklist']}, "
                   f"made {(o['generated_at'] or '')[:10]})")
-            w(f"  {s.run_id:>4}  {s.started_at[:10]:<10}  {s.as_of or '':<10}  {s.fiscal_year or '':>4}  "
+            w(f"  {s.run_id:>4}  {bangkok_datetime_th(s.started_at, clock=False):<14}  {bangkok_datetime_th(s.as_of):<13}  "
+              f"{s.fiscal_year or '':>4}  "
               f"{_score(s.oit_score):>6}  {shown}")

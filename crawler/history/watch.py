@@ -1,8 +1,11 @@
 """`oit watch CONFIG`: the weekly schedule. For every site in a YAML config: crawl, audit, write the
-reports, diff against the site's previous run, then (optionally) POST a JSON summary to a webhook.
+reports, diff against the site's previous run, then (optionally) tell the working group (docs/weekly.md).
 
     db: evidence.sqlite                  # optional, relative to this file (default: oit --db)
-    webhook: https://chat.example/hook   # optional: POST the summary as JSON
+    notify:                              # optional: Apprise URLs (LINE, Telegram, Google Chat, Teams, e-mail …)
+      - tgram://BOT_TOKEN/CHAT_ID        #   a short Thai summary and the report's link (crawler/history/notify.py)
+    report_base_url: https://intranet.example/oit   # optional: <base>/<out folder name>/report.html in messages
+    webhook: https://chat.example/hook   # optional: POST the summary as JSON (no server paths in it)
     crawl: {delay: 0.5, concurrency: 2}  # optional defaults for every site
     sites:
       - url: https://webportal.bangkok.go.th/samphanthawong/
@@ -13,6 +16,10 @@ reports, diff against the site's previous run, then (optionally) POST a JSON sum
         as_of: 2025-06-30                # optional (default: the day of the run)
         crawl: {max_pages: 500}          # optional, per site
         partial: true                    # optional: publish a labelled partial score of a capped crawl
+        report_url: https://intranet.example/oit/samphanthawong/report.html   # optional, else from the base
+        overrides: overrides-samphanthawong.yaml   # optional: items the group checked (oit overrides import)
+
+`oit watch --check CONFIG` validates all of it (notification URLs included) without crawling.
 
 Relative paths are relative to the config file, so cron and systemd can run it from anywhere. Each
 crawl runs in its own process (Scrapy's reactor starts once per process); one site failing does not
@@ -34,14 +41,16 @@ from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.history.diff import diff_runs
 from crawler.history.runs import site_runs
-from crawler.service import REPORT_FORMATS, build_report, choose_checklist, load_survey, write_outputs
+from crawler.service import (REPORT_FORMATS, build_report, choose_checklist, load_overrides, load_survey,
+                             write_outputs)
 from crawler.text.dates import parse_fiscal_year
 from crawler.text.urls import check_url, same_site
 from crawler.text.userfile import read_user_file
 from reports.diff import write_diff
 
-SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial"}
-TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites"}
+SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial",
+             "report_url", "overrides"}
+TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites", "notify", "report_base_url"}
 CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
 
 
@@ -60,6 +69,8 @@ class SiteConfig:
     name: str | None = None
     crawl: dict = field(default_factory=dict)
     partial: bool = False         # publish a partial score when items were not checked (a capped crawl)
+    report_url: str | None = None        # the link a message gives for this site's report.html
+    overrides: Path | None = None        # the working group's overrides file (oit overrides import)
 
 
 @dataclass
@@ -69,6 +80,7 @@ class WatchConfig:
     db: Path | None = None
     webhook: str | None = None
     webhook_timeout: float = 10.0
+    notify: list[str] = field(default_factory=list)      # Apprise URLs
 
 
 # -- the config -------------------------------------------------------------------------------------
@@ -101,7 +113,27 @@ def load_config(path: Path) -> WatchConfig:
     db = data.get("db")
     if db is not None and not isinstance(db, str):
         raise bad("db", f"expected a file path, got {db!r}")
-    return WatchConfig(Path(path), sites, base / db if db else None, webhook, float(timeout))
+    notify = data.get("notify") or []
+    if isinstance(notify, str):
+        notify = [notify]
+    if not isinstance(notify, list):
+        raise bad("notify", "expected a list of Apprise URLs")
+    from crawler.history.notify import bad_notify_url
+    for n, url in enumerate(notify, start=1):
+        why = bad_notify_url(url)
+        if why:
+            raise bad(f"notify[{n}]", why)
+    base_url = data.get("report_base_url")
+    for site, entry in zip(sites, sites_data):
+        link = entry.get("report_url") or (f"{str(base_url).rstrip('/')}/{site.out.name}/report.html"
+                                           if base_url else None)
+        if link is not None:
+            try:
+                site.report_url = check_url(str(link))
+            except InputError as exc:
+                raise bad("report_url" if entry.get("report_url") else "report_base_url", str(exc)) from None
+    return WatchConfig(Path(path), sites, base / db if db else None, webhook, float(timeout),
+                       [str(u).strip() for u in notify])
 
 
 def _crawl_options(data, where: str, bad) -> dict:
@@ -135,7 +167,7 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     except InputError as exc:
         raise bad(f"{where}.url", str(exc)) from None
     try:
-        fy = parse_fiscal_year(str(entry["fiscal_year"]))
+        fy = parse_fiscal_year(str(entry["fiscal_year"])).year
     except ValueError as exc:
         raise bad(f"{where}.fiscal_year", str(exc)) from None
     as_of = entry.get("as_of")
@@ -153,6 +185,11 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
         chosen = choose_checklist(checklist, fy, _note).checklist
     except InputError as exc:
         raise bad(f"{where}.checklist", str(exc)) from None
+    overrides = base / str(entry["overrides"]) if entry.get("overrides") else None
+    try:
+        load_overrides(overrides, chosen, fy)
+    except InputError as exc:
+        raise bad(f"{where}.overrides", str(exc)) from None
     survey = base / str(entry["survey"]) if entry.get("survey") else None
     try:
         load_survey(survey, chosen)
@@ -161,7 +198,7 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
     return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
                       survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
-                      crawl=crawl, partial=entry.get("partial") is True)
+                      crawl=crawl, partial=entry.get("partial") is True, overrides=overrides)
 
 
 def _note(message: str) -> None:
@@ -209,7 +246,9 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict
 def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
     as_of = site.as_of or date.today()
     checklist = choose_checklist(site.checklist, site.fiscal_year, _note).checklist
+    overrides = load_overrides(site.overrides, checklist, site.fiscal_year)
     report = build_report(store, run_id, site.fiscal_year, as_of, checklist, load_survey(site.survey, checklist),
+                          overrides=overrides, overrides_source=site.overrides.name if site.overrides else None,
                           partial=site.partial)
     paths = write_outputs(report, site.out, list(REPORT_FORMATS))
     entry.update(name=site.name or report["site"].get("name") or None,
@@ -224,7 +263,7 @@ def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
         entry["reports"] += [str(p) for p in write_diff(diff, site.out)]
         entry.update(previous_run_id=earlier[-1], previous_oit_score=diff["before"]["oit_score"],
                      oit_change=diff["oit_change"],
-                     items_changed=[{"id": i["id"], "before": i["before"], "after": i["after"],
+                     items_changed=[{"id": i["id"], "title_th": i["title_th"], "before": i["before"], "after": i["after"],
                                      "direction": i["direction"], "reason_th": i["reason_th"]} for i in diff["items"]],
                      documents={k: len(v) for k, v in diff["documents"].items() if k != "not_checked"},
                      pages={k: len(v) for k, v in diff["pages"].items() if k != "not_checked"})
@@ -270,13 +309,37 @@ def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
     for line, site in zip(lines, config.sites):
         print(f"  {line}\n    รายงาน/reports: {site.out}")
     ok = all(e["healthy"] and not e["error"] for e in entries)
+    # What leaves the machine names reports by file name and link, never by their path on the server.
+    shared = [{**e, "reports": [Path(p).name for p in e["reports"]], "report_url": site.report_url,
+               "error": "เก็บข้อมูลไม่สำเร็จ / crawl failed" if e["error"] else None}
+              for e, site in zip(entries, config.sites)]
+    if config.notify:
+        from crawler.history.notify import round_message, send
+        title, body = round_message(shared, [s.report_url for s in config.sites], ok)
+        failed = send(config.notify, title, body)
+        sent = len(config.notify) - len(failed)
+        print(f"ส่งข้อความแจ้งเตือนแล้ว {sent} ช่องทาง / notified {sent} of {len(config.notify)}")
+        if failed:
+            print(f"oit: ส่งข้อความไม่สำเร็จ / notification failed: {', '.join(failed)}", file=sys.stderr)
     if config.webhook:
-        payload = {"tool": "oit-crawler", "version": __version__, "config": str(config.path),
+        payload = {"tool": "oit-crawler", "version": __version__,
                    "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ok": ok,
-                   "text": "\n".join(lines), "sites": entries}
+                   "text": "\n".join(summary_text(e) for e in shared), "sites": shared}
         try:
             post_webhook(config.webhook, payload, config.webhook_timeout)
             print(f"ส่งสรุปไปที่ webhook แล้ว / summary posted to {config.webhook}")
         except (urllib.error.URLError, OSError, ValueError) as exc:
             print(f"oit: ส่ง webhook ไม่สำเร็จ / webhook failed: {config.webhook}: {exc}", file=sys.stderr)
     return EXIT_OK if ok else EXIT_UNHEALTHY
+
+
+def check(config: WatchConfig, db_default: Path) -> list[str]:
+    """What `oit watch --check` reports after load_config accepted the file: where things will go."""
+    db = config.db or db_default
+    lines = [f"ไฟล์ตั้งค่าถูกต้อง / config OK: {config.path}", f"  ฐานข้อมูล/evidence store: {db}"]
+    for site in config.sites:
+        lines.append(f"  {site.name or site.url}: ปีงบประมาณ {site.fiscal_year}, รายงานที่ {site.out}"
+                     + (f", ลิงก์ {site.report_url}" if site.report_url else ""))
+    lines.append(f"  แจ้งเตือน/notify: {len(config.notify)} ช่องทาง"
+                 + ("" if config.notify else " (ไม่ได้ตั้ง notify:)") + (", webhook JSON" if config.webhook else ""))
+    return lines

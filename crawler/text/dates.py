@@ -20,7 +20,7 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from crawler.text.thai import thai_digits_to_arabic
@@ -372,20 +372,6 @@ def fiscal_year_of(d: date) -> int:
     return d.year + BE_OFFSET + (1 if d.month >= 10 else 0)
 
 
-def parse_fiscal_year(value: str) -> int:
-    """A fiscal year as a person types it: '2568', '๒๕๖๘' or the CE year '2025' -> 2568 (Buddhist Era,
-    the year the tool speaks). ValueError with a one-line message otherwise."""
-    try:
-        year = int(thai_digits_to_arabic(str(value)))
-    except ValueError:
-        raise ValueError(f"not a year: {value!r}") from None
-    if CE_YEARS.start < year < CE_YEARS.stop - 1:
-        year += BE_OFFSET
-    if not 2500 < year < 2700:
-        raise ValueError(f"not a plausible Buddhist Era fiscal year: {value!r}")
-    return year
-
-
 def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     """(1 October N-1, 30 September N) in CE dates for BE fiscal year N."""
     ce = fiscal_year - BE_OFFSET
@@ -403,3 +389,94 @@ def months_covered(hits: Iterable[DateHit]) -> set[tuple[int, int]]:
             year, month0 = divmod(index, 12)
             covered.add((year, month0 + 1))
     return covered
+
+
+# -- times and years as a person reads and types them -----------------------------------------------
+
+# Bangkok has kept UTC+7 without daylight saving since 1920: a fixed offset, no tz database needed.
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+
+
+def bangkok_datetime_th(iso: str | None, clock: bool = True) -> str:
+    """'2026-12-04T06:54:00+00:00' -> '4 ธ.ค. 2569 13:54' (Bangkok clock, Buddhist Era).
+
+    A time without a zone is shown as written; text that is not an ISO time is returned unchanged.
+    """
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(iso).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(BANGKOK)
+    day = f"{moment.day} {MONTHS[moment.month - 1].abbreviation} {moment.year + BE_OFFSET}"
+    if not clock or len(str(iso).strip()) == 10:      # a date alone has no clock time
+        return day
+    return f"{day} {moment:%H:%M}"
+
+
+FISCAL_YEARS = range(2500, 2700)      # what a fiscal year typed by a person may be (BE)
+_YEAR_PREFIX = re.compile(r"^(?:ปีงบประมาณ|ปีงบฯ|ปี|พ\.ศ\.|พ\.ศ|fy|be)\s*", re.IGNORECASE)
+
+
+class FiscalYearInput(NamedTuple):
+    year: int                # Buddhist Era
+    note: str | None         # set when the input was read as something else than written (a CE year)
+
+
+def parse_fiscal_year(text: str) -> FiscalYearInput:
+    """A fiscal year as typed: '2567', '๒๕๖๗', 'พ.ศ. 2567', or a CE year (2024 -> 2567, with a note).
+
+    A short Buddhist Era year ('67', '567') is not guessed: ValueError says which year it likely means.
+    The message is Thai first, with the English after it.
+    """
+    raw = str(text).strip()
+    digits = _YEAR_PREFIX.sub("", thai_digits_to_arabic(raw)).strip()
+    if not digits.isdigit():
+        raise ValueError(f"ไม่ใช่ปี: {raw!r} — พิมพ์ปีงบประมาณ พ.ศ. 4 หลัก เช่น 2568 (not a year: {raw!r}; e.g. 2568)")
+    number = int(digits)
+    if number in FISCAL_YEARS:
+        return FiscalYearInput(number, None)
+    if number in CE_YEARS and number + BE_OFFSET in FISCAL_YEARS:
+        be = number + BE_OFFSET
+        return FiscalYearInput(be, f"อ่าน {number} เป็น ค.ศ. จึงใช้ปีงบประมาณ พ.ศ. {be} "
+                                   f"(read {number} as CE: fiscal year BE {be})")
+    guess = _short_year(digits)
+    if guess is not None:
+        raise ValueError(f"ปีงบประมาณต้องเป็น พ.ศ. 4 หลัก: หมายถึง {guess} ใช่ไหม? "
+                         f"(a fiscal year is a 4-digit Buddhist Era year: did you mean {guess}?)")
+    raise ValueError(f"ไม่ใช่ปีงบประมาณ พ.ศ. ที่เป็นไปได้: {raw!r} — เช่น 2568 "
+                     f"(not a plausible Buddhist Era fiscal year: {raw!r}; e.g. 2568)")
+
+
+def _short_year(digits: str) -> int | None:
+    """'67' -> 2567, '567' -> 2567: the BE year a shortened one stands for (2560-2599, as in dates)."""
+    if len(digits) == 2:
+        return 2500 + int(digits) if int(digits) in TWO_DIGIT_BE else None
+    if len(digits) == 3 and digits.startswith("5"):
+        return 2000 + int(digits) if int(digits[1:]) in TWO_DIGIT_BE else None
+    return None
+
+
+_TYPED_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A day as staff type it: '2024-07-15', '2567-07-15', '15/07/2567', '15/7/2024' (Thai digits too);
+    a year from 2400 is Buddhist Era. None when it is not a real day."""
+    raw = thai_digits_to_arabic(str(text)).strip()
+    iso = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", raw)
+    typed = _TYPED_DAY.match(raw)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif typed:
+        day, month, year = (int(g) for g in typed.groups())
+    else:
+        return None
+    if year in BE_YEARS:
+        year -= BE_OFFSET
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

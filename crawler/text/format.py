@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from crawler.text.dates import BE_OFFSET, MONTHS
+from crawler.text.dates import BE_OFFSET, MONTHS, bangkok_datetime_th
 
 THAI_MONTHS = tuple(m.thai[0] for m in MONTHS)
 THAI_MONTHS_SHORT = tuple(m.abbreviation for m in MONTHS)
@@ -45,13 +45,8 @@ def thai_date(iso: str | None, short: bool = False) -> str:
 
 
 def thai_datetime(iso: str | None) -> str:
-    """'2024-06-30T08:40:00+07:00' -> '30 มิ.ย. 2567 08:40' (the clock time as written, zone dropped)."""
-    if not iso:
-        return ""
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", str(iso))
-    if not m:
-        return thai_date(iso, short=True)
-    return f"{thai_date(m.group(1), short=True)} {m.group(2)}"
+    """'2026-12-04T06:54:00+00:00' -> '4 ธ.ค. 2569 13:54': Bangkok time, Buddhist Era (ISO stays in JSON)."""
+    return bangkok_datetime_th(iso)
 
 
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))

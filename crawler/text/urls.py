@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,3 +160,63 @@ def looks_like_trap(url: str, max_length: int = 1000, max_repeats: int = 3) -> s
     if len(keys) > 12:
         return f"{len(keys)} query parameters"
     return None
+
+
+# Characters never shown from a URL: controls, and the bidirectional marks a hostile site could use to
+# make "gpj.exe" read as "exe.jpg".
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _decoded(text: str) -> str:
+    for _ in range(3):                       # double-encoded slugs, as in canonical()
+        decoded = unquote(text, errors="replace")
+        if decoded == text:
+            break
+        text = decoded
+    return _HIDDEN.sub("�", text)
+
+
+def _cluster_start(text: str) -> str:
+    """`text` without leading combining marks (a cut must not leave a Thai vowel or tone mark alone)."""
+    return text.lstrip("".join(ch for ch in text[:4] if unicodedata.combining(ch)
+                               or unicodedata.category(ch) == "Mn"))
+
+
+def readable_url(url: str) -> str:
+    """The whole URL with Thai decoded, for a cell or a line someone copies: spaces stay %20 so it still
+    pastes as one link (browsers and the ITA system encode the rest again)."""
+    return _decoded(str(url or "").strip()).replace(" ", "%20")
+
+
+def display_url(url: str, width: int = 60) -> str:
+    """A URL as a person reads it: host and path with Thai decoded, no scheme, the middle elided when long.
+
+    'https://webportal.bangkok.go.th/samphanthawong/public/user_files_editor/34/ITA/2567/O9/%E0%B8%AA...xlsx'
+    -> 'webportal.bangkok.go.th/…/2567/O9/สถิติภาษี 2567.xlsx'. For showing only: links keep the real URL.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(str(url).strip())
+    if not parts.netloc:
+        text = _decoded(str(url).strip())
+        return text if len(text) <= width else text[:width - 1] + "…"
+    host = parts.netloc.rsplit("@", 1)[-1].lower()
+    path = _decoded(parts.path.rstrip("/")) if parts.path not in ("", "/") else ""
+    query = "?" + _decoded(parts.query) if parts.query else ""
+    text = host + path + query
+    if len(text) <= width:
+        return text
+    segments = [s for s in path.split("/") if s]
+    tail = segments[-1] + query if segments else query
+    kept: list[str] = []
+    for segment in reversed(segments[:-1]):        # whole directories nearest the file, while they fit
+        if len(host) + 2 + len("/".join([segment, *kept, tail])) + 1 > width:
+            break
+        kept.insert(0, segment)
+    shown = "/".join([*kept, tail])
+    room = width - len(host) - 3
+    if len(shown) > room and query:                # a query names the document by its start (?id=…)
+        return f"{host}/…/{shown[:max(room, 8) - 1]}…"
+    if len(shown) > room:                          # a file name too long: keep its end (the extension)
+        shown = _cluster_start(shown[-max(room, 8):])
+    return f"{host}/…/{shown}"
