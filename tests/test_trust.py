@@ -174,7 +174,8 @@ def test_report_renders_the_stored_audit_and_judging_again_adds_one(served, tmp_
     assert [a["as_of"] for a in audits] == ["2024-06-30", "2024-09-30"]
     assert Store(tmp_path / "e.sqlite").audit_report(audits[0]["id"]) == stored
     history = oit("--db", "e.sqlite", "history", cwd=tmp_path)
-    assert "2024-06-30" in history.stdout and "2024-09-30" in history.stdout, history.stdout
+    # both audits of the run, dated as staff read dates (Buddhist Era)
+    assert "30 มิ.ย. 2567" in history.stdout and "30 ก.ย. 2567" in history.stdout, history.stdout
 
 
 # -- 5. broken is not evidence; 6. nothing is lost ----------------------------------------------------
