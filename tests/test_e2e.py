@@ -157,10 +157,15 @@ def test_unreachable_site_publishes_no_score(tmp_path):
                  "--as-of", "2024-06-30", "--out", "out", "--no-progress", "-s", "RETRY_TIMES=0", cwd=tmp_path)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+    assert "ไม่เผยแพร่คะแนน" in result.stdout
+    # A site that was down is no report to hand on: no files unless asked, the audit kept in the store.
+    assert not (tmp_path / "out").exists() and "no report files written" in result.stderr
+    again = oit("--db", "e.sqlite", "report", "--run", "1", "--fiscal-year", "2567", "--format", "json",
+                "--out", "out", cwd=tmp_path)
+    assert again.returncode == 3, again.stderr
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["published"] is False and report["oit_score"] is None
     assert all(i["status"] == "unreachable" for i in report["items"])
-    assert "ไม่เผยแพร่คะแนน" in result.stdout
 
 
 @pytest.mark.parametrize("argv, message", [

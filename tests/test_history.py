@@ -202,5 +202,16 @@ def test_the_html_report_charts_the_history_when_there_is_one(outage):
 
 
 def test_history_of_an_empty_store_says_so(tmp_path, capsys):
+    from crawler.evidence.store import Store
+    Store(tmp_path / "e.sqlite").close()
     assert main(["--db", str(tmp_path / "e.sqlite"), "history"]) == 0
     assert "no stored audits" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["history"], ["runs"], ["diff", "1", "2"], ["report", "--run", "1",
+                                     "--fiscal-year", "2567"], ["plan", "--run", "1", "--fiscal-year", "2567"]])
+def test_a_reading_command_never_creates_an_empty_store(tmp_path, capsys, command):
+    db = tmp_path / "typo.sqlite"
+    assert main(["--db", str(db), *command]) == 2
+    err = capsys.readouterr().err
+    assert "ไม่พบฐานข้อมูลหลักฐาน" in err and "oit crawl" in err and not db.exists()

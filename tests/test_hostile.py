@@ -55,7 +55,7 @@ def crawled(hostile, tmp_path_factory):
     work = tmp_path_factory.mktemp("hostile")
     started = time.monotonic()
     done = oit("--db", "h.sqlite", "audit", hostile.start_url, *AUDIT, "--out", "out", *PUBLIC, *FAST,
-               cwd=work, timeout=180)
+               "--format", "json,html,xlsx,csv,md", cwd=work, timeout=180)    # asked: written even unpublished
     seconds = time.monotonic() - started
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     db = sqlite3.connect(work / "h.sqlite")
@@ -223,7 +223,7 @@ def test_a_blocked_start_page_publishes_no_score(hostile, tmp_path):
     # localhost resolves to 127.0.0.1, counted public here: the site is public and its own address ok
     assert done.returncode in (0, 3)
     done = oit("--db", "s.sqlite", "audit", hostile.url("redirect-internal"), *AUDIT, "--out", "out2",
-               *PUBLIC, *FAST, cwd=tmp_path)
+               *PUBLIC, *FAST, "--format", "json", cwd=tmp_path)
     assert done.returncode == 3, done.stderr
     assert "no score published" in done.stderr.lower() or "No score published" in done.stdout
     report = json.loads((tmp_path / "out2" / "report.json").read_text(encoding="utf-8"))

@@ -97,3 +97,22 @@ def test_display_url_hides_credentials_controls_and_direction_overrides():
     assert display_url("https://x.test/%E2%80%AEfdp.exe") == "x.test/�fdp.exe"     # not shown as exe.pdf
     assert "\n" not in display_url("https://x.test/a%0Ab.pdf")
     assert display_url("javascript:alert(1)") == "javascript:alert(1)"
+
+
+@pytest.mark.parametrize("typed, url", [
+    ("127.0.0.1:8701/x", "http://127.0.0.1:8701/x"),
+    ("webportal.bangkok.go.th/samphanthawong/", "http://webportal.bangkok.go.th/samphanthawong/"),
+    (" https://example.go.th/a ", "https://example.go.th/a"),
+])
+def test_an_address_typed_without_its_scheme_is_completed(typed, url):
+    from crawler.text.urls import check_url
+    assert check_url(typed) == url
+
+
+@pytest.mark.parametrize("typed", ["ftp://x/", "samphanthawong", "not an address", "mailto:a@b.go.th"])
+def test_what_is_not_a_web_address_is_refused_with_an_example(typed):
+    from crawler.errors import InputError
+    from crawler.text.urls import check_url
+    with pytest.raises(InputError) as caught:
+        check_url(typed)
+    assert "ไม่ใช่ที่อยู่เว็บ" in str(caught.value) and "https://" in caught.value.hint

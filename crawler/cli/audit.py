@@ -82,11 +82,13 @@ def cmd_audit(args) -> int:
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     survey = load_survey(args.survey, checklist)
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
-    check_out_dir(args.out)           # before the crawl: a read-only --out must not waste one
+    created_out = check_out_dir(args.out)       # before the crawl: a read-only --out must not waste one
     if args.run is None:
         if not args.url:
             raise InputError("give the site's start URL, or --run ID to audit a stored run")
         url, settings = check_url(args.url), crawl_settings(args)
+        if url != args.url.strip():
+            note(f"ใช้ที่อยู่ / using {url}")
         check_store(args.db)
         run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings,
                        scope=args.scope)
@@ -94,13 +96,21 @@ def cmd_audit(args) -> int:
         if args.url:
             raise InputError("give either a URL to crawl or --run ID, not both")
         run_id = args.run
-    store = Store(args.db)
+    store = Store(args.db) if args.run is None else Store.existing(args.db)
     as_of = args.as_of or date.today()
     report = build_report(store, run_id, args.fiscal_year, as_of, checklist, survey, overrides=overrides,
                           overrides_source=_source(args.overrides), partial=args.partial)
-    paths = write_outputs(report, args.out, formats)
-    paths += _submit_sheet(args, report, checklist)
+    paths = []
+    if report.get("published") or args.format is not None:
+        paths = write_outputs(report, args.out, formats)
+        paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
+    if not paths:
+        # A site that was down is not a report to hand on; the audit is stored (`oit report --run`).
+        if created_out:
+            args.out.rmdir()
+        note("ไม่ได้เขียนไฟล์รายงาน เพราะไม่มีคะแนนเผยแพร่ (ระบุ --format เพื่อเขียน) / no report files "
+             f"written, nothing was published (ask with --format); the audit is stored: oit report --run {run_id}")
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
@@ -128,7 +138,7 @@ def cmd_report(args) -> int:
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     survey = load_survey(args.survey, checklist)
     check_out_dir(args.out)
-    store = Store(args.db)
+    store = Store.existing(args.db)
     store.run(args.run)                   # a clear message for a run that does not exist
     stored = stored_audit(store, args.run, args.fiscal_year, checklist.id, args.as_of)
     if stored is not None and not (overrides or survey):
@@ -172,8 +182,8 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
     w(f"{site.get('name') or site['url']}  —  ปีงบประมาณ/FY {report['fiscal_year']}, "
       f"ณ วันที่/as of {report['as_of']}, checklist {report['checklist']['id']}")
     crawl = report["crawl"]
-    w(f"เก็บข้อมูล/crawl: run {crawl['run_id']}, {crawl['pages']} pages, {crawl['documents']} documents, "
-      f"{crawl['errors']} errors")
+    w(f"เก็บข้อมูล/crawl: รอบ/run {crawl['run_id']}, หน้าเว็บ/pages {crawl['pages']}, "
+      f"เอกสาร/documents {crawl['documents']}, ข้อผิดพลาด/errors {crawl['errors']}")
     if not report.get("published"):
         w("ไม่เผยแพร่คะแนน: การเก็บข้อมูลไม่สมบูรณ์ / No score published: the crawl was unhealthy or incomplete")
         for reason in withheld_reasons(report):
@@ -182,17 +192,18 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
         if partial_note(report):
             w(partial_note(report))
         w(f"คะแนน OIT (คาดการณ์)/predicted OIT score: {report['oit_score']:.2f}  "
-          f"({report['oit_points']:.2f} / 40 points)")
+          f"({report['oit_points']:.2f} จาก/of 40 คะแนนใน ITA/ITA points)")
         ind = report["indicators"]
-        w("  " + "  ".join(f"{k}: {ind[k]['score']:.2f}" for k in ("9", "10")))
-        w("  " + "  ".join(f"{k}: {ind[k]['score']:.2f}" for k in sorted(ind, key=_ind_key)
-                         if "." in k))
+        w("  ตัวชี้วัด/indicator " + "  ".join(f"{k}: {ind[k]['score']:.2f}" for k in sorted(ind, key=_ind_key)
+                                             if "." not in k))
+        w("  ตัวชี้วัดย่อย/sub-indicator " + "  ".join(f"{k}: {ind[k]['score']:.2f}" for k in sorted(ind, key=_ind_key)
+                                                    if "." in k))
         if report.get("ita"):
             ita = report["ita"]
             w(f"ITA รวม/total: {ita['total']:.2f}  ระดับ/level: {ita['level_th']} ({ita['level_en']})")
     _print_overrides(report, w)
     by_id = {item["id"]: item for item in report["items"]}
-    for title, ids in (("ขาด/missing (0)", report.get("missing_items", [])),
+    for title, ids in (("ไม่ผ่าน ได้ 0 คะแนน/missing, scored 0", report.get("missing_items", [])),
                        ("ได้บางส่วน/partial", report.get("partial_items", [])),
                        ("ต้องตรวจด้วยตา/review", report.get("review_items", [])),
                        ("ยังไม่ได้ตรวจ/not checked", report.get("not_checked_items", []))):

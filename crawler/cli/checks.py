@@ -59,8 +59,10 @@ def check_settings(pairs: dict) -> dict:
     return out
 
 
-def check_out_dir(out: Path) -> None:
-    """The report folder can be written: created now, before a crawl that would then have nowhere to go."""
+def check_out_dir(out: Path) -> bool:
+    """The report folder can be written: created now, before a crawl that would then have nowhere to go.
+    True when it was created here (so that a run that writes nothing can leave no empty folder)."""
+    created = not out.exists()
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: is a file, not a folder; give a folder for the reports")
     try:
@@ -70,6 +72,7 @@ def check_out_dir(out: Path) -> None:
     except OSError as exc:
         raise InputError(f"--out {out}: cannot write there ({exc.strerror or exc}); "
                          "give a folder you can write to") from None
+    return created
 
 
 def check_store(db: Path) -> None:

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from crawler.cli.checks import check_store
-from crawler.cli.options import add_crawl_options, crawl_settings
+from crawler.cli.options import add_crawl_options, crawl_settings, note
 from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.history.runs import print_runs, run_summaries
@@ -79,6 +79,8 @@ def start_failure(store: Store, run_id: int) -> str | None:
 
 def cmd_crawl(args) -> int:
     url = check_url(args.url)
+    if url != args.url.strip():
+        note(f"ใช้ที่อยู่ / using {url}")
     settings = crawl_settings(args)
     check_store(args.db)              # a damaged or unwritable store is found now, not after the crawl
     run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings,
@@ -96,7 +98,7 @@ def cmd_crawl(args) -> int:
 
 
 def cmd_runs(args) -> int:
-    summaries = run_summaries(Store(args.db), args.site)
+    summaries = run_summaries(Store.existing(args.db), args.site)
     if not summaries:
         print(f"no runs stored in {args.db}")
         return EXIT_OK

@@ -54,7 +54,7 @@ def register(sub) -> None:
 # -- history ----------------------------------------------------------------------------------------
 
 def cmd_history(args) -> int:
-    summaries = run_summaries(Store(args.db), args.site, args.fiscal_year)
+    summaries = run_summaries(Store.existing(args.db), args.site, args.fiscal_year)
     if not any(s.audit_id is not None for s in summaries):
         where = f" of {args.site}" if args.site else ""
         print(f"ยังไม่มีผลการประเมินที่เก็บไว้{where} / no stored audits{where} in {args.db} "
@@ -91,7 +91,7 @@ def cmd_diff(args) -> int:
     from crawler.service import parse_formats
     from reports.diff import DIFF_FORMATS, write_diff
 
-    store = Store(args.db)
+    store = Store.existing(args.db)
     formats = parse_formats(args.format, DIFF_FORMATS, what="diff", default=DIFF_FORMATS)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if args.fiscal_years:

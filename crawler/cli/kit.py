@@ -56,7 +56,7 @@ def _report(args, with_survey: bool = False):
     checklist = choose_checklist(args.checklist, args.fiscal_year, note).checklist
     survey = load_survey(args.survey, checklist) if with_survey else None
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
-    store = Store(args.db)
+    store = Store.existing(args.db)
     # keep=False: a sheet or a plan is a view of the run, not a new audit for `oit history`.
     report = build_report(store, args.run, args.fiscal_year, args.as_of or date.today(), checklist, survey,
                           keep=False, overrides=overrides, overrides_source=args.overrides.name if args.overrides else None)

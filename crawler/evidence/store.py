@@ -152,6 +152,16 @@ def is_locked(exc: BaseException) -> bool:
 
 
 class Store:
+    @classmethod
+    def existing(cls, path: str | os.PathLike) -> Store:
+        """The store at `path` for a command that only reads it: a missing file is said so, never
+        created empty."""
+        if not Path(path).is_file():
+            raise StoreError(f"ไม่พบฐานข้อมูลหลักฐาน {path} / no evidence store at {path}",
+                             hint="ระบุไฟล์ด้วย --db หรือเก็บข้อมูลก่อนด้วย oit crawl URL / "
+                                  "give the store with --db FILE, or crawl first: oit crawl URL")
+        return cls(path)
+
     def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, lock_timeout: float = 5.0):
         """lock_timeout: seconds one write waits for another process's lock before SQLite gives up
         (the crawl's writer waits little here and retries without blocking the crawl)."""
@@ -225,7 +235,8 @@ class Store:
     def run(self, run_id: int) -> dict:
         row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no run {run_id} in {self.path}")
+            raise StoreError(f"ไม่มีรอบการเก็บข้อมูล {run_id} ใน {self.path} / no run {run_id} in {self.path}",
+                             hint="ดูรอบที่มีด้วย oit runs / list the stored runs: oit runs")
         return _run_dict(row)
 
     def runs(self, site_url: str | None = None) -> list[dict]:

@@ -103,11 +103,22 @@ class Scope:
         return parts.netloc.lower() == self.host and unquote(parts.path or "/").startswith(self.prefix)
 
 
+_BARE_ADDRESS = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*(?::\d{1,5})?(?:[/?#].*)?$",
+                           re.IGNORECASE)
+
+
 def check_url(url: str) -> str:
-    """The address if it is an http(s) URL with a host; InputError otherwise."""
+    """The address if it is an http(s) URL with a host, "http://" added to a bare host
+    (`127.0.0.1:8701/x`, `www.example.go.th/path`; a site that serves https redirects there);
+    InputError otherwise."""
+    url = url.strip()
+    if "://" not in url and _BARE_ADDRESS.match(url) and ("." in url.split("/", 1)[0] or ":" in url):
+        url = "http://" + url
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"not a web address: {url!r} (expected http:// or https://…)")
+        raise InputError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r}",
+                         hint="พิมพ์ที่อยู่เต็ม เช่น https://webportal.bangkok.go.th/samphanthawong/ / "
+                              "give the whole address, e.g. https://webportal.bangkok.go.th/samphanthawong/")
     return url
 
 
