@@ -48,6 +48,16 @@ def register(sub) -> None:
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
     p.set_defaults(func=cmd_watch)
 
+    p = sub.add_parser("fleet", help="many sites in one run: one politeness budget per host, hosts in parallel, "
+                       "resumable, with a dashboard", description="oit fleet CONFIG: the sites of a watch-style "
+                       "YAML config (see deploy/fleet-bma-50.yaml); the sites of one host one after another, "
+                       "different hosts at once; a stopped round continues where it was.")
+    p.add_argument("config", type=Path, help="YAML file listing the sites (watch's format plus jobs, "
+                   "site_timeout, stores, dashboard, state)")
+    p.add_argument("--jobs", type=positive_int, help="hosts crawled at once (default: the config's jobs, else 2)")
+    p.add_argument("--restart", action="store_true", help="start a new round even if the last one was stopped")
+    p.set_defaults(func=cmd_fleet)
+
 
 # -- history ----------------------------------------------------------------------------------------
 
@@ -132,3 +142,9 @@ def cmd_watch(args) -> int:
     from crawler.history.watch import load_config, watch
     config = load_config(args.config)       # WatchConfigError is an InputError
     return watch(config, db_default=args.db, progress=not args.no_progress)
+
+
+def cmd_fleet(args) -> int:
+    from crawler.history.fleet import fleet, load_fleet
+    config = load_fleet(args.config)        # WatchConfigError is an InputError
+    return fleet(config, restart=args.restart, jobs=args.jobs)

@@ -21,6 +21,7 @@ stop the others. Exit 0 when every site was crawled healthily, 3 otherwise.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -69,20 +70,23 @@ class WatchConfig:
     db: Path | None = None
     webhook: str | None = None
     webhook_timeout: float = 10.0
+    extra: dict = field(default_factory=dict)    # the top-level keys a caller allowed beyond TOP_KEYS (oit fleet)
 
 
 # -- the config -------------------------------------------------------------------------------------
 
-def load_config(path: Path) -> WatchConfig:
-    def bad(where: str, what: str) -> WatchConfigError:
-        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad watch config {path}: {where}: {what}")
+def load_config(path: Path, extra_keys: frozenset[str] = frozenset(), what: str = "watch config") -> WatchConfig:
+    """The config, checked; `extra_keys`: further top-level keys the caller reads itself (kept in `.extra`)."""
+    def bad(where: str, message: str) -> WatchConfigError:
+        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad {what} {path}: {where}: {message}")
 
-    data = read_user_file(path, "ไฟล์ตั้งค่า", "watch config", WatchConfigError)
+    data = read_user_file(path, "ไฟล์ตั้งค่า", what, WatchConfigError)
     if not isinstance(data, dict):
         raise bad("top level", "expected a mapping with a `sites:` list")
-    unknown = set(data) - TOP_KEYS
+    known = TOP_KEYS | extra_keys
+    unknown = set(data) - known
     if unknown:
-        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(known))})")
     base = Path(path).resolve().parent
     sites_data = data.get("sites")
     if not isinstance(sites_data, list) or not sites_data:
@@ -101,7 +105,8 @@ def load_config(path: Path) -> WatchConfig:
     db = data.get("db")
     if db is not None and not isinstance(db, str):
         raise bad("db", f"expected a file path, got {db!r}")
-    return WatchConfig(Path(path), sites, base / db if db else None, webhook, float(timeout))
+    return WatchConfig(Path(path), sites, base / db if db else None, webhook, float(timeout),
+                       {k: data[k] for k in extra_keys if k in data})
 
 
 def _crawl_options(data, where: str, bad) -> dict:
@@ -182,24 +187,51 @@ def crawl_command(site: SiteConfig, db: Path, progress: bool) -> list[str]:
     return cmd
 
 
-def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict:
-    """Crawl, audit, report and diff one site; the summary entry (never raises for the site's faults)."""
+def run_crawl(cmd: list[str], time_cap: float | None, grace: float = 5.0) -> tuple[int, bool]:
+    """Run one crawl process; past `time_cap` seconds it is asked to stop (SIGINT: Scrapy closes the run
+    as incomplete, keeping what it fetched), told again after `grace` (Scrapy's forced stop, for a
+    download that hangs), then killed. (exit code, whether it hit the cap)"""
+    process = subprocess.Popen(cmd)
+    try:
+        return process.wait(timeout=time_cap), False
+    except subprocess.TimeoutExpired:
+        pass
+    for _ in range(2):
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=grace), True
+        except subprocess.TimeoutExpired:
+            continue
+    process.kill()       # the store marks a run whose process is gone as incomplete
+    return process.wait(), True
+
+
+def watch_site(site: SiteConfig, db: Path, store, progress: bool = True, time_cap: float | None = None) -> dict:
+    """Crawl, audit, report and diff one site; the summary entry (never raises for the site's faults).
+    `time_cap`: seconds the crawl may take; a crawl stopped there is the site's failure (its partial
+    run is still audited, so its report says what was and was not seen)."""
     entry = {"url": site.url, "name": site.name, "fiscal_year": site.fiscal_year, "run_id": None,
              "previous_run_id": None, "published": False, "healthy": False, "health_reasons": [],
              "oit_score": None, "previous_oit_score": None, "oit_change": None, "items_changed": [],
              "missing_items": [], "documents": {}, "pages": {}, "reports": [], "error": None}
     known = {r["id"] for r in store.runs()}
     print(f"== {site.name or site.url}: crawling (FY {site.fiscal_year})", flush=True)
-    result = subprocess.run(crawl_command(site, db, progress))
+    returncode, capped = run_crawl(crawl_command(site, db, progress), time_cap)
+    store.mark_dead_runs()      # a crawl killed at the time cap left its run 'running'
     new = [r for r in store.runs() if r["id"] not in known and same_site(r["site_url"], site.url)]
+    if capped:
+        entry["error"] = (f"เกินเวลาที่กำหนด {time_cap:g} วินาที / time cap of {time_cap:g} s reached: "
+                          "the crawl was stopped")
     if not new:
-        entry["error"] = f"the crawl did not start (exit {result.returncode})"
+        entry["error"] = entry["error"] or f"the crawl did not start (exit {returncode})"
         print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
         return entry
     run_id = new[-1]["id"]
     entry["run_id"] = run_id
     try:
         _audit_and_diff(site, store, run_id, entry)
+        if capped:
+            print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
     except Exception as exc:      # one site's trouble must not stop the others
         entry["error"] = f"{type(exc).__name__}: {exc}"
         print(f"oit: {site.url}: run {run_id}: {entry['error']}", file=sys.stderr)
@@ -265,10 +297,16 @@ def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
     entries = []
     for site in config.sites:
         entries.append(watch_site(site, db, store, progress))
+    ok = send_summary(config, entries, [site.out for site in config.sites])
+    return EXIT_OK if ok else EXIT_UNHEALTHY
+
+
+def send_summary(config: WatchConfig, entries: list[dict], outs: list[Path]) -> bool:
+    """Print the round's summary, post it to the webhook (when set); whether every site was healthy."""
     print("== สรุป / summary")
     lines = [summary_text(e) for e in entries]
-    for line, site in zip(lines, config.sites):
-        print(f"  {line}\n    รายงาน/reports: {site.out}")
+    for line, out in zip(lines, outs):
+        print(f"  {line}\n    รายงาน/reports: {out}")
     ok = all(e["healthy"] and not e["error"] for e in entries)
     if config.webhook:
         payload = {"tool": "oit-crawler", "version": __version__, "config": str(config.path),
@@ -279,4 +317,4 @@ def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
             print(f"ส่งสรุปไปที่ webhook แล้ว / summary posted to {config.webhook}")
         except (urllib.error.URLError, OSError, ValueError) as exc:
             print(f"oit: ส่ง webhook ไม่สำเร็จ / webhook failed: {config.webhook}: {exc}", file=sys.stderr)
-    return EXIT_OK if ok else EXIT_UNHEALTHY
+    return ok
