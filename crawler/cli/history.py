@@ -56,7 +56,15 @@ def register(sub) -> None:
                    "site_timeout, stores, dashboard, state)")
     p.add_argument("--jobs", type=positive_int, help="hosts crawled at once (default: the config's jobs, else 2)")
     p.add_argument("--restart", action="store_true", help="start a new round even if the last one was stopped")
+    p.add_argument("--redis", metavar="URL", help="queue the sites as jobs on this Redis (redis://host:6379/0) "
+                   "for `oit worker`s on any machines, wait for them, then write the dashboard")
     p.set_defaults(func=cmd_fleet)
+
+    p = sub.add_parser("worker", help="take fleet site jobs from Redis (oit fleet --redis) until stopped")
+    p.add_argument("--redis", metavar="URL", required=True, help="the Redis the coordinator queues on")
+    p.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    p.add_argument("--name", help="worker name (default: host and process id)")
+    p.set_defaults(func=cmd_worker)
 
 
 # -- history ----------------------------------------------------------------------------------------
@@ -147,4 +155,9 @@ def cmd_watch(args) -> int:
 def cmd_fleet(args) -> int:
     from crawler.history.fleet import fleet, load_fleet
     config = load_fleet(args.config)        # WatchConfigError is an InputError
-    return fleet(config, restart=args.restart, jobs=args.jobs)
+    return fleet(config, restart=args.restart, jobs=args.jobs, redis_url=args.redis)
+
+
+def cmd_worker(args) -> int:
+    from crawler.history.scaleout import work
+    return work(args.redis, burst=args.burst, name=args.name)

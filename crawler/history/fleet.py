@@ -209,20 +209,38 @@ def crawl_host(host: str, sites: list[SiteConfig], stores: dict[str, str], state
     return done
 
 
-def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None) -> int:
+def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None, redis_url: str | None = None,
+          lock_ttl: float | None = None) -> int:
+    """One round (or the rest of a stopped one). With `redis_url` the sites are jobs for `oit worker`s
+    on any machines (crawler/history/scaleout.py) instead of this machine's worker processes."""
     state = FleetState(config.state)
     round_, resumed = state.begin(restart)
     pending = [s for s in config.sites if s.url not in round_["sites"]]
     groups = by_host(pending)
     jobs = max(1, min(jobs or config.jobs, len(groups) or 1))
+    connection = None
+    if redis_url:
+        from crawler.history import scaleout
+        connection = scaleout.connect(redis_url)      # unreachable: one line, exit 2, before anything
     if resumed:
         print(f"== ทำต่อจากรอบที่เริ่ม {round_['started_at']} / continuing the round started "
               f"{round_['started_at']}: {len(config.sites) - len(pending)} of {len(config.sites)} sites done")
-    print(f"== {len(pending)} เว็บไซต์ / sites on {len(groups)} host(s), {jobs} at once, "
+    where = f"jobs on {redis_url}" if redis_url else f"{jobs} at once"
+    print(f"== {len(pending)} เว็บไซต์ / sites on {len(groups)} host(s), {where}, "
           f"time cap {config.site_timeout:g} s per site", flush=True)
     stores = {s.url: str(store_path(config, s)) for s in pending}
     interrupted = False
-    if groups:
+    if groups and connection is not None:
+        queued = scaleout.enqueue_round(config, round_, connection, {s.url for s in pending},
+                                        store_path=store_path, by_host=by_host,
+                                        lock_ttl=lock_ttl or scaleout.LOCK_TTL)
+        print(f"== ส่งงานเข้าคิวแล้ว / {len(queued)} site jobs queued; waiting for `oit worker --redis {redis_url}`",
+              flush=True)
+        try:
+            scaleout.wait_for_round(queued, connection, state.record)
+        except KeyboardInterrupt:      # the jobs stay queued: the next call waits for them again
+            interrupted = True
+    elif groups:
         # spawn: a fresh interpreter per worker (no forked locks or reactor from this process)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             futures = [pool.submit(crawl_host, host, sites, stores, str(config.state), config.site_timeout)
@@ -234,12 +252,13 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
                 interrupted = True
                 pool.shutdown(wait=True, cancel_futures=True)
     round_ = state.read() or round_
-    entries = [round_["sites"][s.url] for s in config.sites if s.url in round_["sites"]]
+    done = [s for s in config.sites if s.url in round_["sites"]]
+    entries = [round_["sites"][s.url] for s in done]
     missing = [s for s in config.sites if s.url not in round_["sites"]]
     if not missing:
         round_ = state.finish()
     paths = write_dashboard(build_dashboard(config, round_), config.dashboard)
-    ok = send_summary(config.watch, entries, [Path(e["out"]) for e in entries])
+    ok = send_summary(config.watch, entries, [s.out for s in done])
     for path in paths:
         print(f"แดชบอร์ด/dashboard: {path}")
     if interrupted or missing:
