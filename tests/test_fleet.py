@@ -201,3 +201,16 @@ def test_the_bundled_config_lists_the_50_districts_on_one_host():
     assert list(by_host(config.sites)) == ["webportal.bangkok.go.th"]
     assert all(s.name.startswith("สำนักงานเขต") and s.fiscal_year == 2568 for s in config.sites)
     assert config.sites[12].url == "https://webportal.bangkok.go.th/samphanthawong/"
+
+
+def test_continue_only_never_starts_a_round(tmp_path, capsys):
+    path = tmp_path / "f.yaml"
+    path.write_text("state: s.json\nsites:\n  - {url: 'http://127.0.0.1:9/x/', fiscal_year: 2567, out: r}\n")
+    assert main(["fleet", str(path), "--continue-only"]) == 0          # no round yet: nothing to continue
+    state = FleetState(tmp_path / "s.json")
+    state.begin(restart=False)
+    state.record("http://127.0.0.1:9/x/", {"ok": 1})
+    state.finish()
+    assert main(["fleet", str(path), "--continue-only"]) == 0          # the last round finished
+    assert "no stopped round to continue" in capsys.readouterr().out
+    assert not (tmp_path / "r").exists() and len(state.read()["sites"]) == 1

@@ -56,6 +56,9 @@ def register(sub) -> None:
                    "site_timeout, stores, dashboard, state)")
     p.add_argument("--jobs", type=positive_int, help="hosts crawled at once (default: the config's jobs, else 2)")
     p.add_argument("--restart", action="store_true", help="start a new round even if the last one was stopped")
+    p.add_argument("--continue-only", action="store_true",
+                   help="only continue a stopped round; do nothing when the last round finished (for an hourly "
+                        "cron line that resumes after a reboot)")
     p.add_argument("--redis", metavar="URL", help="queue the sites as jobs on this Redis (redis://host:6379/0) "
                    "for `oit worker`s on any machines, wait for them, then write the dashboard")
     p.set_defaults(func=cmd_fleet)
@@ -155,7 +158,8 @@ def cmd_watch(args) -> int:
 def cmd_fleet(args) -> int:
     from crawler.history.fleet import fleet, load_fleet
     config = load_fleet(args.config)        # WatchConfigError is an InputError
-    return fleet(config, restart=args.restart, jobs=args.jobs, redis_url=args.redis)
+    return fleet(config, restart=args.restart, jobs=args.jobs, redis_url=args.redis,
+                 continue_only=args.continue_only)
 
 
 def cmd_worker(args) -> int:

@@ -210,10 +210,16 @@ def crawl_host(host: str, sites: list[SiteConfig], stores: dict[str, str], state
 
 
 def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None, redis_url: str | None = None,
-          lock_ttl: float | None = None) -> int:
+          lock_ttl: float | None = None, continue_only: bool = False) -> int:
     """One round (or the rest of a stopped one). With `redis_url` the sites are jobs for `oit worker`s
-    on any machines (crawler/history/scaleout.py) instead of this machine's worker processes."""
+    on any machines (crawler/history/scaleout.py) instead of this machine's worker processes.
+    `continue_only`: finish a stopped round, never start one (an hourly cron line after a reboot)."""
     state = FleetState(config.state)
+    if continue_only:
+        last = state.read()
+        if last is None or last.get("finished_at"):
+            print("ไม่มีรอบที่ค้างอยู่ / no stopped round to continue")
+            return EXIT_OK
     round_, resumed = state.begin(restart)
     pending = [s for s in config.sites if s.url not in round_["sites"]]
     groups = by_host(pending)
