@@ -3,7 +3,8 @@
 The config is `oit watch`'s (crawler/history/watch.py) with a few more top-level keys:
 
     jobs: 4                      # hosts crawled at once (default 2; `--jobs N` overrides)
-    site_timeout: 3600           # seconds one site's crawl may take; past it, that site's failure
+    site_timeout: 3600           # seconds one site's crawl may take; past it, that site's failure (a site
+                                 # may set its own site_timeout)
     stores: stores/              # folder of the per-site evidence stores (default: stores/ beside the config)
     dashboard: dashboard/        # where dashboard.html and dashboard.xlsx go (default: dashboard/)
     state: fleet-state.json      # which sites of this round are done (default: <config>.state.json)
@@ -198,7 +199,7 @@ def crawl_host(host: str, sites: list[SiteConfig], stores: dict[str, str], state
         db.parent.mkdir(parents=True, exist_ok=True)
         store = Store(db)
         try:
-            entry = watch_site(site, db, store, progress=False, time_cap=time_cap)
+            entry = watch_site(site, db, store, progress=False, time_cap=site.site_timeout or time_cap)
         finally:
             store.close()
         if _stopping:        # stopped by the operator, not by the site: it is done again next time

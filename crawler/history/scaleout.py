@@ -82,7 +82,8 @@ def run_site_job(site: dict, store: str, time_cap: float, host: str, lock_ttl: f
         db.parent.mkdir(parents=True, exist_ok=True)
         opened = Store(db)
         try:
-            entry = watch_site(site_config, db, opened, progress=False, time_cap=time_cap)
+            entry = watch_site(site_config, db, opened, progress=False,
+                               time_cap=site_config.site_timeout or time_cap)
         finally:
             opened.close()
     finally:
@@ -121,7 +122,8 @@ def enqueue_round(config, round_: dict, connection, pending: set[str], *, store_
                 queue.enqueue(run_site_job, kwargs={"site": data, "store": str(store_path(config, site)),
                                                     "time_cap": config.site_timeout, "host": host,
                                                     "lock_ttl": lock_ttl},
-                              job_id=ident, retry=Retry(max=2), job_timeout=int(config.site_timeout) + 1800,
+                              job_id=ident, retry=Retry(max=2),
+                              job_timeout=int(site.site_timeout or config.site_timeout) + 1800,
                               result_ttl=RESULT_TTL, failure_ttl=RESULT_TTL,
                               depends_on=Dependency(jobs=[previous], allow_failure=True) if previous else None,
                               description=f"oit site {site.url}")

@@ -13,6 +13,7 @@ reports, diff against the site's previous run, then (optionally) POST a JSON sum
         as_of: 2025-06-30                # optional (default: the day of the run)
         crawl: {max_pages: 500}          # optional, per site
         partial: true                    # optional: publish a labelled partial score of a capped crawl
+        site_timeout: 7200               # optional: seconds this site's crawl may take (then: its failure)
 
 Relative paths are relative to the config file, so cron and systemd can run it from anywhere. Each
 crawl runs in its own process (Scrapy's reactor starts once per process); one site failing does not
@@ -41,7 +42,7 @@ from crawler.text.urls import check_url, same_site
 from crawler.text.userfile import read_user_file
 from reports.diff import write_diff
 
-SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial"}
+SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial", "site_timeout"}
 TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites"}
 CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
 
@@ -61,6 +62,7 @@ class SiteConfig:
     name: str | None = None
     crawl: dict = field(default_factory=dict)
     partial: bool = False         # publish a partial score when items were not checked (a capped crawl)
+    site_timeout: float | None = None   # seconds the crawl may take (oit fleet: else the config's site_timeout)
 
 
 @dataclass
@@ -164,9 +166,13 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     except InputError as exc:
         raise bad(f"{where}.survey", str(exc)) from None
     crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
+    timeout = entry.get("site_timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0):
+        raise bad(f"{where}.site_timeout", f"expected seconds > 0, got {timeout!r}")
     return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
                       survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
-                      crawl=crawl, partial=entry.get("partial") is True)
+                      crawl=crawl, partial=entry.get("partial") is True,
+                      site_timeout=float(timeout) if timeout is not None else None)
 
 
 def _note(message: str) -> None:
@@ -296,7 +302,7 @@ def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
     store = Store(db)
     entries = []
     for site in config.sites:
-        entries.append(watch_site(site, db, store, progress))
+        entries.append(watch_site(site, db, store, progress, time_cap=site.site_timeout))
     ok = send_summary(config, entries, [site.out for site in config.sites])
     return EXIT_OK if ok else EXIT_UNHEALTHY
 
