@@ -214,3 +214,19 @@ def test_continue_only_never_starts_a_round(tmp_path, capsys):
     assert main(["fleet", str(path), "--continue-only"]) == 0          # the last round finished
     assert "no stopped round to continue" in capsys.readouterr().out
     assert not (tmp_path / "r").exists() and len(state.read()["sites"]) == 1
+
+
+def test_a_damaged_store_is_that_sites_failure_not_a_traceback(tmp_path, capsys):
+    path = tmp_path / "f.yaml"
+    path.write_text("state: s.json\nsites:\n  - {url: 'http://127.0.0.1:9/x/', fiscal_year: 2567, out: r, name: เขตเสีย}\n",
+                    encoding="utf-8")
+    config = load_fleet(path)
+    store = store_path(config, config.sites[0])
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"this is not SQLite" * 100)
+    assert main(["fleet", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    entry = FleetState(tmp_path / "s.json").read()["sites"]["http://127.0.0.1:9/x/"]
+    assert "not a usable evidence store" in entry["error"]
+    assert "not a usable evidence store" in (tmp_path / "dashboard" / "dashboard.html").read_text("utf-8")

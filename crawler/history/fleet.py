@@ -40,10 +40,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNHEALTHY
+from crawler.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.history.dashboard import build_dashboard
-from crawler.history.watch import SiteConfig, WatchConfig, WatchConfigError, load_config, send_summary, watch_site
+from crawler.history.watch import (SiteConfig, WatchConfig, WatchConfigError, failed_entry, load_config,
+                                   send_summary, watch_site)
 from reports.dashboard import write_dashboard
 
 FLEET_KEYS = frozenset({"jobs", "site_timeout", "stores", "dashboard", "state"})
@@ -196,12 +197,16 @@ def crawl_host(host: str, sites: list[SiteConfig], stores: dict[str, str], state
         if _stopping:
             break
         db = Path(stores[site.url])
-        db.parent.mkdir(parents=True, exist_ok=True)
-        store = Store(db)
         try:
-            entry = watch_site(site, db, store, progress=False, time_cap=site.site_timeout or time_cap)
-        finally:
-            store.close()
+            db.parent.mkdir(parents=True, exist_ok=True)
+            store = Store(db)
+        except (OSError, InputError) as exc:     # e.g. a damaged store: this site's failure, not the host's
+            entry = failed_entry(site.url, f"{type(exc).__name__}: {exc}")
+        else:
+            try:
+                entry = watch_site(site, db, store, progress=False, time_cap=site.site_timeout or time_cap)
+            finally:
+                store.close()
         if _stopping:        # stopped by the operator, not by the site: it is done again next time
             break
         entry.update(host=host, finished_at=_now(), out=str(site.out))
@@ -221,14 +226,14 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
         if last is None or last.get("finished_at"):
             print("ไม่มีรอบที่ค้างอยู่ / no stopped round to continue")
             return EXIT_OK
-    round_, resumed = state.begin(restart)
-    pending = [s for s in config.sites if s.url not in round_["sites"]]
-    groups = by_host(pending)
-    jobs = max(1, min(jobs or config.jobs, len(groups) or 1))
     connection = None
     if redis_url:
         from crawler.history import scaleout
         connection = scaleout.connect(redis_url)      # unreachable: one line, exit 2, before anything
+    round_, resumed = state.begin(restart)
+    pending = [s for s in config.sites if s.url not in round_["sites"]]
+    groups = by_host(pending)
+    jobs = max(1, min(jobs or config.jobs, len(groups) or 1))
     if resumed:
         print(f"== ทำต่อจากรอบที่เริ่ม {round_['started_at']} / continuing the round started "
               f"{round_['started_at']}: {len(config.sites) - len(pending)} of {len(config.sites)} sites done")
@@ -253,8 +258,11 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
             futures = [pool.submit(crawl_host, host, sites, stores, str(config.state), config.site_timeout)
                        for host, sites in groups.items()]
             try:
-                for future in futures:
-                    future.result()
+                for host, future in zip(groups, futures):
+                    try:
+                        future.result()
+                    except Exception as exc:     # a worker that died: its host's sites left are not done
+                        print(f"oit: {host}: the worker stopped ({type(exc).__name__}: {exc})", file=sys.stderr)
             except KeyboardInterrupt:
                 interrupted = True
                 pool.shutdown(wait=True, cancel_futures=True)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from crawler.errors import InputError
 from crawler.evidence.store import Store
-from crawler.history.watch import SiteConfig, watch_site
+from crawler.history.watch import SiteConfig, failed_entry, watch_site
 
 QUEUE = "oit-fleet"
 LOCK_TTL = 30                 # seconds a dead worker's host lock outlives it
@@ -134,8 +134,8 @@ def enqueue_round(config, round_: dict, connection, pending: set[str], *, store_
 
 def wait_for_round(jobs: dict[str, str], connection, record, *, timeout: float | None = None) -> list[str]:
     """Record each job's result as it finishes (`record(url, entry)`); the urls still not done."""
-    from rq.job import Job, JobStatus
     from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
 
     left = dict(jobs)
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -144,7 +144,7 @@ def wait_for_round(jobs: dict[str, str], connection, record, *, timeout: float |
             try:
                 job = Job.fetch(ident, connection=connection)
             except NoSuchJobError:
-                record(url, _failed(url, "the job disappeared from Redis"))
+                record(url, failed_entry(url, "the job disappeared from Redis"))
                 del left[url]
                 continue
             status = job.get_status()
@@ -154,18 +154,11 @@ def wait_for_round(jobs: dict[str, str], connection, record, *, timeout: float |
             elif status in (JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED):
                 last = (job.latest_result().exc_string or "") if job.latest_result() else ""
                 reason = last.strip().splitlines()[-1] if last.strip() else status
-                record(url, _failed(url, f"worker failed: {reason}"))
+                record(url, failed_entry(url, f"worker failed: {reason}"))
                 del left[url]
         if left:
             time.sleep(POLL)
     return list(left)
-
-
-def _failed(url: str, error: str) -> dict:
-    return {"url": url, "name": None, "run_id": None, "previous_run_id": None, "published": False,
-            "healthy": False, "health_reasons": [], "oit_score": None, "previous_oit_score": None,
-            "oit_change": None, "items_changed": [], "missing_items": [], "documents": {}, "pages": {},
-            "reports": [], "error": error}
 
 
 def work(url: str, *, burst: bool = False, name: str | None = None, maintenance_interval: int = 30) -> int:

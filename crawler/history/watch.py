@@ -244,6 +244,14 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True, time_ca
     return entry
 
 
+def failed_entry(url: str, error: str) -> dict:
+    """The summary entry of a site that could not even be crawled (watch_site's fields, all empty)."""
+    return {"url": url, "name": None, "fiscal_year": None, "run_id": None, "previous_run_id": None,
+            "published": False, "healthy": False, "health_reasons": [], "oit_score": None,
+            "previous_oit_score": None, "oit_change": None, "items_changed": [], "missing_items": [],
+            "documents": {}, "pages": {}, "reports": [], "error": error}
+
+
 def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
     as_of = site.as_of or date.today()
     checklist = choose_checklist(site.checklist, site.fiscal_year, _note).checklist
