@@ -19,12 +19,15 @@ measured side by side, and CPU seconds, steadier than wall time under load, stan
 4. the history case: `--history` re-crawls (default 10) of the unchanged site into the first pair's
    store: time and bytes received for each, which must stay flat as runs accumulate;
 5. our PDF extractor alone over the same PDFs, in this process (pages/s beside pdftotext's);
-6. OCR pages/s when crawler/extraction/ocr.py offers `ocr_benchmark()`.
+6. OCR pages/s when crawler/extraction/ocr.py offers `ocr_benchmark()`;
+7. per site: `oit audit --run` of the first crawl's run on its own, and the store, HTTP cache and
+   report bytes on disk: with the first crawl and a re-crawl, the figures docs/scale.md rests on.
 
 Each measurement is a `Case` (CASES below): a function filling `results`, and a line in the report;
 a new case is one function and one entry. Results: a table on stdout, bench-out/bench.json, and a last
 line `bench: ratio_wall=… ratio_cpu=… peak_rss_mb=… recrawl_bytes_pct=… recrawl_s_run2=…
-recrawl_s_run10=…` (ratios and times: medians of the pairs; memory: the largest crawl tree).
+recrawl_s_run10=…` (ratios and times: medians of the pairs; memory: the largest crawl tree), after a
+line `bench per site: requests=… crawl_cpu_s=… recrawl_cpu_s=… audit_cpu_s=… received_mb=… …`.
 """
 from __future__ import annotations
 
@@ -326,6 +329,65 @@ def measure_ocr(bench: Bench, results: dict) -> dict | None:
     return ocr_figures()
 
 
+def _bytes_under(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
+
+
+def measure_per_site(bench: Bench, results: dict) -> dict:
+    """What one site costs, the figures docs/scale.md's capacity model rests on: the first crawl's
+    requests, CPU seconds and bytes; a weekly re-crawl's (the history case); `oit audit --run` of the
+    stored run (audit + every report) on its own; the store and its HTTP cache on disk."""
+    first = results["pairs"]["pairs"][0]["crawl"]
+    run = first["run"]
+    db = Path(results["pairs"]["store"])
+    out = bench.work / "per-site-report"
+    print("bench: auditing the stored run (oit audit --run) …", flush=True)
+    audit = bench.launcher.run(oit_argv("--db", str(db), "audit", "--run", str(run["run_id"]), "--fiscal-year",
+                                        "2567", "--as-of", "2024-06-30", "--out", str(out)),
+                               log=bench.work / "per-site-audit.log", cwd=ROOT)
+    history = results.get("history") or {}
+    recrawl = (history.get("runs") or [None])[0]
+    return {
+        "requests": run["resources"], "pages": run["pages"], "documents": run["documents"],
+        "crawl_cpu_s": first["cpu_s"], "crawl_wall_s": first["wall_s"],
+        "received_bytes": run["received_bytes"] or run["response_bytes"],
+        "recrawl_cpu_s": recrawl["cpu_s"] if recrawl else None,
+        "recrawl_received_bytes": (recrawl["run"]["received_bytes"] or recrawl["run"]["response_bytes"])
+        if recrawl else None,
+        "audit_cpu_s": audit["cpu_s"], "audit_wall_s": audit["wall_s"], "audit_exit": audit["exit"],
+        "report_bytes": _bytes_under(out),
+        "store_bytes": _bytes_under(db) + _bytes_under(Path(str(db) + "-wal")),
+        "httpcache_bytes": _bytes_under(Path(str(db.resolve()) + ".httpcache")),
+        "runs_in_store": 1 + len(history.get("runs") or []),
+    }
+
+
+def per_site_line(figures: dict | None) -> str:
+    """The per-site figures in one line (docs/scale.md): CPU seconds, megabytes, requests."""
+    figures = figures or {}
+    mb = lambda n: None if n is None else n / 1024 / 1024  # noqa: E731
+    values = [("requests", figures.get("requests"), "{:d}"), ("crawl_cpu_s", figures.get("crawl_cpu_s"), "{:.1f}"),
+              ("recrawl_cpu_s", figures.get("recrawl_cpu_s"), "{:.1f}"),
+              ("audit_cpu_s", figures.get("audit_cpu_s"), "{:.1f}"),
+              ("received_mb", mb(figures.get("received_bytes")), "{:.1f}"),
+              ("recrawl_received_mb", mb(figures.get("recrawl_received_bytes")), "{:.2f}"),
+              ("store_mb", mb(figures.get("store_bytes")), "{:.1f}"),
+              ("httpcache_mb", mb(figures.get("httpcache_bytes")), "{:.1f}"),
+              ("report_mb", mb(figures.get("report_bytes")), "{:.1f}")]
+    return "bench per site: " + " ".join(f"{n}={'-' if v is None else f.format(v)}" for n, v, f in values)
+
+
+def report_per_site(figures: dict, results: dict) -> list[str]:
+    return [f"per site (docs/scale.md): {figures['requests']:,} requests; first crawl {_n(figures['crawl_cpu_s'])} "
+            f"CPU s, {_mb(figures['received_bytes'])} received; re-crawl {_n(figures['recrawl_cpu_s'])} CPU s, "
+            f"{_mb(figures['recrawl_received_bytes'])}; audit + reports {_n(figures['audit_cpu_s'])} CPU s "
+            f"(exit {figures['audit_exit']}), {_mb(figures['report_bytes'])} of reports; store "
+            f"{_mb(figures['store_bytes'])} after {figures['runs_in_store']} runs, HTTP cache "
+            f"{_mb(figures['httpcache_bytes'])}"]
+
+
 # -- the report -------------------------------------------------------------------------------------
 
 def _rate(n, seconds) -> float | None:
@@ -408,6 +470,7 @@ CASES = [
     Case("history", measure_history, report_history),
     Case("extract_only", measure_extract_only, report_extract_only),
     Case("ocr", measure_ocr, report_ocr),
+    Case("per_site", measure_per_site, report_per_site),
 ]
 
 
@@ -517,6 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         profile = out / "crawl.prof"
         print(f"\nprofile of the first crawl ({profile}), top by cumulative time:")
         pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(30)
+    print(per_site_line(results.get("per_site")))
     print(final_line(results))
     return 0
 

@@ -38,3 +38,14 @@ def test_the_last_line_has_every_figure_and_a_dash_for_what_was_not_measured():
                "history": {"recrawl_bytes_pct": 0.712, "recrawl_s_run2": 8.04, "recrawl_s_run10": None}}
     assert final_line(results) == ("bench: ratio_wall=1.23 ratio_cpu=2.50 peak_rss_mb=287 recrawl_bytes_pct=0.71 "
                                    "recrawl_s_run2=8.0 recrawl_s_run10=-")
+
+
+def test_the_per_site_line_gives_cpu_seconds_and_megabytes_for_the_capacity_model():
+    from sitegen.bench import per_site_line
+    figures = {"requests": 2644, "crawl_cpu_s": 120.44, "recrawl_cpu_s": 40.0, "audit_cpu_s": 6.26,
+               "received_bytes": 300 * 1024 * 1024, "recrawl_received_bytes": 2 * 1024 * 1024,
+               "store_bytes": 50 * 1024 * 1024, "httpcache_bytes": None, "report_bytes": 3 * 1024 * 1024}
+    assert per_site_line(figures) == (
+        "bench per site: requests=2644 crawl_cpu_s=120.4 recrawl_cpu_s=40.0 audit_cpu_s=6.3 received_mb=300.0 "
+        "recrawl_received_mb=2.00 store_mb=50.0 httpcache_mb=- report_mb=3.0")
+    assert per_site_line(None).endswith("report_mb=-")

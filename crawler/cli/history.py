@@ -50,6 +50,27 @@ def register(sub) -> None:
                    help="only validate the config (sites, checklists, surveys, notification URLs); no crawl")
     p.set_defaults(func=cmd_watch)
 
+    p = sub.add_parser("fleet", help="many sites in one run: one politeness budget per host, hosts in parallel, "
+                       "resumable, with a dashboard", description="oit fleet CONFIG: the sites of a watch-style "
+                       "YAML config (see deploy/fleet-bma-50.yaml); the sites of one host one after another, "
+                       "different hosts at once; a stopped round continues where it was.")
+    p.add_argument("config", type=Path, help="YAML file listing the sites (watch's format plus jobs, "
+                   "site_timeout, stores, dashboard, state)")
+    p.add_argument("--jobs", type=positive_int, help="hosts crawled at once (default: the config's jobs, else 2)")
+    p.add_argument("--restart", action="store_true", help="start a new round even if the last one was stopped")
+    p.add_argument("--continue-only", action="store_true",
+                   help="only continue a stopped round; do nothing when the last round finished (for an hourly "
+                        "cron line that resumes after a reboot)")
+    p.add_argument("--redis", metavar="URL", help="queue the sites as jobs on this Redis (redis://host:6379/0) "
+                   "for `oit worker`s on any machines, wait for them, then write the dashboard")
+    p.set_defaults(func=cmd_fleet)
+
+    p = sub.add_parser("worker", help="take fleet site jobs from Redis (oit fleet --redis) until stopped")
+    p.add_argument("--redis", metavar="URL", required=True, help="the Redis the coordinator queues on")
+    p.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    p.add_argument("--name", help="worker name (default: host and process id)")
+    p.set_defaults(func=cmd_worker)
+
 
 # -- history ----------------------------------------------------------------------------------------
 
@@ -137,3 +158,15 @@ def cmd_watch(args) -> int:
         print("\n".join(check(config, args.db)))
         return EXIT_OK
     return watch(config, db_default=args.db, progress=not args.no_progress)
+
+
+def cmd_fleet(args) -> int:
+    from crawler.history.fleet import fleet, load_fleet
+    config = load_fleet(args.config)        # WatchConfigError is an InputError
+    return fleet(config, restart=args.restart, jobs=args.jobs, redis_url=args.redis,
+                 continue_only=args.continue_only)
+
+
+def cmd_worker(args) -> int:
+    from crawler.history.scaleout import work
+    return work(args.redis, burst=args.burst, name=args.name)

@@ -178,7 +178,7 @@ class Store:
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable evidence store: {exc}") from None
-        self._mark_dead_runs()
+        self.mark_dead_runs()
 
     def close(self) -> None:
         self.db.close()
@@ -224,7 +224,7 @@ class Store:
                  json.dumps(stats or {}, ensure_ascii=False, default=str), run_id),
             )
 
-    def _mark_dead_runs(self) -> None:
+    def mark_dead_runs(self) -> None:
         """A run left 'running' by a process that no longer exists was interrupted."""
         for row in self.db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
             if row["pid"] and not _pid_alive(row["pid"]):

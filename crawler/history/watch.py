@@ -16,6 +16,7 @@ reports, diff against the site's previous run, then (optionally) tell the workin
         as_of: 2025-06-30                # optional (default: the day of the run)
         crawl: {max_pages: 500}          # optional, per site
         partial: true                    # optional: publish a labelled partial score of a capped crawl
+        site_timeout: 7200               # optional: seconds this site's crawl may take (then: its failure)
         report_url: https://intranet.example/oit/samphanthawong/report.html   # optional, else from the base
         overrides: overrides-samphanthawong.yaml   # optional: items the group checked (oit overrides import)
 
@@ -28,6 +29,7 @@ stop the others. Exit 0 when every site was crawled healthily, 3 otherwise.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -49,7 +51,7 @@ from crawler.text.userfile import read_user_file
 from reports.diff import write_diff
 
 SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial",
-             "report_url", "overrides"}
+             "report_url", "overrides", "site_timeout"}
 TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites", "notify", "report_base_url"}
 CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
 
@@ -71,6 +73,7 @@ class SiteConfig:
     partial: bool = False         # publish a partial score when items were not checked (a capped crawl)
     report_url: str | None = None        # the link a message gives for this site's report.html
     overrides: Path | None = None        # the working group's overrides file (oit overrides import)
+    site_timeout: float | None = None   # seconds the crawl may take (oit fleet: else the config's site_timeout)
 
 
 @dataclass
@@ -81,20 +84,23 @@ class WatchConfig:
     webhook: str | None = None
     webhook_timeout: float = 10.0
     notify: list[str] = field(default_factory=list)      # Apprise URLs
+    extra: dict = field(default_factory=dict)    # the top-level keys a caller allowed beyond TOP_KEYS (oit fleet)
 
 
 # -- the config -------------------------------------------------------------------------------------
 
-def load_config(path: Path) -> WatchConfig:
-    def bad(where: str, what: str) -> WatchConfigError:
-        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad watch config {path}: {where}: {what}")
+def load_config(path: Path, extra_keys: frozenset[str] = frozenset(), what: str = "watch config") -> WatchConfig:
+    """The config, checked; `extra_keys`: further top-level keys the caller reads itself (kept in `.extra`)."""
+    def bad(where: str, message: str) -> WatchConfigError:
+        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad {what} {path}: {where}: {message}")
 
-    data = read_user_file(path, "ไฟล์ตั้งค่า", "watch config", WatchConfigError)
+    data = read_user_file(path, "ไฟล์ตั้งค่า", what, WatchConfigError)
     if not isinstance(data, dict):
         raise bad("top level", "expected a mapping with a `sites:` list")
-    unknown = set(data) - TOP_KEYS
+    known = TOP_KEYS | extra_keys
+    unknown = set(data) - known
     if unknown:
-        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(known))})")
     base = Path(path).resolve().parent
     sites_data = data.get("sites")
     if not isinstance(sites_data, list) or not sites_data:
@@ -133,7 +139,7 @@ def load_config(path: Path) -> WatchConfig:
             except InputError as exc:
                 raise bad("report_url" if entry.get("report_url") else "report_base_url", str(exc)) from None
     return WatchConfig(Path(path), sites, base / db if db else None, webhook, float(timeout),
-                       [str(u).strip() for u in notify])
+                       [str(u).strip() for u in notify], {k: data[k] for k in extra_keys if k in data})
 
 
 def _crawl_options(data, where: str, bad) -> dict:
@@ -196,9 +202,13 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     except InputError as exc:
         raise bad(f"{where}.survey", str(exc)) from None
     crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
+    timeout = entry.get("site_timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0):
+        raise bad(f"{where}.site_timeout", f"expected seconds > 0, got {timeout!r}")
     return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
                       survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
-                      crawl=crawl, partial=entry.get("partial") is True, overrides=overrides)
+                      crawl=crawl, partial=entry.get("partial") is True, overrides=overrides,
+                      site_timeout=float(timeout) if timeout is not None else None)
 
 
 def _note(message: str) -> None:
@@ -219,28 +229,63 @@ def crawl_command(site: SiteConfig, db: Path, progress: bool) -> list[str]:
     return cmd
 
 
-def watch_site(site: SiteConfig, db: Path, store, progress: bool = True) -> dict:
-    """Crawl, audit, report and diff one site; the summary entry (never raises for the site's faults)."""
+def run_crawl(cmd: list[str], time_cap: float | None, grace: float = 5.0) -> tuple[int, bool]:
+    """Run one crawl process; past `time_cap` seconds it is asked to stop (SIGINT: Scrapy closes the run
+    as incomplete, keeping what it fetched), told again after `grace` (Scrapy's forced stop, for a
+    download that hangs), then killed. (exit code, whether it hit the cap)"""
+    process = subprocess.Popen(cmd)
+    try:
+        return process.wait(timeout=time_cap), False
+    except subprocess.TimeoutExpired:
+        pass
+    for _ in range(2):
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=grace), True
+        except subprocess.TimeoutExpired:
+            continue
+    process.kill()       # the store marks a run whose process is gone as incomplete
+    return process.wait(), True
+
+
+def watch_site(site: SiteConfig, db: Path, store, progress: bool = True, time_cap: float | None = None) -> dict:
+    """Crawl, audit, report and diff one site; the summary entry (never raises for the site's faults).
+    `time_cap`: seconds the crawl may take; a crawl stopped there is the site's failure (its partial
+    run is still audited, so its report says what was and was not seen)."""
     entry = {"url": site.url, "name": site.name, "fiscal_year": site.fiscal_year, "run_id": None,
              "previous_run_id": None, "published": False, "healthy": False, "health_reasons": [],
              "oit_score": None, "previous_oit_score": None, "oit_change": None, "items_changed": [],
              "missing_items": [], "documents": {}, "pages": {}, "reports": [], "error": None}
     known = {r["id"] for r in store.runs()}
     print(f"== {site.name or site.url}: crawling (FY {site.fiscal_year})", flush=True)
-    result = subprocess.run(crawl_command(site, db, progress))
+    returncode, capped = run_crawl(crawl_command(site, db, progress), time_cap)
+    store.mark_dead_runs()      # a crawl killed at the time cap left its run 'running'
     new = [r for r in store.runs() if r["id"] not in known and same_site(r["site_url"], site.url)]
+    if capped:
+        entry["error"] = (f"เกินเวลาที่กำหนด {time_cap:g} วินาที / time cap of {time_cap:g} s reached: "
+                          "the crawl was stopped")
     if not new:
-        entry["error"] = f"the crawl did not start (exit {result.returncode})"
+        entry["error"] = entry["error"] or f"the crawl did not start (exit {returncode})"
         print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
         return entry
     run_id = new[-1]["id"]
     entry["run_id"] = run_id
     try:
         _audit_and_diff(site, store, run_id, entry)
+        if capped:
+            print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
     except Exception as exc:      # one site's trouble must not stop the others
         entry["error"] = f"{type(exc).__name__}: {exc}"
         print(f"oit: {site.url}: run {run_id}: {entry['error']}", file=sys.stderr)
     return entry
+
+
+def failed_entry(url: str, error: str) -> dict:
+    """The summary entry of a site that could not even be crawled (watch_site's fields, all empty)."""
+    return {"url": url, "name": None, "fiscal_year": None, "run_id": None, "previous_run_id": None,
+            "published": False, "healthy": False, "health_reasons": [], "oit_score": None,
+            "previous_oit_score": None, "oit_change": None, "items_changed": [], "missing_items": [],
+            "documents": {}, "pages": {}, "reports": [], "error": error}
 
 
 def _audit_and_diff(site: SiteConfig, store, run_id: int, entry: dict) -> None:
@@ -303,19 +348,26 @@ def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
     store = Store(db)
     entries = []
     for site in config.sites:
-        entries.append(watch_site(site, db, store, progress))
+        entries.append(watch_site(site, db, store, progress, time_cap=site.site_timeout))
+    ok = send_summary(config, entries, config.sites)
+    return EXIT_OK if ok else EXIT_UNHEALTHY
+
+
+def send_summary(config: WatchConfig, entries: list[dict], sites: list[SiteConfig]) -> bool:
+    """Print the round's summary (one entry per site of `sites`), send it to the notification channels
+    and the webhook (when set); whether every site was healthy."""
     print("== สรุป / summary")
     lines = [summary_text(e) for e in entries]
-    for line, site in zip(lines, config.sites):
+    for line, site in zip(lines, sites):
         print(f"  {line}\n    รายงาน/reports: {site.out}")
     ok = all(e["healthy"] and not e["error"] for e in entries)
     # What leaves the machine names reports by file name and link, never by their path on the server.
     shared = [{**e, "reports": [Path(p).name for p in e["reports"]], "report_url": site.report_url,
                "error": "เก็บข้อมูลไม่สำเร็จ / crawl failed" if e["error"] else None}
-              for e, site in zip(entries, config.sites)]
+              for e, site in zip(entries, sites)]
     if config.notify:
         from crawler.history.notify import round_message, send
-        title, body = round_message(shared, [s.report_url for s in config.sites], ok)
+        title, body = round_message(shared, [s.report_url for s in sites], ok)
         failed = send(config.notify, title, body)
         sent = len(config.notify) - len(failed)
         print(f"ส่งข้อความแจ้งเตือนแล้ว {sent} ช่องทาง / notified {sent} of {len(config.notify)}")
@@ -330,7 +382,7 @@ def watch(config: WatchConfig, db_default: Path, progress: bool = True) -> int:
             print(f"ส่งสรุปไปที่ webhook แล้ว / summary posted to {config.webhook}")
         except (urllib.error.URLError, OSError, ValueError) as exc:
             print(f"oit: ส่ง webhook ไม่สำเร็จ / webhook failed: {config.webhook}: {exc}", file=sys.stderr)
-    return EXIT_OK if ok else EXIT_UNHEALTHY
+    return ok
 
 
 def check(config: WatchConfig, db_default: Path) -> list[str]:
