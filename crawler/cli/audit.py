@@ -24,43 +24,46 @@ INSPECT_RUBRIC_YEAR = 2568      # whose checklist names the items `oit inspect` 
 
 
 def register(sub) -> None:
-    p = sub.add_parser("audit", help="crawl (or take a stored run), audit against O1–O22, write reports")
-    p.add_argument("url", nargs="?", help="start URL of the district site (omit with --run)")
-    p.add_argument("--run", type=positive_int, help="audit a stored run instead of crawling")
-    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
-    p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
-    p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
-    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the reports (default ./out)")
-    p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
-    p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 when the OIT score is below")
+    p = sub.add_parser("audit", help="เก็บข้อมูลเว็บไซต์ (หรือใช้รอบที่เก็บไว้) ตรวจตามเกณฑ์ O1–O22 และเขียนรายงาน / crawl (or take a stored run), audit against O1–O22, write reports")
+    p.add_argument("url", nargs="?", help="ที่อยู่หน้าแรกของเว็บไซต์สำนักงานเขต (ไม่ต้องใส่เมื่อใช้ --run) / start URL of the district site (omit with --run)")
+    p.add_argument("--run", type=positive_int, help="ตรวจรอบการเก็บข้อมูลที่บันทึกไว้ ไม่เก็บข้อมูลใหม่ / audit a stored run instead of crawling")
+    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2568 / Buddhist Era, e.g. 2568")
+    p.add_argument("--as-of", type=iso_date, help="ตรวจ ณ วันที่นี้ (ค่าเริ่มต้น: วันนี้) YYYY-MM-DD / judge as on this date (default today)")
+    p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML (ค่าเริ่มต้น bma-district-<ปีงบประมาณ>) / checklist id or YAML path (default bma-district-<fiscal year>)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="โฟลเดอร์เก็บรายงาน (ค่าเริ่มต้น ./out) / folder for the reports (default ./out)")
+    p.add_argument("--survey", type=Path, help="ไฟล์คะแนน IIT 1–5 และ EIT 6–8 (YAML/JSON) เพื่อคำนวณคะแนน ITA รวม / YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA total")
+    p.add_argument("--fail-under", type=float, metavar="SCORE", help="จบด้วยรหัส 1 เมื่อคะแนน OIT ต่ำกว่าค่านี้ / exit 1 when the OIT score is below")
     p.add_argument("--partial", action="store_true",
-                   help="publish a partial score when items could not be checked (capped or interrupted "
+                   help="เผยแพร่คะแนนบางส่วนเมื่อบางข้อยังไม่ได้ตรวจ / publish a partial score when items could not be checked (capped or interrupted "
                         "crawl, unfetched links): labelled partial, with the items not checked")
-    p.add_argument("--format", help="comma-separated report formats: json, html, xlsx, csv, md (the default: "
+    p.add_argument("--format", help="รูปแบบรายงาน คั่นด้วยจุลภาค / comma-separated report formats: json, html, xlsx, csv, md (the default: "
                    "all of them) and pdf (director.pdf, one page for the director, printed by Chromium)")
     _add_kit_options(p)
     add_crawl_options(p)
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("report", help="render the stored audit of a run (no network); with another "
+    p = sub.add_parser("report", help="แสดงผลการตรวจที่บันทึกไว้ของรอบหนึ่ง (ไม่ใช้เครือข่าย) / render the stored audit of a run (no network); with another "
                        "--as-of or --checklist, judge it again as a new audit beside the stored ones")
-    p.add_argument("--run", type=positive_int, required=True)
-    p.add_argument("--fiscal-year", type=fiscal_year, required=True)
-    p.add_argument("--as-of", type=iso_date, help="the stored audit of this date (default: the latest stored)")
-    p.add_argument("--checklist")
-    p.add_argument("--partial", action="store_true", help="when judging anew: as for `oit audit --partial`")
-    p.add_argument("--out", type=Path, default=Path("out"))
-    p.add_argument("--survey", type=Path)
-    p.add_argument("--format")
+    p.add_argument("--run", type=positive_int, required=True,
+                   help="รอบการเก็บข้อมูลที่บันทึกไว้ (ดู oit runs) / a stored run (see oit runs)")
+    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2568 / Buddhist Era, e.g. 2568")
+    p.add_argument("--as-of", type=iso_date, help="ผลการตรวจที่บันทึกไว้ของวันที่นี้ (ค่าเริ่มต้น: ครั้งล่าสุด) / the stored audit of this date (default: the latest stored)")
+    p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML / checklist id or YAML path")
+    p.add_argument("--partial", action="store_true", help="เมื่อตรวจใหม่: เหมือน oit audit --partial / when judging anew: as for `oit audit --partial`")
+    p.add_argument("--out", type=Path, default=Path("out"),
+                   help="โฟลเดอร์เก็บรายงาน (ค่าเริ่มต้น ./out) / folder for the reports (default ./out)")
+    p.add_argument("--survey", type=Path, help="ไฟล์คะแนน IIT/EIT เพื่อคำนวณ ITA รวม / IIT and EIT scores for the ITA total")
+    p.add_argument("--format", help="รูปแบบรายงาน: json, html, xlsx, csv, md (ค่าเริ่มต้น: ทั้งหมด), pdf / "
+                   "report formats: json, html, xlsx, csv, md (default: all of them), pdf")
     _add_kit_options(p)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("inspect", help="what the tool reads in one document or page, before you upload it")
-    p.add_argument("target", help="a file path or an http(s) URL")
-    p.add_argument("--fiscal-year", type=fiscal_year, help="also judge the fiscal-year windows for this year")
-    p.add_argument("--as-of", type=iso_date)
-    p.add_argument("--checklist")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("inspect", help="ดูว่าเครื่องอ่านเอกสารหรือหน้าเว็บหนึ่งรายการได้อย่างไร ก่อนอัปโหลด / what the tool reads in one document or page, before you upload it")
+    p.add_argument("target", help="ไฟล์ในเครื่อง หรือที่อยู่เว็บ http(s) / a file path or an http(s) URL")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="ตรวจช่วงปีงบประมาณของปีนี้ด้วย / also judge the fiscal-year windows for this year")
+    p.add_argument("--as-of", type=iso_date, help="ตรวจ ณ วันที่นี้ YYYY-MM-DD / judge as on this date")
+    p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML / checklist id or YAML path")
+    p.add_argument("--json", action="store_true", help="แสดงผลเป็น JSON สำหรับโปรแกรมอื่น / machine-readable output")
     p.add_argument("--allow-private", action="store_true",
                    help="also follow a public URL's redirects to private and loopback addresses")
     p.set_defaults(func=cmd_inspect)

@@ -8,10 +8,10 @@ from crawler.errors import EXIT_OK, EXIT_USAGE
 
 
 def register(sub) -> None:
-    p = sub.add_parser("checklist", help="work with checklist files (checklists/*.yaml)")
+    p = sub.add_parser("checklist", help="จัดการไฟล์เกณฑ์การตรวจ (checklists/*.yaml) / work with checklist files (checklists/*.yaml)")
     actions = p.add_subparsers(dest="checklist_action", required=True)
-    c = actions.add_parser("check", help="validate an edited checklist; exit 2 with what to fix")
-    c.add_argument("file", type=Path, help="a checklist YAML file")
+    c = actions.add_parser("check", help="ตรวจไฟล์เกณฑ์ที่แก้ไข บอกสิ่งที่ต้องแก้ (จบด้วยรหัส 2 เมื่อมีปัญหา) / validate an edited checklist; exit 2 with what to fix")
+    c.add_argument("file", type=Path, help="ไฟล์เกณฑ์ YAML / a checklist YAML file")
     c.set_defaults(func=cmd_check)
 
 

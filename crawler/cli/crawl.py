@@ -14,13 +14,13 @@ from crawler.text.urls import check_url
 
 
 def register(sub) -> None:
-    p = sub.add_parser("crawl", help="crawl a district website into the evidence store")
-    p.add_argument("url")
+    p = sub.add_parser("crawl", help="เก็บข้อมูลเว็บไซต์สำนักงานเขตลงฐานข้อมูลหลักฐาน / crawl a district website into the evidence store")
+    p.add_argument("url", help="ที่อยู่หน้าแรกของเว็บไซต์ / the site's start URL")
     add_crawl_options(p)
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("runs", help="list stored runs")
-    p.add_argument("--site", help="only runs of this start URL")
+    p = sub.add_parser("runs", help="รายการรอบการเก็บข้อมูลที่บันทึกไว้ / list stored runs")
+    p.add_argument("--site", help="เฉพาะรอบของเว็บไซต์นี้ / only runs of this start URL")
     p.set_defaults(func=cmd_runs)
 
 

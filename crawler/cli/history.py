@@ -17,12 +17,12 @@ from crawler.history.runs import print_history, run_summaries, site_runs
 
 
 def register(sub) -> None:
-    p = sub.add_parser("history", help="a site's OIT score over time (every stored audit)")
-    p.add_argument("--site", help="start URL of the site (default: every site in the store)")
-    p.add_argument("--fiscal-year", type=fiscal_year, help="only audits for this fiscal year")
+    p = sub.add_parser("history", help="คะแนน OIT ของเว็บไซต์ตามเวลา (ทุกการตรวจที่บันทึกไว้) / a site's OIT score over time (every stored audit)")
+    p.add_argument("--site", help="ที่อยู่หน้าแรกของเว็บไซต์ (ค่าเริ่มต้น: ทุกเว็บไซต์ในฐานข้อมูล) / start URL of the site (default: every site in the store)")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="เฉพาะการตรวจของปีงบประมาณนี้ / only audits for this fiscal year")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("diff", help="what changed between two runs, or between two fiscal years",
+    p = sub.add_parser("diff", help="เปรียบเทียบสองรอบการเก็บข้อมูล หรือสองปีงบประมาณ / what changed between two runs, or between two fiscal years",
                        description="oit diff RUN_A RUN_B: documents added, removed, changed, failing; item "
                                    "verdicts that changed. oit diff --fiscal-years 2567 2568 [--run ID]: what "
                                    "each fiscal year covers.")
@@ -33,24 +33,24 @@ def register(sub) -> None:
                    help="compare what the site covers for two fiscal years instead")
     p.add_argument("--run", type=positive_int, action="append",
                    help="with --fiscal-years: the run to judge (once), or one run per year (twice)")
-    p.add_argument("--site", help="start URL: pick the site's latest runs")
+    p.add_argument("--site", help="ที่อยู่หน้าแรก: ใช้รอบล่าสุดของเว็บไซต์นี้ / start URL: pick the site's latest runs")
     p.add_argument("--fiscal-year", type=fiscal_year, help="fiscal year of the verdicts compared "
                    "(default: the year the runs were audited for)")
-    p.add_argument("--as-of", type=iso_date, help="judge as on this date (default: the stored audits)")
-    p.add_argument("--checklist", help="checklist id or YAML path")
-    p.add_argument("--out", type=Path, help="also write diff.json, diff.html, diff.xlsx into this folder")
-    p.add_argument("--format", help="formats written with --out: json, html, xlsx (default all)")
-    p.add_argument("--json", action="store_true", help="print the diff as JSON")
+    p.add_argument("--as-of", type=iso_date, help="ตรวจ ณ วันที่นี้ (ค่าเริ่มต้น: ผลที่บันทึกไว้) / judge as on this date (default: the stored audits)")
+    p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML / checklist id or YAML path")
+    p.add_argument("--out", type=Path, help="เขียน diff.json, diff.html, diff.xlsx ลงโฟลเดอร์นี้ด้วย / also write diff.json, diff.html, diff.xlsx into this folder")
+    p.add_argument("--format", help="รูปแบบไฟล์ที่เขียนกับ --out: json, html, xlsx (ค่าเริ่มต้น: ทั้งหมด) / formats written with --out: json, html, xlsx (default all)")
+    p.add_argument("--json", action="store_true", help="แสดงผลเปรียบเทียบเป็น JSON / print the diff as JSON")
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("watch", help="crawl, audit and diff every site of a YAML config (weekly schedule)")
-    p.add_argument("config", type=Path, help="YAML file listing the sites (see deploy/watch.example.yaml)")
-    p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p = sub.add_parser("watch", help="เก็บข้อมูล ตรวจ และเปรียบเทียบทุกเว็บไซต์ในไฟล์ตั้งค่า (ตรวจประจำสัปดาห์) / crawl, audit and diff every site of a YAML config (weekly schedule)")
+    p.add_argument("config", type=Path, help="ไฟล์ตั้งค่า YAML รายชื่อเว็บไซต์ (ดู deploy/watch.example.yaml) / YAML file listing the sites (see deploy/watch.example.yaml)")
+    p.add_argument("--no-progress", action="store_true", help="ไม่แสดงบรรทัดความคืบหน้า / no live progress line")
     p.add_argument("--check", action="store_true",
                    help="only validate the config (sites, checklists, surveys, notification URLs); no crawl")
     p.set_defaults(func=cmd_watch)
 
-    p = sub.add_parser("fleet", help="many sites in one run: one politeness budget per host, hosts in parallel, "
+    p = sub.add_parser("fleet", help="ตรวจหลายเว็บไซต์ในรอบเดียว / many sites in one run: one politeness budget per host, hosts in parallel, "
                        "resumable, with a dashboard", description="oit fleet CONFIG: the sites of a watch-style "
                        "YAML config (see deploy/fleet-bma-50.yaml); the sites of one host one after another, "
                        "different hosts at once; a stopped round continues where it was.")
@@ -65,7 +65,7 @@ def register(sub) -> None:
                    "for `oit worker`s on any machines, wait for them, then write the dashboard")
     p.set_defaults(func=cmd_fleet)
 
-    p = sub.add_parser("worker", help="take fleet site jobs from Redis (oit fleet --redis) until stopped")
+    p = sub.add_parser("worker", help="เครื่องช่วยตรวจ รับงานจาก Redis / take fleet site jobs from Redis (oit fleet --redis) until stopped")
     p.add_argument("--redis", metavar="URL", required=True, help="the Redis the coordinator queues on")
     p.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     p.add_argument("--name", help="worker name (default: host and process id)")

@@ -20,35 +20,35 @@ from crawler.text.format import fmt_num
 
 
 def register(sub) -> None:
-    p = sub.add_parser("submit-sheet", help="the URL(s) to type into the ITA system for each item O1–O22")
+    p = sub.add_parser("submit-sheet", help="URL ที่ต้องกรอกในระบบ ITA ของแต่ละข้อ O1–O22 / the URL(s) to type into the ITA system for each item O1–O22")
     _common(p)
     p.add_argument("--out", type=Path, default=Path("out"),
                    help="folder for submit-sheet.xlsx and submit-sheet.txt (default ./out)")
     p.set_defaults(func=cmd_submit_sheet)
 
-    p = sub.add_parser("plan", help="which items to fix first, and the OIT score / ITA level after each fix")
+    p = sub.add_parser("plan", help="ข้อที่ควรแก้ก่อน และคะแนน OIT / ระดับ ITA หลังแก้แต่ละข้อ / which items to fix first, and the OIT score / ITA level after each fix")
     _common(p)
-    p.add_argument("--survey", type=Path, help="YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA level")
-    p.add_argument("--json", action="store_true", help="the plan as JSON (the report.json 'plan' section)")
+    p.add_argument("--survey", type=Path, help="ไฟล์คะแนน IIT 1–5 และ EIT 6–8 (YAML/JSON) เพื่อคำนวณระดับ ITA / YAML/JSON with IIT 1–5 and EIT 6–8 scores, for the ITA level")
+    p.add_argument("--json", action="store_true", help="แสดงแผนเป็น JSON (ส่วน plan ของ report.json) / the plan as JSON (the report.json 'plan' section)")
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("overrides", help="the working group's overrides file (items checked by hand)")
+    p = sub.add_parser("overrides", help="ไฟล์ผลที่คณะทำงานตรวจเอง (overrides) / the working group's overrides file (items checked by hand)")
     actions = p.add_subparsers(dest="overrides_command", required=True, parser_class=type(p))
     p = actions.add_parser("import", help="turn the filled 'ต้องแก้ไข' sheet of report.xlsx into the overrides file")
     p.add_argument("workbook", type=Path, help="report.xlsx with ผลหลังตรวจสอบ, ผู้ตรวจสอบ, วันที่ตรวจ filled in")
     p.add_argument("--out", type=Path, default=Path("overrides.yaml"),
                    help="overrides file to write; an existing one keeps its other items (default ./overrides.yaml)")
-    p.add_argument("--fiscal-year", type=fiscal_year, help="Buddhist Era (default: the workbook's)")
-    p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
+    p.add_argument("--fiscal-year", type=fiscal_year, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ตามไฟล์ Excel) / Buddhist Era (default: the workbook's)")
+    p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML (ค่าเริ่มต้น bma-district-<ปีงบประมาณ>) / checklist id or YAML path (default bma-district-<fiscal year>)")
     p.set_defaults(func=cmd_overrides_import)
 
 
 def _common(p) -> None:
-    p.add_argument("--run", type=positive_int, required=True, help="a stored run (see 'oit runs')")
-    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
-    p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
-    p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
-    p.add_argument("--overrides", type=Path, help="YAML of items the working group checked by hand")
+    p.add_argument("--run", type=positive_int, required=True, help="รอบการเก็บข้อมูลที่บันทึกไว้ (ดู oit runs) / a stored run (see 'oit runs')")
+    p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2568 / Buddhist Era, e.g. 2568")
+    p.add_argument("--as-of", type=iso_date, help="ตรวจ ณ วันที่นี้ (ค่าเริ่มต้น: วันนี้) YYYY-MM-DD / judge as on this date (default today)")
+    p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML (ค่าเริ่มต้น bma-district-<ปีงบประมาณ>) / checklist id or YAML path (default bma-district-<fiscal year>)")
+    p.add_argument("--overrides", type=Path, help="ไฟล์ YAML ของข้อที่คณะทำงานตรวจเอง / YAML of items the working group checked by hand")
 
 
 def _report(args, with_survey: bool = False):

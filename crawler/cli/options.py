@@ -59,12 +59,12 @@ def non_negative_float(value: str) -> float:
 
 
 def add_crawl_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-pages", type=positive_int, help="most in-scope pages to crawl (default 3000)")
-    p.add_argument("--max-depth", type=positive_int, help="most links from the start page (default 8)")
-    p.add_argument("--delay", type=non_negative_float, help="seconds between requests to a host (default 0.5, adaptive)")
-    p.add_argument("--concurrency", type=positive_int, help="parallel requests per host (default 2)")
-    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="any Scrapy setting")
-    p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--max-pages", type=positive_int, help="จำนวนหน้าเว็บสูงสุดที่เก็บ (ค่าเริ่มต้น 3000) / most in-scope pages to crawl (default 3000)")
+    p.add_argument("--max-depth", type=positive_int, help="ความลึกสูงสุดนับจากหน้าแรก (ค่าเริ่มต้น 8) / most links from the start page (default 8)")
+    p.add_argument("--delay", type=non_negative_float, help="วินาทีระหว่างคำขอไปยังเครื่องเดียวกัน (ค่าเริ่มต้น 0.5 ปรับอัตโนมัติ) / seconds between requests to a host (default 0.5, adaptive)")
+    p.add_argument("--concurrency", type=positive_int, help="จำนวนคำขอพร้อมกันต่อเครื่อง (ค่าเริ่มต้น 2) / parallel requests per host (default 2)")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="ค่าตั้ง Scrapy ใด ๆ / any Scrapy setting")
+    p.add_argument("--no-progress", action="store_true", help="ไม่แสดงบรรทัดความคืบหน้า / no live progress line")
     p.add_argument("--allow-private", action="store_true",
                    help="also fetch private and loopback addresses a public site links or redirects to")
     p.add_argument("--scope", metavar="PREFIX",
