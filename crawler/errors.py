@@ -10,26 +10,12 @@ EXIT_OK = 0          # done (and the score is at least --fail-under, when given)
 EXIT_BELOW = 1       # the OIT score is below --fail-under
 EXIT_USAGE = 2       # bad usage or input: one line saying what and where, never a traceback
 EXIT_UNHEALTHY = 3   # the crawl was unhealthy (or a site could not be crawled): no score published
-EXIT_FAILED = 4      # the run failed on the machine (disk full, evidence store damaged): marked failed
 EXIT_INTERRUPTED = 130
 
 
 class InputError(Exception):
     """Input the tool cannot use: `message` names the file, entry or value and what is wrong; `hint`
     (optional) says what to do instead. `str()` is the message alone."""
-
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class RunFailed(Exception):
-    """The machine, not the input, stopped a run (the disk filled up, the evidence store was damaged
-    mid-run): what was stored before stays; the run is marked failed with `message`; exit 4."""
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)

@@ -12,7 +12,6 @@
   encrypted PDF; a page with invalid UTF-8; a redirect loop; a page that answers 503 with
   Retry-After once; the ITA index page.
 - login: the start page is a login form.
-- bot_wall: every page answers 403 with Cloudflare's challenge ("Just a moment…").
 """
 from __future__ import annotations
 
@@ -166,20 +165,8 @@ def login() -> Site:
     return Site(res, _manifest("login", "/", "/"))
 
 
-def bot_wall() -> Site:
-    """Every page answers as Cloudflare's challenge does: 403, its headers, "Just a moment…"."""
-    challenge = ("<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
-                 "<div id=\"challenge-platform\">Checking if the site connection is secure. Enable JavaScript "
-                 "and cookies to continue</div></body></html>").encode("utf-8")
-    headers = {"Server": "cloudflare", "CF-RAY": "8d2f00000000abcd-BKK", "cf-mitigated": "challenge"}
-    res = {path: Resource(challenge, CONTENT_TYPES["html"], headers=headers, status=403)
-           for path in _sections("/", 3)}
-    res["/"] = Resource(challenge, CONTENT_TYPES["html"], headers=headers, status=403)
-    return Site(res, _manifest("bot_wall", "/", "/"))
-
-
 LAYOUTS = {"inside_district": inside_district, "redirect_home": redirect_home, "endpoints": endpoints,
-           "hostile": hostile, "login": login, "bot_wall": bot_wall}
+           "hostile": hostile, "login": login}
 
 
 def layout(name: str, **kw) -> Site:

@@ -28,21 +28,13 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
 
 from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
-from crawler.evidence.failures import FAILURE_LABELS, FailureKind
-from crawler.text.walls import HEAD_CHARS, MAX_GATE_LINKS, wall_of
+from crawler.evidence.failures import FailureKind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
                           filename_from_disposition, filename_from_url)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 LINK_XPATH = "//a/@href | //area/@href | //iframe/@src | //frame/@src | //embed/@src"
 HTML_SPACE = " \t\n\r\f"
-
-
-def _wall(response: Response, links: int | None = None) -> str | None:
-    """crawler.text.walls.wall_of for a Scrapy response."""
-    headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-    body = response.body[:HEAD_CHARS].decode("utf-8", "replace")
-    return wall_of(response.status, headers, body, links)
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -173,15 +165,6 @@ class SiteSpider(scrapy.Spider):
             charset = ctype.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"')
         filename = (filename_from_disposition(response.headers.get("Content-Disposition"))
                     or filename_from_url(response.url))
-        wall = _wall(response, sum(1 for _ in islice(self.link_targets(response), MAX_GATE_LINKS + 1))) \
-            if html and kind == "page" else None
-        if wall:                     # a gate in front of the site: recorded as such, never as the site's page
-            kind = FailureKind(wall)
-            yield ResourceItem(url=url, kind="page", ok=False, final_url=canonical(response.url), depth=depth,
-                               referer=meta.get("referer"), status=response.status, error_kind=kind,
-                               error=f"HTTP {response.status}: {FAILURE_LABELS[kind][1]}", fetched_at=_now(),
-                               on_site=self.scope.contains(url))
-            return
         item = ResourceItem(
             url=url, kind=kind, ok=True, final_url=canonical(response.url), depth=depth,
             referer=meta.get("referer"), status=response.status, content_type=ctype.split(";")[0].strip(),
@@ -205,10 +188,6 @@ class SiteSpider(scrapy.Spider):
             wait = _header(failure.value.response, "Retry-After")
             if wait:
                 message += f" (Retry-After: {wait}; not retried beyond the cap)"
-            wall = _wall(failure.value.response)
-            if wall:                 # a challenge or sign-in page, not the site's answer
-                kind = FailureKind(wall)
-                message = f"HTTP {status}: {FAILURE_LABELS[kind][1]}"
         elif failure.check(BlockedRequest):
             kind = FailureKind.BLOCKED
         elif failure.check(IgnoreRequest):

@@ -25,7 +25,6 @@ from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, i
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.audit.scoring import empty_indicators, score_oit
 from crawler.audit.status import ItemStatus
-from crawler.text.walls import WHAT_TO_DO, gate_of
 
 __all__ = ["REASONS", "audit", "crawl_health", "item_verdict"]
 
@@ -40,6 +39,10 @@ NOT_CHECKED = ItemStatus.NOT_CHECKED
 MIN_FIRST_RUN_PAGES = 5               # a first run with fewer pages did not see the site
 # A page that is the ITA/OIT index (the assessor's entry point), in its title or opening text.
 _ITA_INDEX = re.compile(r"\b(?:ITA|OIT)\b|การประเมินคุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.IGNORECASE)
+# A start page that is a login form or a bot challenge, not the site.
+_GATE = re.compile(r"เข้าสู่ระบบ|\blog ?in\b|\bsign ?in\b|just a moment|attention required|captcha|"
+                   r"checking your browser|access denied|ddos protection", re.IGNORECASE)
+MAX_GATE_LINKS = 5
 
 
 # -- crawl health -----------------------------------------------------------------------------------
@@ -56,9 +59,6 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     start = _start_resource(evidence)
     if start is None:
         reasons.append("ไม่พบหน้าแรกของเว็บไซต์ในการเก็บข้อมูล / the start page was never fetched")
-    elif start.error_kind in WHAT_TO_DO:           # a bot challenge or sign-in page: say what to do
-        th, en = WHAT_TO_DO[start.error_kind]
-        reasons.append(f"{th} / {en}")
     elif not start.ok:
         reasons.append(f"เปิดหน้าแรกไม่ได้ ({start.error_kind or start.status}) / "
                        f"the start page failed: {start.error_kind or start.status}")
@@ -68,9 +68,6 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     if attempted and share > FAILED_SHARE_LIMIT:
         reasons.append(f"ดึงข้อมูลไม่สำเร็จ {share:.0%} ของคำขอ (เกิน {FAILED_SHARE_LIMIT:.0%}) / "
                        f"{len(failed)} of {len(attempted)} fetches failed")
-    if evidence.status == "failed":
-        failure = (evidence.stats or {}).get("failure") or "?"
-        reasons.append(f"การเก็บข้อมูลล้มเหลวกลางคัน / the crawl failed: {failure}")
     if evidence.status != "complete":
         warnings.append(f"การเก็บข้อมูลไม่เสร็จสมบูรณ์ ({evidence.status}) / the crawl is {evidence.status}")
     counts = _counts(evidence)
@@ -100,9 +97,8 @@ def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> l
 
 
 def _is_gate(evidence: RunEvidence, start: Resource) -> bool:
-    """A stored start page that is a challenge or sign-in page (runs from before the spider knew walls)."""
     outgoing = sum(1 for link in evidence.links if link.source_url == start.url)
-    return gate_of(f"{start.title} {start.text[:500]}", outgoing) is not None
+    return outgoing <= MAX_GATE_LINKS and bool(_GATE.search(f"{start.title} {start.text[:500]}"))
 
 
 def completeness(evidence: RunEvidence) -> list[str]:

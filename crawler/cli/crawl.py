@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crawler.cli.checks import check_store
 from crawler.cli.options import add_crawl_options, crawl_settings, note
-from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError, RunFailed
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.history.runs import print_runs, run_summaries
 from crawler.text.sanitize import clean_text
@@ -57,15 +57,6 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     process.crawl(crawler, url=url, scope=scope)
     process.start()
     run_id = crawler.stats.get_value("oit/run_id")
-    trouble = crawler.stats.get_value("oit/store_failure")
-    if trouble:
-        store = getattr(crawler, "oit_store", None)
-        if store is not None:
-            store.close()
-        raise RunFailed(f"รอบการเก็บข้อมูล {run_id} ล้มเหลว ข้อมูลที่บันทึกไว้แล้วยังอยู่ / run {run_id} failed, what "
-                        f"was stored before stays: {trouble}",
-                        hint="ทำพื้นที่ดิสก์ให้ว่าง หรือกู้ฐานข้อมูลจากสำเนา หรือเก็บข้อมูลลงไฟล์ใหม่ด้วย --db / free disk "
-                             "space, or restore the store from a backup, or crawl into a new file with --db")
     if run_id is None:
         raise InputError("the crawl did not start (see the messages above)")
     store = getattr(crawler, "oit_store", None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crawler.cli import audit, checklist, crawl, history, kit
 from crawler.cli.options import Parser
-from crawler.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, InputError, RunFailed
+from crawler.errors import EXIT_INTERRUPTED, EXIT_USAGE, InputError
 from crawler.evidence.store import DEFAULT_DB
 from crawler.text.sanitize import CleanStream, clean_text
 
@@ -36,11 +36,6 @@ def main(argv: list[str] | None = None) -> int:
         if exc.hint:
             print(f"oit: {clean_text(exc.hint)}", file=sys.stderr)
         return EXIT_USAGE
-    except RunFailed as exc:           # disk full, store damaged mid-run: the run is marked failed
-        print(f"oit: {clean_text(str(exc))}", file=sys.stderr)
-        if exc.hint:
-            print(f"oit: {clean_text(exc.hint)}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:
         print("\noit: interrupted; everything fetched so far is stored", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date
 
@@ -68,24 +67,8 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="ไม่แสดงบรรทัดความคืบหน้า / no live progress line")
     p.add_argument("--allow-private", action="store_true",
                    help="also fetch private and loopback addresses a public site links or redirects to")
-    p.add_argument("--contact", metavar="URL_OR_EMAIL",
-                   help="ผู้ติดต่อที่ใส่ใน User-Agent ให้ผู้ดูแลเว็บไซต์อนุญาตได้ / a contact (e-mail or URL) named in the "
-                        "User-Agent, so a site's administrator can allow the crawler")
     p.add_argument("--scope", metavar="PREFIX",
                    help="the site's path prefix (/district/ or a URL); default: the start URL's site")
-
-
-_CONTACT = re.compile(r"^(?:[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+|https?://[^\s]{1,200})$")
-
-
-def user_agent_with(contact: str) -> str:
-    """The crawler's User-Agent naming a contact: '… (+mailto:it@district.go.th)'."""
-    from crawler.crawl.settings import USER_AGENT
-    contact = contact.strip()
-    if not _CONTACT.match(contact):
-        raise InputError(f"--contact {contact!r}: ไม่ใช่อีเมลหรือที่อยู่เว็บ / not an e-mail address or web address",
-                         hint="เช่น --contact it@district.go.th หรือ --contact https://district.go.th/contact")
-    return f"{USER_AGENT} (+{'mailto:' + contact if '@' in contact and '://' not in contact else contact})"
 
 
 def parse_settings(pairs: list[str]) -> dict:
@@ -111,8 +94,6 @@ def crawl_settings(args) -> dict:
     if getattr(args, "concurrency", None):
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
         settings["CONCURRENT_REQUESTS"] = max(8, args.concurrency * 2)
-    if getattr(args, "contact", None):
-        settings["USER_AGENT"] = user_agent_with(args.contact)
     if getattr(args, "allow_private", False):
         settings["OIT_ALLOW_PRIVATE"] = True
     if getattr(args, "no_progress", False):

@@ -32,7 +32,7 @@ from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extra
                                        recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
-from crawler.evidence.store import Store, is_locked, store_trouble
+from crawler.evidence.store import Store, is_locked
 from crawler.text.thai import is_garbage_thai, normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
@@ -232,7 +232,6 @@ class StorePipeline:
         self.store = store_for(crawler)
         self.lock_wait = crawler.settings.getfloat("OIT_STORE_LOCK_WAIT")
         self.run_id: int | None = None
-        self.failure: str | None = None      # the disk or the store stopped the run (store_trouble)
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -248,11 +247,7 @@ class StorePipeline:
             try:
                 write()
                 return True
-            except sqlite3.DatabaseError as exc:
-                trouble = store_trouble(exc)
-                if trouble:                 # the disk or the store, not the site: stop the run here
-                    self._fail(trouble)
-                    return False
+            except sqlite3.OperationalError as exc:
                 if not is_locked(exc) or waited >= self.lock_wait:
                     if not is_locked(exc):
                         raise
@@ -261,15 +256,6 @@ class StorePipeline:
                 self.crawler.stats.inc_value("oit/store_lock_waits")
             await maybe_deferred_to_future(deferLater(reactor, 1.0, lambda: None))
             waited += 1.0 + STORE_LOCK_STEP
-
-    def _fail(self, trouble: str) -> None:
-        """Stop the crawl once: nothing more can be stored. What was stored stays; the run is marked
-        failed when it closes (the one write a full disk may still take)."""
-        if self.failure is None:
-            self.failure = trouble
-            self.crawler.stats.set_value("oit/store_failure", trouble)
-            print(f"oit: หยุดการเก็บข้อมูล: {trouble}", file=sys.stderr, flush=True)
-            self.crawler.engine.close_spider(self.crawler.spider, "store_failed")
 
     def _blocking(self, write):
         """A write at the start or the end of the crawl, where waiting for the lock blocks nothing."""
@@ -296,15 +282,9 @@ class StorePipeline:
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
         links_from_run = getattr(item, "links_from_run", None)
-        if self.failure is not None:     # the store stopped taking writes: the crawl is closing
-            item.body = b""
-            return item
         if not await self._write(lambda: self.store.add_resource(self.run_id, record, extraction, links,
                                                                  EXTRACTOR_VERSION, item.text_dates,
                                                                  links_from_run=links_from_run)):
-            if self.failure is not None:
-                item.body = b""
-                return item
             self.crawler.stats.inc_value("oit/store_lost")
             print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
                   f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
@@ -323,14 +303,7 @@ class StorePipeline:
                  if k.startswith("oit/") or k.startswith("downloader/response_bytes")
                  or k in ("elapsed_time_seconds", "finish_reason")}
         stats["finish_reason"] = reason
-        try:
-            self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats,
-                                                         failure=self.failure))
-        except sqlite3.DatabaseError as exc:
-            trouble = self.failure or store_trouble(exc) or str(exc)
-            self.crawler.stats.set_value("oit/store_failure", trouble)
-            print(f"oit: บันทึกสถานะรอบนี้ไม่ได้ / could not mark run {self.run_id} as failed ({exc}); "
-                  "it shows as incomplete once this process has ended", file=sys.stderr, flush=True)
+        self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats))
 
 
 def _url_path(url: str) -> str:

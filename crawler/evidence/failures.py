@@ -30,8 +30,6 @@ class FailureKind(StrEnum):
     BROKEN_UNREADABLE = "broken_unreadable"
     BROKEN_ENCRYPTED = "broken_encrypted"
     BROKEN_MOJIBAKE = "broken_mojibake"
-    BOT_WALL = "bot_wall"            # a bot-protection challenge instead of the page (crawler/text/walls.py)
-    LOGIN_WALL = "login_wall"        # a sign-in page instead of the site's page
     BLOCKED = "blocked"            # a private or loopback address the address policy refused (crawler/crawl/addresses.py)
     ERROR = "error"                # anything else
     # Records of URLs the crawl chose not to fetch: no answer to judge.
@@ -74,8 +72,6 @@ FAILURE_LABELS: dict[FailureKind, tuple[str, str]] = {
     FailureKind.BROKEN_UNREADABLE: ("ไฟล์เสียหรือไม่ครบ เปิดอ่านไม่ได้", "Damaged or truncated file"),
     FailureKind.BROKEN_ENCRYPTED: ("ไฟล์ติดรหัสผ่าน", "Password-protected file"),
     FailureKind.BROKEN_MOJIBAKE: ("ข้อความอ่านไม่ออก (รหัสอักขระผิด)", "Text in the wrong encoding"),
-    FailureKind.BOT_WALL: ("หน้าป้องกันบอท (เช่น Cloudflare)", "Bot-protection challenge"),
-    FailureKind.LOGIN_WALL: ("ต้องเข้าสู่ระบบ (หน้าเข้าสู่ระบบ)", "Sign-in page"),
     FailureKind.BLOCKED: ("ที่อยู่ภายในเครือข่าย ไม่เปิดตามนโยบายความปลอดภัย", "Private address, refused by policy"),
     FailureKind.ERROR: ("ข้อผิดพลาดอื่น", "Other error"),
     FailureKind.ROBOTS: ("robots.txt ไม่อนุญาต", "Disallowed by robots.txt"),

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS runs (
     site_url     TEXT NOT NULL,
     started_at   TEXT NOT NULL,
     finished_at  TEXT,
-    status       TEXT NOT NULL DEFAULT 'running',  -- running | complete | incomplete | failed
+    status       TEXT NOT NULL DEFAULT 'running',  -- running | complete | incomplete
     pid          INTEGER,
     settings     TEXT NOT NULL DEFAULT '{}',
     stats        TEXT NOT NULL DEFAULT '{}',
@@ -146,20 +146,6 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def store_trouble(exc: BaseException) -> str | None:
-    """What a failed write says of the machine, in Thai and English: the disk is full, or the store
-    file is damaged or unreadable; None for any other error."""
-    text = str(exc).lower()
-    if isinstance(exc, sqlite3.DatabaseError) and ("full" in text or "too big" in text):
-        return "พื้นที่ดิสก์เต็ม / the disk is full"
-    if isinstance(exc, sqlite3.DatabaseError) and "disk i/o" in text:
-        return f"เขียนลงดิสก์ไม่ได้ (ดิสก์เต็มหรือเสีย) / the disk refused the write: full or failing ({exc})"
-    if isinstance(exc, sqlite3.DatabaseError) and any(w in text for w in ("malformed", "not a database",
-                                                                          "corrupt", "readonly")):
-        return f"ฐานข้อมูลหลักฐานเสียหายหรือเขียนไม่ได้ / the evidence store is damaged or unwritable ({exc})"
-    return None
-
-
 def is_locked(exc: BaseException) -> bool:
     """SQLite's answer while another connection holds the write lock."""
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
@@ -228,15 +214,8 @@ class Store:
             )
             return int(cur.lastrowid)
 
-    def finish_run(self, run_id: int, complete: bool, stats: dict | None = None, failure: str | None = None) -> None:
-        """Close a run: compute site-wide navigation, store stats, freeze it if complete. `failure`: the
-        machine stopped it (disk full, store damaged): status `failed`, the reason kept in its stats."""
-        if failure:
-            with self.transaction() as db:     # one small write, no navigation pass on a store in trouble
-                db.execute("UPDATE runs SET finished_at=?, status='failed', stats=? WHERE id=? AND status='running'",
-                           (now_iso(), json.dumps({**(stats or {}), "failure": failure}, ensure_ascii=False,
-                                                  default=str), run_id))
-            return
+    def finish_run(self, run_id: int, complete: bool, stats: dict | None = None) -> None:
+        """Close a run: compute site-wide navigation, store stats, freeze it if complete."""
         self.mark_navigation(run_id)
         with self.transaction() as db:
             db.execute(
