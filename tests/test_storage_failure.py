@@ -115,3 +115,4 @@ def test_a_store_damaged_mid_crawl_fails_the_run(site_server, tmp_path):
         wrecker.join()
     assert_failed_message(result)
     assert "malformed" in result.stderr or "not a database" in result.stderr
+    assert "marked failed" in result.stderr      # in the store, or stderr says it could not be

@@ -32,7 +32,7 @@ from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extra
                                        recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
-from crawler.crawl.storage_failure import FAILED_REASON, STAT as FAILED_STAT, stop_run, stopped
+from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
 from crawler.evidence.store import Store, is_locked, is_storage_failure
 from crawler.text.thai import is_garbage_thai, normalize
 
@@ -316,15 +316,22 @@ class StorePipeline:
                  or k in ("elapsed_time_seconds", "finish_reason")}
         stats["finish_reason"] = reason
         failure = self.crawler.stats.get_value(FAILED_STAT)
-        if reason == FAILED_REASON and failure:
-            try:             # one small write: the run is `failed`, with the reason
-                self.store.fail_run(self.run_id, failure, stats)
-                self.crawler.stats.set_value("oit/failure_recorded", True)
-            except (sqlite3.DatabaseError, OSError) as exc:
-                print(f"oit: run {self.run_id} could not be marked failed in the store either "
-                      f"({exc}); treat it as failed", file=sys.stderr, flush=True)
-            return
-        self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats))
+        if not failure:
+            try:
+                self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"),
+                                                             stats=stats))
+                return
+            except (sqlite3.DatabaseError, OSError) as exc:   # the disk filled at the very end
+                if not is_storage_failure(exc):
+                    raise
+                failure = f"the evidence store could not be written: {describe(exc)}"
+                self.crawler.stats.set_value(FAILED_STAT, failure)
+        try:                 # one small write: the run is `failed`, with the reason
+            self.store.fail_run(self.run_id, failure, stats)
+            self.crawler.stats.set_value("oit/failure_recorded", True)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            print(f"oit: run {self.run_id} could not be marked failed in the store either "
+                  f"({exc}); treat it as failed", file=sys.stderr, flush=True)
 
 
 def _url_path(url: str) -> str:
