@@ -390,6 +390,49 @@ def report_per_site(figures: dict, results: dict) -> list[str]:
 
 # -- the report -------------------------------------------------------------------------------------
 
+HOSTILE_CRAWL = ["--no-progress", "--delay", "0", "--max-pages", "50", "-s", "DOWNLOAD_TIMEOUT=5",
+                 "-s", "RETRY_TIMES=0", "-s", "OIT_OCR_ENABLED=false",
+                 "-s", "OIT_PUBLIC_NETWORKS=127.0.0.2/32"]    # the hostile site counts as public
+
+
+def measure_hostile(bench: Bench, results: dict) -> dict:
+    """Peak memory on the worst of the hostile cases (issue 14): a crawl of sitegen/hostile.py's site
+    (100,000 links on a page, 3,000 documents, PDF/zip/gzip bombs, a slow server) with the default caps,
+    and `oit inspect` of the worst single files (a PDF whose stream inflates to 1 GiB, a .docx with a
+    forged size)."""
+    from sitegen.hostile import DOCX_PARTS, forged_zip, pdf_bomb, serve_hostile
+
+    work = bench.work / "hostile"
+    work.mkdir(parents=True, exist_ok=True)
+    print("bench: the hostile site …", flush=True)
+    server = serve_hostile(links=100_000, documents=3_000)
+    try:
+        crawl = bench.launcher.run(oit_argv("--db", str(work / "h.sqlite"), "crawl", server.start_url,
+                                            *HOSTILE_CRAWL), log=work / "crawl.log", cwd=ROOT)
+    finally:
+        server.stop()
+    files = {"bomb.pdf": pdf_bomb(), "forged.docx": forged_zip(DOCX_PARTS, "word/document.xml")}
+    inspected = {}
+    for name, body in files.items():
+        (work / name).write_bytes(body)
+        inspected[name] = bench.launcher.run(oit_argv("inspect", str(work / name)), log=work / f"{name}.log",
+                                             cwd=ROOT)
+    worst = max(inspected, key=lambda n: inspected[n]["peak_tree_rss_mb"])
+    return {"crawl": crawl, "inspect": inspected, "hostile_peak_rss_mb": crawl["peak_tree_rss_mb"],
+            "hostile_inspect_peak_rss_mb": inspected[worst]["peak_tree_rss_mb"], "worst_file": worst}
+
+
+def report_hostile(figures: dict, results: dict) -> list[str]:
+    crawl = figures["crawl"]
+    lines = ["hostile site (sitegen/hostile.py; wall s / peak tree MB / exit):",
+             f"  crawl {_n(crawl['wall_s'])} s / {figures['hostile_peak_rss_mb']:.0f} MB / exit {crawl['exit']}"
+             f"  ({'ผ่าน/within' if figures['hostile_peak_rss_mb'] <= MAX_PEAK_MB else 'เกิน/over'} "
+             f"the {MAX_PEAK_MB} MB aim)"]
+    for name, run in figures["inspect"].items():
+        lines.append(f"  oit inspect {name}: {_n(run['wall_s'])} s / {run['peak_tree_rss_mb']:.0f} MB / exit {run['exit']}")
+    return lines
+
+
 def _rate(n, seconds) -> float | None:
     return n / seconds if n and seconds else None
 
@@ -471,17 +514,21 @@ CASES = [
     Case("extract_only", measure_extract_only, report_extract_only),
     Case("ocr", measure_ocr, report_ocr),
     Case("per_site", measure_per_site, report_per_site),
+    Case("hostile", measure_hostile, report_hostile),
 ]
 
 
 def final_line(results: dict) -> str:
     """The one line a script or a person compares across commits."""
     pairs, history = results.get("pairs") or {}, results.get("history") or {}
+    hostile = results.get("hostile") or {}
     figures = [("ratio_wall", pairs.get("ratio_wall"), "{:.2f}"), ("ratio_cpu", pairs.get("ratio_cpu"), "{:.2f}"),
                ("peak_rss_mb", pairs.get("peak_rss_mb"), "{:.0f}"),
                ("recrawl_bytes_pct", history.get("recrawl_bytes_pct"), "{:.2f}"),
                ("recrawl_s_run2", history.get("recrawl_s_run2"), "{:.1f}"),
-               ("recrawl_s_run10", history.get("recrawl_s_run10"), "{:.1f}")]
+               ("recrawl_s_run10", history.get("recrawl_s_run10"), "{:.1f}"),
+               ("hostile_peak_rss_mb", hostile.get("hostile_peak_rss_mb"), "{:.0f}"),
+               ("hostile_inspect_peak_rss_mb", hostile.get("hostile_inspect_peak_rss_mb"), "{:.0f}")]
     return "bench: " + " ".join(f"{name}={'-' if value is None else fmt.format(value)}" for name, value, fmt in figures)
 
 
@@ -533,8 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_recrawl:
         args.history = 0
     chosen = [c for c in CASES if c.name in args.cases.split(",")]
-    if not chosen or chosen[0].name != "pairs":
-        parser.error("--cases must include pairs (the other cases use its crawl)")
+    if not chosen or (chosen[0].name != "pairs" and any(c.name != "hostile" for c in chosen)):
+        parser.error("--cases must include pairs (the other cases but hostile use its crawl)")
 
     # Before the site is loaded: the launcher's children must not inherit this process's memory.
     launcher = Launcher()

@@ -68,7 +68,10 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     if attempted and share > FAILED_SHARE_LIMIT:
         reasons.append(f"ดึงข้อมูลไม่สำเร็จ {share:.0%} ของคำขอ (เกิน {FAILED_SHARE_LIMIT:.0%}) / "
                        f"{len(failed)} of {len(attempted)} fetches failed")
-    if evidence.status != "complete":
+    if evidence.status == "failed":      # the disk or the store failed mid-crawl: what is stored is a torso
+        why = (evidence.stats or {}).get("failed_reason") or "the store failed"
+        reasons.append(f"การเก็บข้อมูลล้มเหลวกลางคัน / the crawl failed: {why}")
+    elif evidence.status != "complete":
         warnings.append(f"การเก็บข้อมูลไม่เสร็จสมบูรณ์ ({evidence.status}) / the crawl is {evidence.status}")
     counts = _counts(evidence)
     if previous_runs is not None and not [p for p in previous_runs if (p.get("pages") or 0) > 0]:

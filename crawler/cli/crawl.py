@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crawler.cli.checks import check_store
 from crawler.cli.options import add_crawl_options, crawl_settings, note
-from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError, RunFailed
 from crawler.evidence.store import Store
 from crawler.history.runs import print_runs, run_summaries
 from crawler.text.sanitize import clean_text
@@ -62,6 +62,9 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     store = getattr(crawler, "oit_store", None)
     if store is not None:
         store.close()
+    failure = crawler.stats.get_value("oit/failed_reason")
+    if failure:
+        raise RunFailed(failure, int(run_id), recorded=bool(crawler.stats.get_value("oit/failure_recorded")))
     return int(run_id)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crawler.cli import audit, checklist, crawl, history, kit
 from crawler.cli.options import Parser
-from crawler.errors import EXIT_INTERRUPTED, EXIT_USAGE, InputError
+from crawler.errors import EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, InputError, RunFailed
 from crawler.evidence.store import DEFAULT_DB
 from crawler.text.sanitize import CleanStream, clean_text
 
@@ -20,6 +20,16 @@ def build_parser() -> Parser:
     for commands in (crawl, audit, history, kit, checklist):
         commands.register(sub)
     return parser
+
+
+def run_failed_message(exc: RunFailed) -> str:
+    """One line, Thai then English: what happened, what became of the run, what to do."""
+    run = f"run {exc.run_id}" if exc.run_id is not None else "the run"
+    kept = (f"{run} is marked failed; what was stored before stays" if exc.recorded
+            else f"{run} could not be marked failed in the store; treat it as failed")
+    return (f"oit: การเก็บข้อมูลล้มเหลว ไม่มีการให้คะแนน — ให้เพิ่มพื้นที่ดิสก์ กู้ไฟล์ฐานข้อมูลจากสำเนาสำรอง "
+            f"หรือเก็บลงไฟล์ใหม่ / the crawl failed: {clean_text(exc.reason)}; {kept}; no score. "
+            f"Free disk space, restore the store from a backup, or crawl into a new file (--db NEW.sqlite).")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         if exc.hint:
             print(f"oit: {clean_text(exc.hint)}", file=sys.stderr)
         return EXIT_USAGE
+    except RunFailed as exc:           # the disk or the store failed mid-crawl: no score, say what to do
+        print(run_failed_message(exc), file=sys.stderr)
+        return EXIT_RUN_FAILED
     except KeyboardInterrupt:
         print("\noit: interrupted; everything fetched so far is stored", file=sys.stderr)
         return EXIT_INTERRUPTED

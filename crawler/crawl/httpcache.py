@@ -28,6 +28,9 @@ from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.utils.response import response_from_dict
 
+from crawler.crawl.storage_failure import stop_run
+from crawler.evidence.store import is_storage_failure
+
 VALIDATORS = (b"ETag", b"Last-Modified")
 _STORED_VALIDATORS = "oit_cached_validators"      # request.meta: the validators of the entry read
 
@@ -72,6 +75,14 @@ class WriteOnceCacheStorage(FilesystemCacheStorage):
         return response
 
     def store_response(self, spider, request, response) -> None:
+        try:
+            self._store(spider, request, response)
+        except OSError as exc:      # a full disk: the crawl stops and the run fails, it does not go on blind
+            if not is_storage_failure(exc):
+                raise
+            stop_run(spider.crawler, exc, "the HTTP cache could not be written")
+
+    def _store(self, spider, request, response) -> None:
         folder = Path(self._get_request_path(spider, request))
         revalidated = "cached" in response.flags       # the middleware storing a 304's cached entry again
         if revalidated and _validators(response.headers) == request.meta.get(_STORED_VALIDATORS):

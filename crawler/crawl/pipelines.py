@@ -32,7 +32,8 @@ from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extra
                                        recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
-from crawler.evidence.store import Store, is_locked
+from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
+from crawler.evidence.store import Store, is_locked, is_storage_failure
 from crawler.text.thai import is_garbage_thai, normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
@@ -241,13 +242,21 @@ class StorePipeline:
 
     async def _write(self, write) -> bool:
         """Run a store write, waiting (without blocking the crawl) while another process holds the
-        lock, for at most OIT_STORE_LOCK_WAIT seconds. False when it gave up."""
+        lock, for at most OIT_STORE_LOCK_WAIT seconds. False when it gave up, or when the disk or the
+        store failed (then the crawl stops: crawler.crawl.storage_failure)."""
         waited = 0.0
         while True:
+            if stopped(self.crawler):
+                return False
             try:
                 write()
                 return True
-            except sqlite3.OperationalError as exc:
+            except (sqlite3.DatabaseError, OSError) as exc:
+                if is_storage_failure(exc):
+                    stop_run(self.crawler, exc, "the evidence store could not be written")
+                    return False
+                if not isinstance(exc, sqlite3.OperationalError):
+                    raise
                 if not is_locked(exc) or waited >= self.lock_wait:
                     if not is_locked(exc):
                         raise
@@ -286,6 +295,9 @@ class StorePipeline:
                                                                  EXTRACTOR_VERSION, item.text_dates,
                                                                  links_from_run=links_from_run)):
             self.crawler.stats.inc_value("oit/store_lost")
+            item.body = b""
+            if stopped(self.crawler):
+                return item
             print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
                   f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
             item.body = b""
@@ -303,7 +315,23 @@ class StorePipeline:
                  if k.startswith("oit/") or k.startswith("downloader/response_bytes")
                  or k in ("elapsed_time_seconds", "finish_reason")}
         stats["finish_reason"] = reason
-        self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"), stats=stats))
+        failure = self.crawler.stats.get_value(FAILED_STAT)
+        if not failure:
+            try:
+                self._blocking(lambda: self.store.finish_run(self.run_id, complete=(reason == "finished"),
+                                                             stats=stats))
+                return
+            except (sqlite3.DatabaseError, OSError) as exc:   # the disk filled at the very end
+                if not is_storage_failure(exc):
+                    raise
+                failure = f"the evidence store could not be written: {describe(exc)}"
+                self.crawler.stats.set_value(FAILED_STAT, failure)
+        try:                 # one small write: the run is `failed`, with the reason
+            self.store.fail_run(self.run_id, failure, stats)
+            self.crawler.stats.set_value("oit/failure_recorded", True)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            print(f"oit: run {self.run_id} could not be marked failed in the store either "
+                  f"({exc}); treat it as failed", file=sys.stderr, flush=True)
 
 
 def _url_path(url: str) -> str:

@@ -9,6 +9,7 @@ number of runs stored.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
     site_url     TEXT NOT NULL,
     started_at   TEXT NOT NULL,
     finished_at  TEXT,
-    status       TEXT NOT NULL DEFAULT 'running',  -- running | complete | incomplete
+    status       TEXT NOT NULL DEFAULT 'running',  -- running | complete | incomplete | failed
     pid          INTEGER,
     settings     TEXT NOT NULL DEFAULT '{}',
     stats        TEXT NOT NULL DEFAULT '{}',
@@ -146,6 +147,17 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def is_storage_failure(exc: BaseException) -> bool:
+    """The disk or the store failed under a write (full disk, a file-size or quota limit, an I/O error,
+    a store file that became corrupt): the run cannot go on. A lock is not one (it is waited out)."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        return not is_locked(exc)
+    return isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS
+
+
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS}
+
+
 def is_locked(exc: BaseException) -> bool:
     """SQLite's answer while another connection holds the write lock."""
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
@@ -223,6 +235,14 @@ class Store:
                 (now_iso(), "complete" if complete else "incomplete",
                  json.dumps(stats or {}, ensure_ascii=False, default=str), run_id),
             )
+
+    def fail_run(self, run_id: int, reason: str, stats: dict | None = None) -> None:
+        """Close a run the disk or the store failed under: one small write (no navigation pass), so it
+        has the best chance on a nearly full disk. What the run stored before stays."""
+        stats = {**(stats or {}), "failed_reason": reason}
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished_at=?, status='failed', stats=? WHERE id=? AND status='running'",
+                       (now_iso(), json.dumps(stats, ensure_ascii=False, default=str), run_id))
 
     def mark_dead_runs(self) -> None:
         """A run left 'running' by a process that no longer exists was interrupted."""

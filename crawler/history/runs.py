@@ -20,7 +20,7 @@ class RunSummary:
     run_id: int
     site_url: str
     started_at: str
-    status: str                   # complete | incomplete | running
+    status: str                   # complete | incomplete | running | failed
     pages: int
     documents: int
     errors: int
