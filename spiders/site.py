@@ -29,6 +29,7 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
 from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
+from crawler.evidence.walls import wall_kind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
                           filename_from_disposition, filename_from_url)
 
@@ -42,6 +43,14 @@ def _header(response: Response, name: str) -> str | None:
     if value is None:
         return None
     return value.decode("latin-1")
+
+
+def _wall(response: Response) -> FailureKind | None:
+    """The bot or login wall this answer is (crawler/evidence/walls.py), if any."""
+    headers = {k.decode("latin-1").lower(): (v[0].decode("latin-1") if v else "")
+               for k, v in response.headers.items()}
+    body = response.body[:20000].decode(getattr(response, "encoding", None) or "utf-8", "replace")
+    return wall_kind(response.status, headers, body, response.url)
 
 
 def is_html(response: Response) -> bool:
@@ -159,6 +168,15 @@ class SiteSpider(scrapy.Spider):
             self._settle_scope(response)
         if not html:
             kind = "document"        # /download?id=123 or a drive's uc?export=download turned out a file
+        wall = _wall(response) if html else None
+        # A login page counts as a wall only where the site's own pages send there: an e-service
+        # link that opens its sign-in form is the service working.
+        if wall is FailureKind.BOT_WALL or (wall is FailureKind.LOGIN_WALL and self.scope.contains(url)):
+            yield ResourceItem(
+                url=url, kind=kind, ok=False, depth=depth, referer=meta.get("referer"), status=response.status,
+                error_kind=wall, error=f"HTTP {response.status} {wall.value} at {response.url}"[:500],
+                final_url=canonical(response.url), fetched_at=_now(), on_site=self.scope.contains(url))
+            return
         ctype = _header(response, "Content-Type") or ""
         charset = None
         if "charset=" in ctype.lower():
@@ -183,8 +201,8 @@ class SiteSpider(scrapy.Spider):
         status, kind, message = None, FailureKind.ERROR, str(failure.value) or failure.type.__name__
         if failure.check(HttpError):
             status = failure.value.response.status
-            kind = FailureKind.of_http_status(status)
-            message = f"HTTP {status}"
+            kind = _wall(failure.value.response) or FailureKind.of_http_status(status)
+            message = f"HTTP {status}" + (f" ({kind.value})" if kind in (FailureKind.BOT_WALL, FailureKind.LOGIN_WALL) else "")
             wait = _header(failure.value.response, "Retry-After")
             if wait:
                 message += f" (Retry-After: {wait}; not retried beyond the cap)"

@@ -23,6 +23,8 @@ from crawler.audit.checklist import Checklist, Item, fill, load_checklist
 from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, index_for, judge_element,
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
+from crawler.evidence.failures import failure_label
+from crawler.evidence.walls import WALL_ADVICE, WALL_KINDS, is_gate_text
 from crawler.audit.scoring import empty_indicators, score_oit
 from crawler.audit.status import ItemStatus
 
@@ -39,10 +41,8 @@ NOT_CHECKED = ItemStatus.NOT_CHECKED
 MIN_FIRST_RUN_PAGES = 5               # a first run with fewer pages did not see the site
 # A page that is the ITA/OIT index (the assessor's entry point), in its title or opening text.
 _ITA_INDEX = re.compile(r"\b(?:ITA|OIT)\b|การประเมินคุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.IGNORECASE)
-# A start page that is a login form or a bot challenge, not the site.
-_GATE = re.compile(r"เข้าสู่ระบบ|\blog ?in\b|\bsign ?in\b|just a moment|attention required|captcha|"
-                   r"checking your browser|access denied|ddos protection", re.IGNORECASE)
 MAX_GATE_LINKS = 5
+_GATE_REASON = "หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ"
 
 
 # -- crawl health -----------------------------------------------------------------------------------
@@ -59,6 +59,9 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     start = _start_resource(evidence)
     if start is None:
         reasons.append("ไม่พบหน้าแรกของเว็บไซต์ในการเก็บข้อมูล / the start page was never fetched")
+    elif start.error_kind in WALL_KINDS:
+        reasons.append(f"หน้าแรกถูกกั้น: {failure_label(start.error_kind)} ({start.status or '-'}) / "
+                       f"the start page is behind a wall: {start.error_kind} ({start.status or '-'})")
     elif not start.ok:
         reasons.append(f"เปิดหน้าแรกไม่ได้ ({start.error_kind or start.status}) / "
                        f"the start page failed: {start.error_kind or start.status}")
@@ -74,8 +77,15 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     if previous_runs is not None and not [p for p in previous_runs if (p.get("pages") or 0) > 0]:
         reasons += _first_run(evidence, start, counts)
     reasons += _against_previous(counts, len(evidence.resources), list(previous_runs or []))
+    walled = [r for r in failed if r.error_kind in WALL_KINDS]
+    gated = any(r.startswith(_GATE_REASON) for r in reasons)
+    if walled and not reasons:
+        warnings.append(f"{len(walled)} ลิงก์ถูกระบบป้องกันหรือหน้าเข้าสู่ระบบกั้น / "
+                        f"{len(walled)} links were stopped by a bot or login wall")
+    if reasons and (walled or gated):
+        reasons.append(WALL_ADVICE)      # what staff can do: said once, after the reasons
     return {"healthy": not reasons, "reasons": reasons, "warnings": warnings, "attempted": len(attempted),
-            "failed": len(failed), **counts}
+            "failed": len(failed), "walled": len(walled), "wall": bool(reasons and (walled or gated)), **counts}
 
 
 def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> list[str]:
@@ -84,7 +94,7 @@ def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> l
     crawl did not see the site."""
     reasons = []
     if start is not None and start.ok and _is_gate(evidence, start):
-        reasons.append(f"หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ ({start.title or start.url}) / "
+        reasons.append(f"{_GATE_REASON} ({start.title or start.url}) / "
                        f"the start page is a login or challenge page: {start.title or start.url}")
     if counts["pages"] < MIN_FIRST_RUN_PAGES:
         reasons.append(f"พบหน้าเว็บเพียง {counts['pages']} หน้าในการเก็บข้อมูลครั้งแรก (ต้องมีอย่างน้อย "
@@ -98,7 +108,7 @@ def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> l
 
 def _is_gate(evidence: RunEvidence, start: Resource) -> bool:
     outgoing = sum(1 for link in evidence.links if link.source_url == start.url)
-    return outgoing <= MAX_GATE_LINKS and bool(_GATE.search(f"{start.title} {start.text[:500]}"))
+    return outgoing <= MAX_GATE_LINKS and is_gate_text(f"{start.title} {start.text[:500]}")
 
 
 def completeness(evidence: RunEvidence) -> list[str]:
