@@ -74,6 +74,7 @@ class SiteSpider(scrapy.Spider):
         self.scope_given = bool(scope)
         self.scope = Scope.from_prefix(self.start_url, scope) if scope else Scope.from_start_url(self.start_url)
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
+        self.listed: list[str] = []       # the URL list of `oit audit --urls` (setting OIT_URL_LIST)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -82,9 +83,17 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     async def start(self):
-        _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope}" + (" (--scope)" if self.scope_given else ""))
-        self.seen.add(self.start_url)
-        yield self._request(self.start_url, kind="page", depth=0, referer=None)
+        # `oit audit --urls`: every listed URL is a start, its links fetched one hop and never followed.
+        self.listed = [url for _, url in self.settings.getlist("OIT_URL_LIST")]
+        if self.listed:
+            self.scope_given = True          # the list, not the start page, says what is looked at
+            _say(f"ตรวจจากรายการ URL/auditing a URL list: {len(self.listed)} URLs")
+        else:
+            _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope}" + (" (--scope)" if self.scope_given else ""))
+        for url in [self.start_url, *self.listed]:
+            if url not in self.seen:
+                self.seen.add(url)
+                yield self._request(url, kind="page", depth=0, referer=None)
 
     # -- deciding what to fetch -------------------------------------------------------------------
 
@@ -113,7 +122,7 @@ class SiteSpider(scrapy.Spider):
                 continue
             self.seen.add(url)
             ext = extension(url)
-            if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS:
+            if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS and not self.listed:
                 yield self._request(url, "page", depth + 1, response.url)
             else:
                 # Documents anywhere, and any page outside the site: one hop, never followed.
@@ -192,7 +201,7 @@ class SiteSpider(scrapy.Spider):
             on_site=self.scope.contains(url),
         )
         yield item
-        if kind == "page" and html and self.scope.contains(canonical(response.url)):
+        if kind == "page" and html and (self.scope.contains(canonical(response.url)) or self.listed):
             yield from self.follow(response, depth)
 
     def failed(self, failure):

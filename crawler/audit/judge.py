@@ -47,13 +47,19 @@ _GATE_REASON = "หน้าแรกเป็นหน้าเข้าสู�
 
 # -- crawl health -----------------------------------------------------------------------------------
 
-def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = None) -> dict:
+def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = None, *,
+                 listed: bool = False) -> dict:
     """Is the run good enough to publish a score? Unhealthy when the start page failed, more than half of
     the fetches failed, or, against the site's earlier complete runs (`previous_runs`: store.counts()
     dicts, most recent last), the pages or documents found fell under half of the usual number or the
     error rate jumped. Then the site, not its content, was probably down: a score would be a false drop.
     The median of the earlier runs is the yardstick, so one odd run neither trips nor resets it, and a
-    site that really shrank becomes the new normal after a few runs."""
+    site that really shrank becomes the new normal after a few runs.
+
+    `listed`: a run of `oit audit --urls`. Its dead URLs are findings about the list, not the crawl's
+    health: it is unhealthy only when walls stopped most of it or nothing answered."""
+    if listed:
+        return _listed_health(evidence)
     reasons: list[str] = []
     warnings: list[str] = []
     start = _start_resource(evidence)
@@ -86,6 +92,22 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
         reasons.append(WALL_ADVICE)      # what staff can do: said once, after the reasons
     return {"healthy": not reasons, "reasons": reasons, "warnings": warnings, "attempted": len(attempted),
             "failed": len(failed), "walled": len(walled), "wall": bool(reasons and (walled or gated)), **counts}
+
+
+def _listed_health(evidence: RunEvidence) -> dict:
+    attempted = [r for r in evidence.resources.values() if r.attempted]
+    failed = [r for r in attempted if not r.ok]
+    walled = [r for r in failed if r.error_kind in WALL_KINDS]
+    reasons = []
+    if not attempted or len(failed) == len(attempted):
+        reasons.append("ไม่มี URL ในรายการที่เปิดได้เลย / none of the listed URLs answered")
+    if walled and len(walled) * 2 >= len(attempted):
+        reasons.append(f"{len(walled)} จาก {len(attempted)} URL ถูกระบบป้องกันหรือหน้าเข้าสู่ระบบกั้น / "
+                       f"{len(walled)} of {len(attempted)} URLs were stopped by a bot or login wall")
+        reasons.append(WALL_ADVICE)
+    return {"healthy": not reasons, "reasons": reasons, "warnings": [], "attempted": len(attempted),
+            "failed": len(failed), "walled": len(walled), "wall": bool(walled and reasons),
+            **_counts(evidence)}
 
 
 def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> list[str]:

@@ -27,6 +27,9 @@ def register(sub) -> None:
     p = sub.add_parser("audit", help="crawl (or take a stored run), audit against O1–O22, write reports")
     p.add_argument("url", nargs="?", help="start URL of the district site (omit with --run)")
     p.add_argument("--run", type=positive_int, help="audit a stored run instead of crawling")
+    p.add_argument("--urls", type=Path, metavar="FILE",
+                   help="audit the URLs of a list instead of crawling the site: submit-sheet.xlsx/.txt, an "
+                        "Excel/CSV with item (O1..) and URL columns, or plain lines; each URL with its links one hop")
     p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
     p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
     p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
@@ -82,9 +85,21 @@ def cmd_audit(args) -> int:
     survey = load_survey(args.survey, checklist)
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     check_out_dir(args.out)           # before the crawl: a read-only --out must not waste one
-    if args.run is None:
+    if args.urls is not None:
+        if args.url or args.run is not None:
+            raise InputError("give --urls FILE alone: not with a start URL or --run")
+        from crawler.kit.url_list import read_url_list
+        listed = read_url_list(args.urls)
+        for entry in listed:
+            check_url(entry.url)
+        url, settings = listed[0].url, crawl_settings(args)
+        settings["OIT_URL_LIST"] = [[entry.item_id, entry.url] for entry in listed]
+        settings["OIT_URL_LIST_FILE"] = args.urls.name
+        check_store(args.db)
+        run_id = crawl(url, args.db, settings=settings)
+    elif args.run is None:
         if not args.url:
-            raise InputError("give the site's start URL, or --run ID to audit a stored run")
+            raise InputError("give the site's start URL, --urls FILE, or --run ID to audit a stored run")
         url, settings = check_url(args.url), crawl_settings(args)
         check_store(args.db)
         run_id = crawl(url, args.db, max_pages=args.max_pages, max_depth=args.max_depth, settings=settings,

@@ -34,6 +34,7 @@ REDIRECT_MAX_TIMES = 10               # more is a loop: recorded as redirect_loo
 # Limits (sane defaults; the CLI can change them).
 OIT_MAX_PAGES = 3000                  # in-scope HTML pages crawled
 OIT_MAX_DEPTH = 8                     # links from the start page
+OIT_URL_LIST: list = []               # `oit audit --urls`: [item or None, URL] pairs, each a start, one hop deep
 DEPTH_LIMIT = 0                       # Scrapy's own depth limit would drop URLs silently
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024   # a larger document is recorded as too_large
 DOWNLOAD_WARNSIZE = 0
