@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from crawler.audit.checklist import Checklist, ChecklistError, available_checklists, load_checklist
-from crawler.audit.judge import audit, crawl_health
+from crawler.audit.judge import OFFLINE_REASON, audit, crawl_health
 from crawler.audit.scoring import ita
 from crawler.audit.scoring import load_survey as read_survey
 from crawler.evidence.failures import failure_label
@@ -124,7 +124,8 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
     previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
     health = crawl_health(evidence, previous_counts, listed=bool(listed))
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
-    report = audit(evidence, checklist, fiscal_year, as_of, health=health, generated_at=generated, partial=partial)
+    report = audit(evidence, checklist, fiscal_year, as_of, health=health, generated_at=generated, partial=partial,
+                   offline=bool(run["settings"].get("OIT_DIR")))
     report["crawl"]["failures"] = [
         {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
          "message": f["error"] or "", "referer": f["referer"]}
@@ -140,7 +141,8 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
     if overrides:   # a post-step: the audit above stays pure; the report says what changed and by whom
         report = apply_overrides(report, overrides, checklist, source=overrides_source)
     if listed:
-        report["url_list"] = url_list_findings(report, evidence, listed, run["settings"].get("OIT_URL_LIST_FILE"))
+        report["url_list"] = url_list_findings(report, evidence, listed, run["settings"].get("OIT_URL_LIST_FILE")
+                                               or run["settings"].get("OIT_DIR"), folder=bool(run["settings"].get("OIT_DIR")))
     plan = build_plan(report, checklist, survey)
     if plan is not None:
         report["plan"] = plan
@@ -152,7 +154,7 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
     return report
 
 
-def url_list_findings(report: dict, evidence, listed: list, source: str | None) -> dict:
+def url_list_findings(report: dict, evidence, listed: list, source: str | None, *, folder: bool = False) -> dict:
     """What `oit audit --urls` found about the list itself: each listed URL with its answer and its
     item's verdict (dead, wrong year or format: the item's reason), and the items the list gives no URL."""
     items = {i["id"]: i for i in report["items"]}
@@ -167,7 +169,10 @@ def url_list_findings(report: dict, evidence, listed: list, source: str | None) 
                      "item_reason_th": item.get("reason_th") if item else None})
     named = {item_id for item_id, _ in listed if item_id}
     without = [i for i in items if i not in named] if named else []
-    return {"source": source, "rows": rows, "items_without_url": without}
+    found = {"source": source, "rows": rows, "items_without_url": without, "folder": folder}
+    if folder:        # what a folder cannot show, said so: not scored, never failed
+        found["web_only_items"] = [i["id"] for i in report["items"] if i.get("reason_th") == OFFLINE_REASON[0]]
+    return found
 
 
 def score_history(store: Store, report: dict) -> list[dict]:

@@ -151,7 +151,8 @@ def _url_list_lines(report: Report) -> list[str]:
     found = report.get("url_list")
     if not found:
         return []
-    lines = [f"## ผลตรวจรายการ URL ({md(found.get('source') or '')})", "",
+    title = "ผลตรวจไฟล์ในโฟลเดอร์" if found.get("folder") else "ผลตรวจรายการ URL"
+    lines = [f"## {title} ({md(found.get('source') or '')})", "",
              "| ข้อ | URL | เปิดได้ | ผลของข้อ |", "|---|---|---|---|"]
     for row in found.get("rows") or []:
         opened = "✓" if row.get("ok") else f"✗ {md(row.get('failure_th') or row.get('failure') or 'ไม่ได้ดาวน์โหลด')}"
@@ -161,6 +162,10 @@ def _url_list_lines(report: Report) -> list[str]:
         lines.append(f"| {md(row.get('item_id') or '-')} | {md_link(row.get('url'))} | {opened} | {verdict} |")
     without = found.get("items_without_url") or []
     lines += ["", f"ข้อที่ยังไม่มี URL: {md(', '.join(without))}" if without else "ทุกข้อมี URL ในรายการ", ""]
+    if found.get("folder"):
+        web_only = ", ".join(found.get("web_only_items") or []) or "-"
+        lines += [f"ตรวจจากไฟล์ในโฟลเดอร์ก่อนเผยแพร่: ข้อที่ต้องตรวจบนเว็บไซต์ (บริการออนไลน์ ลิงก์ที่ใช้งานได้) "
+                  f"ไม่ได้ตรวจและไม่คิดคะแนน: {md(web_only)} / audited from a folder: web-only checks are not scored", ""]
     return lines
 
 

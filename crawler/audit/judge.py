@@ -42,6 +42,8 @@ MIN_FIRST_RUN_PAGES = 5               # a first run with fewer pages did not see
 # A page that is the ITA/OIT index (the assessor's entry point), in its title or opening text.
 _ITA_INDEX = re.compile(r"\b(?:ITA|OIT)\b|การประเมินคุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.IGNORECASE)
 MAX_GATE_LINKS = 5
+OFFLINE_REASON = ("ยังไม่ได้ตรวจ: ตรวจจากไฟล์ในโฟลเดอร์ ข้อนี้ต้องตรวจบนเว็บไซต์ (บริการออนไลน์/ลิงก์ที่ใช้งานได้)",
+                  "Not checked: audited from a folder; this item needs the live website (e-service, working links)")
 _GATE_REASON = "หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ"
 
 
@@ -292,13 +294,16 @@ def _item_entry(item: Item, verdicts: list[ElementVerdict], score: float, status
 # -- the audit --------------------------------------------------------------------------------------
 
 def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, as_of: date, *,
-          health: dict | None = None, generated_at: str | None = None, partial: bool = False) -> dict:
+          health: dict | None = None, generated_at: str | None = None, partial: bool = False,
+          offline: bool = False) -> dict:
     """Judge every item of the checklist on the run's evidence; the report.json dict.
 
     An item whose evidence may lie where the crawl did not reach (an unfetched link, a trap bound, or
     any item not passed in a run that was capped, interrupted or lost writes) is not checked: it has
     no score. A report with items not checked publishes no score unless `partial` is asked; a partial
-    report gives the score with those items at 0 and at 100 (the range the site's score lies in)."""
+    report gives the score with those items at 0 and at 100 (the range the site's score lies in).
+    `offline`: files read from a folder (`oit audit --dir`); what only the web can show (a live
+    e-service, a link that works) is not checked there, never failed."""
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     health = health if health is not None else crawl_health(evidence)
@@ -316,6 +321,9 @@ def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, a
             status = NOT_CHECKED
             entry.update(status=status, reason_th="ยังไม่ได้ตรวจ: " + "; ".join(r.split(" / ")[0] for r in incomplete),
                          reason_en="Not checked: " + "; ".join(r.split(" / ")[-1] for r in incomplete))
+        elif offline and status != "pass" and any(e.needs_live for e in item.elements):
+            status = NOT_CHECKED
+            entry.update(status=status, reason_th=OFFLINE_REASON[0], reason_en=OFFLINE_REASON[1])
         elif status == NOT_CHECKED:
             entry.update(reason_th="ยังไม่ได้ตรวจ: " + (entry["reason_th"] or ""),
                          reason_en="Not checked: " + (entry["reason_en"] or ""))

@@ -30,6 +30,9 @@ def register(sub) -> None:
     p.add_argument("--urls", type=Path, metavar="FILE",
                    help="audit the URLs of a list instead of crawling the site: submit-sheet.xlsx/.txt, an "
                         "Excel/CSV with item (O1..) and URL columns, or plain lines; each URL with its links one hop")
+    p.add_argument("--dir", type=Path, metavar="FOLDER",
+                   help="audit the files of a folder before they are published (a folder per item such as "
+                        "O05/ is a hint); checks that need the live web are not scored")
     p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="Buddhist Era, e.g. 2568")
     p.add_argument("--as-of", type=iso_date, help="judge as on this date (default today)")
     p.add_argument("--checklist", help="checklist id or YAML path (default bma-district-<fiscal year>)")
@@ -85,16 +88,22 @@ def cmd_audit(args) -> int:
     survey = load_survey(args.survey, checklist)
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     check_out_dir(args.out)           # before the crawl: a read-only --out must not waste one
-    if args.urls is not None:
-        if args.url or args.run is not None:
-            raise InputError("give --urls FILE alone: not with a start URL or --run")
-        from crawler.kit.url_list import read_url_list
-        listed = read_url_list(args.urls)
-        for entry in listed:
-            check_url(entry.url)
-        url, settings = listed[0].url, crawl_settings(args)
+    if args.urls is not None or args.dir is not None:
+        if args.url or args.run is not None or (args.urls is not None and args.dir is not None):
+            raise InputError("give --urls FILE or --dir FOLDER alone: not with a start URL, --run or each other")
+        from crawler.kit.url_list import read_folder, read_url_list
+        settings = crawl_settings(args)
+        if args.urls is not None:
+            listed = read_url_list(args.urls)
+            for entry in listed:
+                check_url(entry.url)
+            settings["OIT_URL_LIST_FILE"] = args.urls.name
+        else:
+            listed = read_folder(args.dir)
+            settings["OIT_DIR"] = args.dir.name or str(args.dir)
+            settings["ROBOTSTXT_OBEY"] = False          # files on disk have no robots.txt
+        url = listed[0].url
         settings["OIT_URL_LIST"] = [[entry.item_id, entry.url] for entry in listed]
-        settings["OIT_URL_LIST_FILE"] = args.urls.name
         check_store(args.db)
         run_id = crawl(url, args.db, settings=settings)
     elif args.run is None:

@@ -86,3 +86,31 @@ def _parse(lines: list[str]) -> list[ListedUrl]:
             except ValueError:
                 continue
     return [ListedUrl(url, item) for item, url in listed]
+
+
+MAX_DIR_FILES = 5000
+MAX_DIR_DEPTH = 6
+_ITEM_FOLDER = re.compile(r"^[Oo]\s*0*([1-9]\d?)(?:\b|_|$)")
+
+
+def read_folder(folder: str | Path) -> list[ListedUrl]:
+    """The files of a folder the working group is about to upload, as file:// URLs in name order. A
+    folder named for an item (O05/, "O5 แผนการดำเนินงาน/") is a hint of the item, never proof; hidden
+    files and folders are left out; the walk is bounded in depth and count."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"{root}: ไม่พบโฟลเดอร์ / no such folder")
+    found: list[ListedUrl] = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith((".", "~$")) for part in relative.parts) or len(relative.parts) > MAX_DIR_DEPTH:
+            continue
+        if not path.is_file() or path.is_symlink():      # a link out of the folder is not the folder's file
+            continue
+        if len(found) >= MAX_DIR_FILES:
+            raise InputError(f"{root}: มีไฟล์เกิน {MAX_DIR_FILES} ไฟล์ / more than {MAX_DIR_FILES} files")
+        hint = next((m for part in relative.parts[:-1] if (m := _ITEM_FOLDER.match(part))), None)
+        found.append(ListedUrl(path.resolve().as_uri(), f"O{int(hint.group(1))}" if hint else None))
+    if not found:
+        raise InputError(f"{root}: ไม่มีไฟล์ในโฟลเดอร์ / the folder holds no files")
+    return found
