@@ -46,6 +46,7 @@ def test_a_folder_of_documents_is_audited_and_web_only_items_are_not_scored(make
     offline = [i for i, e in statuses.items() if e["reason_th"] == OFFLINE_REASON[0]]
     assert offline and all(statuses[i]["score"] is None for i in offline)     # not scored, never a 0
     assert "ต้องตรวจบนเว็บไซต์" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "ต้องตรวจบนเว็บไซต์" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert len(report["url_list"]["rows"]) == written                        # the hidden file is left out
 
 

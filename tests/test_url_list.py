@@ -64,6 +64,8 @@ def test_the_submit_sheet_is_audited_as_a_url_list_with_dead_urls_and_items_with
     assert from_list["O1"] == "fail"
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "ข้อที่ยังไม่มี URL: O1" in markdown and "/no-such-page" in markdown
+    assert "ข้อที่ยังไม่มี URL: O1" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "/no-such-page" in result.stdout                              # the dead URL, on the terminal
 
 
 def test_lists_in_csv_and_plain_lines(tmp_path):

@@ -124,6 +124,7 @@ def cmd_audit(args) -> int:
     paths = write_outputs(report, args.out, formats)
     paths += _submit_sheet(args, report, checklist)
     print_summary(report, paths)
+    _print_url_list(report)
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
@@ -139,6 +140,20 @@ def cmd_audit(args) -> int:
               file=sys.stderr)
         return EXIT_BELOW
     return EXIT_OK
+
+
+def _print_url_list(report: dict) -> None:
+    found = report.get("url_list")
+    if not found:
+        return
+    dead = [r for r in found["rows"] if not r["ok"]]
+    print(f"รายการ/list {clean_text(found.get('source') or '')}: {len(found['rows'])} URL, "
+          f"เปิดไม่ได้/dead {len(dead)}; ข้อที่ยังไม่มี URL/items without a URL: "
+          f"{', '.join(found.get('items_without_url') or []) or '-'}")
+    for row in dead[:20]:
+        print(f"  ✗ {row.get('item_id') or '-'} {clean_text(row['url'])} ({row.get('failure_th') or row.get('failure')})")
+    if found.get("folder"):
+        print(f"  ข้อที่ต้องตรวจบนเว็บไซต์ ไม่คิดคะแนน/web-only, not scored: {', '.join(found.get('web_only_items') or []) or '-'}")
 
 
 def cmd_report(args) -> int:
