@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Callable
 
 from crawler.audit.checklist import Checklist, ChecklistError, available_checklists, load_checklist
-from crawler.audit.judge import audit, crawl_health
+from crawler.audit.judge import OFFLINE_REASON, audit, crawl_health
 from crawler.audit.scoring import ita
 from crawler.audit.scoring import load_survey as read_survey
+from crawler.evidence.failures import failure_label
 from crawler.errors import InputError
 from crawler.evidence.store import Store
 from crawler.kit.overrides import Override, apply_overrides, load_overrides as read_overrides
@@ -118,13 +119,16 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
     def limits(run: dict) -> tuple:   # earlier runs crawled with other limits are no yardstick for this one
         return run["settings"].get("OIT_MAX_PAGES"), run["settings"].get("OIT_MAX_DEPTH")
 
-    this = limits(store.run(run_id))
+    run = store.run(run_id)
+    listed = run["settings"].get("OIT_URL_LIST") or []
+    this = limits(run)
     previous = [r for r in store.runs(evidence.site_url)
                 if r["id"] < run_id and r["status"] == "complete" and limits(r) == this]
     previous_counts = [store.counts(r["id"]) for r in previous[-5:]]
-    health = crawl_health(evidence, previous_counts)
+    health = crawl_health(evidence, previous_counts, listed=bool(listed))
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")   # a label, never a judgement
-    report = audit(evidence, checklist, fiscal_year, as_of, health=health, generated_at=generated, partial=partial)
+    report = audit(evidence, checklist, fiscal_year, as_of, health=health, generated_at=generated, partial=partial,
+                   offline=bool(run["settings"].get("OIT_DIR")))
     report["crawl"]["failures"] = [
         {"url": f["url"], "kind": f["error_kind"] or "error", "status": f["status"],
          "message": f["error"] or "", "referer": f["referer"]}
@@ -139,6 +143,9 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
         report["ita"] = ita(report["oit_points"], survey, checklist)
     if overrides:   # a post-step: the audit above stays pure; the report says what changed and by whom
         report = apply_overrides(report, overrides, checklist, source=overrides_source)
+    if listed:
+        report["url_list"] = url_list_findings(report, evidence, listed, run["settings"].get("OIT_URL_LIST_FILE")
+                                               or run["settings"].get("OIT_DIR"), folder=bool(run["settings"].get("OIT_DIR")))
     plan = build_plan(report, checklist, survey)
     if plan is not None:
         report["plan"] = plan
@@ -148,6 +155,27 @@ def build_report(store: Store, run_id: int, fiscal_year: int, as_of: date, check
     if keep:
         store.add_audit(report)      # every audit is kept: `oit history`, `oit diff`
     return report
+
+
+def url_list_findings(report: dict, evidence, listed: list, source: str | None, *, folder: bool = False) -> dict:
+    """What `oit audit --urls` found about the list itself: each listed URL with its answer and its
+    item's verdict (dead, wrong year or format: the item's reason), and the items the list gives no URL."""
+    items = {i["id"]: i for i in report["items"]}
+    rows = []
+    for item_id, url in listed:
+        resource = evidence.resources.get(url)
+        kind = None if resource is None else (None if resource.ok else resource.error_kind or "error")
+        item = items.get(item_id) if item_id else None
+        rows.append({"item_id": item_id, "url": url, "ok": resource is not None and resource.ok,
+                     "failure": kind, "failure_th": failure_label(kind) if kind else None,
+                     "item_status": item["status"] if item else None,
+                     "item_reason_th": item.get("reason_th") if item else None})
+    named = {item_id for item_id, _ in listed if item_id}
+    without = [i for i in items if i not in named] if named else []
+    found = {"source": source, "rows": rows, "items_without_url": without, "folder": folder}
+    if folder:        # what a folder cannot show, said so: not scored, never failed
+        found["web_only_items"] = [i["id"] for i in report["items"] if i.get("reason_th") == OFFLINE_REASON[0]]
+    return found
 
 
 def score_history(store: Store, report: dict) -> list[dict]:

@@ -106,10 +106,25 @@ def report_view(report: Report) -> dict[str, Any]:
         "history": bool(history),
         "chart": history_view(history) if history else None,
         "crawl": _crawl(crawl),
+        "url_list": _url_list(report),
         "footer": {"checklist_title": checklist.get("title_th") or checklist.get("id"),
                    "schema_version": report.get("schema_version"),
                    "generated_at": thai_datetime(report.get("generated_at")) or "—"},
     }
+
+
+def _url_list(report: Report) -> dict[str, Any] | None:
+    """`oit audit --urls` / `--dir`: each listed URL or file, its answer and its item's verdict."""
+    found = report.get("url_list")
+    if not found:
+        return None
+    rows = [{"item_id": r.get("item_id") or "-", "url": r.get("url"), "ok": r.get("ok"),
+             "failure": r.get("failure_th") or r.get("failure") or "ไม่ได้ดาวน์โหลด",
+             "status": STATUS_LABELS.get(r["item_status"], (r["item_status"],))[0] if r.get("item_status") else "",
+             "reason": r.get("item_reason_th") or ""} for r in found.get("rows") or []]
+    return {"source": found.get("source") or "", "folder": bool(found.get("folder")), "rows": rows,
+            "without": ", ".join(found.get("items_without_url") or []),
+            "web_only": ", ".join(found.get("web_only_items") or [])}
 
 
 def _summary(report: Report, published: bool) -> dict[str, Any]:

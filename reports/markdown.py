@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from crawler.audit.status import element_status, status_label
+from crawler.audit.status import element_status, status_label, status_th
 from crawler.evidence.failures import failure_label
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date
 from reports.writer import (Report, ReportWriter, basis_label, fix_entries, indicator_codes, is_published,
@@ -88,6 +88,7 @@ def render_markdown(report: Report) -> str:
         lines.append(f"| ITA รวม (รวมผลแบบสำรวจ) | {fmt_num(ita.get('total'))} ระดับ {md(ita.get('level_th'))} |")
     lines.append("")
     lines += _overrides_lines(report)
+    lines += _url_list_lines(report)
     lines += _plan_lines(report)
     lines += _broken_lines(report)
 
@@ -142,6 +143,29 @@ def _overrides_lines(report: Report) -> list[str]:
         if record:
             lines.append(f"- **{md(item.get('id'))}** {md(record.get('label_th'))}")
     lines.append("")
+    return lines
+
+
+def _url_list_lines(report: Report) -> list[str]:
+    """`oit audit --urls`: each listed URL with its answer and its item's verdict, and the items with no URL."""
+    found = report.get("url_list")
+    if not found:
+        return []
+    title = "ผลตรวจไฟล์ในโฟลเดอร์" if found.get("folder") else "ผลตรวจรายการ URL"
+    lines = [f"## {title} ({md(found.get('source') or '')})", "",
+             "| ข้อ | URL | เปิดได้ | ผลของข้อ |", "|---|---|---|---|"]
+    for row in found.get("rows") or []:
+        opened = "✓" if row.get("ok") else f"✗ {md(row.get('failure_th') or row.get('failure') or 'ไม่ได้ดาวน์โหลด')}"
+        verdict = md(status_th(row["item_status"])) if row.get("item_status") else ""
+        if row.get("item_reason_th"):
+            verdict += f": {md(row['item_reason_th'])}"
+        lines.append(f"| {md(row.get('item_id') or '-')} | {md_link(row.get('url'))} | {opened} | {verdict} |")
+    without = found.get("items_without_url") or []
+    lines += ["", f"ข้อที่ยังไม่มี URL: {md(', '.join(without))}" if without else "ทุกข้อมี URL ในรายการ", ""]
+    if found.get("folder"):
+        web_only = ", ".join(found.get("web_only_items") or []) or "-"
+        lines += [f"ตรวจจากไฟล์ในโฟลเดอร์ก่อนเผยแพร่: ข้อที่ต้องตรวจบนเว็บไซต์ (บริการออนไลน์ ลิงก์ที่ใช้งานได้) "
+                  f"ไม่ได้ตรวจและไม่คิดคะแนน: {md(web_only)} / audited from a folder: web-only checks are not scored", ""]
     return lines
 
 

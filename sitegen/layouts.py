@@ -12,6 +12,8 @@
   encrypted PDF; a page with invalid UTF-8; a redirect loop; a page that answers 503 with
   Retry-After once; the ITA index page.
 - login: the start page is a login form.
+- cloudflare: every page answers as a Cloudflare challenge does (403, cf-ray, cf-mitigated, "Just a moment...").
+- central_login: the start page redirects to a central sign-in page (/login?next=/).
 """
 from __future__ import annotations
 
@@ -165,8 +167,30 @@ def login() -> Site:
     return Site(res, _manifest("login", "/", "/"))
 
 
+CHALLENGE = ("<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
+             "<div class=\"main-wrapper\"><h1>Checking your browser before accessing the site.</h1>"
+             "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script></div></body></html>")
+
+
+def cloudflare() -> Site:
+    res = _sections("/", 3)
+    headers = {"Server": "cloudflare", "CF-RAY": "8f1d2c3b4a5e6f70-BKK", "cf-mitigated": "challenge"}
+    wall = Resource(CHALLENGE.encode("utf-8"), CONTENT_TYPES["html"], headers=headers, status=403)
+    return Site({path: wall for path in [*res, "/"]}, _manifest("cloudflare", "/", "/"))
+
+
+def central_login() -> Site:
+    res = _sections("/", 3)
+    form = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>BMA Single Sign-On</title></head><body>"
+            "<h1>เข้าสู่ระบบ</h1><form method=\"post\"><input name=\"user\"><input type=\"password\" name=\"pw\">"
+            "</form></body></html>")
+    res["/login"] = Resource(form.encode("utf-8"), CONTENT_TYPES["html"], last_modified=MODIFIED)
+    res["/"] = redirect("/login?next=/")
+    return Site(res, _manifest("central_login", "/", "/"))
+
+
 LAYOUTS = {"inside_district": inside_district, "redirect_home": redirect_home, "endpoints": endpoints,
-           "hostile": hostile, "login": login}
+           "hostile": hostile, "login": login, "cloudflare": cloudflare, "central_login": central_login}
 
 
 def layout(name: str, **kw) -> Site:

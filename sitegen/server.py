@@ -28,6 +28,7 @@ class Request:
     path: str          # the request target as sent (raw, encoded or double-encoded)
     status: int
     sent: int          # body bytes written
+    agent: str = ""    # the User-Agent the client sent
 
 
 def decode_target(target: str) -> tuple[str, str]:
@@ -97,7 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
                 headers.pop(name, None)
         planned = 0 if head or status == 304 else length
         # Logged before anything goes out: a client that has read the answer finds it in the log.
-        index = handle.log(Request(self.command, self.path, status, planned))
+        index = handle.log(Request(self.command, self.path, status, planned,
+                                       self.headers.get("User-Agent", "")))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -115,7 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
                     sent += piece
         except (BrokenPipeError, ConnectionResetError):      # the client gave up (e.g. size limit)
             self.close_connection = True
-            handle.log(Request(self.command, self.path, status, sent), replace=index)
+            handle.log(Request(self.command, self.path, status, sent,
+                                   self.headers.get("User-Agent", "")), replace=index)
 
     def _not_modified(self, resource: Resource, etag: str) -> bool:
         match = self.headers.get("If-None-Match")

@@ -29,6 +29,7 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
 from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
+from crawler.evidence.walls import wall_kind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
                           filename_from_disposition, filename_from_url)
 
@@ -42,6 +43,14 @@ def _header(response: Response, name: str) -> str | None:
     if value is None:
         return None
     return value.decode("latin-1")
+
+
+def _wall(response: Response) -> FailureKind | None:
+    """The bot or login wall this answer is (crawler/evidence/walls.py), if any."""
+    headers = {k.decode("latin-1").lower(): (v[0].decode("latin-1") if v else "")
+               for k, v in response.headers.items()}
+    body = response.body[:20000].decode(getattr(response, "encoding", None) or "utf-8", "replace")
+    return wall_kind(response.status, headers, body, response.url)
 
 
 def is_html(response: Response) -> bool:
@@ -65,6 +74,7 @@ class SiteSpider(scrapy.Spider):
         self.scope_given = bool(scope)
         self.scope = Scope.from_prefix(self.start_url, scope) if scope else Scope.from_start_url(self.start_url)
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
+        self.listed: list[str] = []       # the URL list of `oit audit --urls` (setting OIT_URL_LIST)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -73,9 +83,17 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     async def start(self):
-        _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope}" + (" (--scope)" if self.scope_given else ""))
-        self.seen.add(self.start_url)
-        yield self._request(self.start_url, kind="page", depth=0, referer=None)
+        # `oit audit --urls`: every listed URL is a start, its links fetched one hop and never followed.
+        self.listed = [url for _, url in self.settings.getlist("OIT_URL_LIST")]
+        if self.listed:
+            self.scope_given = True          # the list, not the start page, says what is looked at
+            _say(f"ตรวจจากรายการ URL/auditing a URL list: {len(self.listed)} URLs")
+        else:
+            _say(f"ขอบเขตการเก็บข้อมูล/scope: {self.scope}" + (" (--scope)" if self.scope_given else ""))
+        for url in [self.start_url, *self.listed]:
+            if url not in self.seen:
+                self.seen.add(url)
+                yield self._request(url, kind="page", depth=0, referer=None)
 
     # -- deciding what to fetch -------------------------------------------------------------------
 
@@ -104,7 +122,7 @@ class SiteSpider(scrapy.Spider):
                 continue
             self.seen.add(url)
             ext = extension(url)
-            if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS:
+            if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS and not self.listed:
                 yield self._request(url, "page", depth + 1, response.url)
             else:
                 # Documents anywhere, and any page outside the site: one hop, never followed.
@@ -159,6 +177,15 @@ class SiteSpider(scrapy.Spider):
             self._settle_scope(response)
         if not html:
             kind = "document"        # /download?id=123 or a drive's uc?export=download turned out a file
+        wall = _wall(response) if html else None
+        # A login page counts as a wall only where the site's own pages send there: an e-service
+        # link that opens its sign-in form is the service working.
+        if wall is FailureKind.BOT_WALL or (wall is FailureKind.LOGIN_WALL and self.scope.contains(url)):
+            yield ResourceItem(
+                url=url, kind=kind, ok=False, depth=depth, referer=meta.get("referer"), status=response.status,
+                error_kind=wall, error=f"HTTP {response.status} {wall.value} at {response.url}"[:500],
+                final_url=canonical(response.url), fetched_at=_now(), on_site=self.scope.contains(url))
+            return
         ctype = _header(response, "Content-Type") or ""
         charset = None
         if "charset=" in ctype.lower():
@@ -174,7 +201,7 @@ class SiteSpider(scrapy.Spider):
             on_site=self.scope.contains(url),
         )
         yield item
-        if kind == "page" and html and self.scope.contains(canonical(response.url)):
+        if kind == "page" and html and (self.scope.contains(canonical(response.url)) or self.listed):
             yield from self.follow(response, depth)
 
     def failed(self, failure):
@@ -183,8 +210,8 @@ class SiteSpider(scrapy.Spider):
         status, kind, message = None, FailureKind.ERROR, str(failure.value) or failure.type.__name__
         if failure.check(HttpError):
             status = failure.value.response.status
-            kind = FailureKind.of_http_status(status)
-            message = f"HTTP {status}"
+            kind = _wall(failure.value.response) or FailureKind.of_http_status(status)
+            message = f"HTTP {status}" + (f" ({kind.value})" if kind in (FailureKind.BOT_WALL, FailureKind.LOGIN_WALL) else "")
             wait = _header(failure.value.response, "Retry-After")
             if wait:
                 message += f" (Retry-After: {wait}; not retried beyond the cap)"

@@ -23,6 +23,8 @@ from crawler.audit.checklist import Checklist, Item, fill, load_checklist
 from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, index_for, judge_element,
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
+from crawler.evidence.failures import failure_label
+from crawler.evidence.walls import WALL_ADVICE, WALL_KINDS, is_gate_text
 from crawler.audit.scoring import empty_indicators, score_oit
 from crawler.audit.status import ItemStatus
 
@@ -39,26 +41,35 @@ NOT_CHECKED = ItemStatus.NOT_CHECKED
 MIN_FIRST_RUN_PAGES = 5               # a first run with fewer pages did not see the site
 # A page that is the ITA/OIT index (the assessor's entry point), in its title or opening text.
 _ITA_INDEX = re.compile(r"\b(?:ITA|OIT)\b|การประเมินคุณธรรมและความโปร่งใส|การเปิดเผยข้อมูลสาธารณะ", re.IGNORECASE)
-# A start page that is a login form or a bot challenge, not the site.
-_GATE = re.compile(r"เข้าสู่ระบบ|\blog ?in\b|\bsign ?in\b|just a moment|attention required|captcha|"
-                   r"checking your browser|access denied|ddos protection", re.IGNORECASE)
 MAX_GATE_LINKS = 5
+OFFLINE_REASON = ("ยังไม่ได้ตรวจ: ตรวจจากไฟล์ในโฟลเดอร์ ข้อนี้ต้องตรวจบนเว็บไซต์ (บริการออนไลน์/ลิงก์ที่ใช้งานได้)",
+                  "Not checked: audited from a folder; this item needs the live website (e-service, working links)")
+_GATE_REASON = "หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ"
 
 
 # -- crawl health -----------------------------------------------------------------------------------
 
-def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = None) -> dict:
+def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = None, *,
+                 listed: bool = False) -> dict:
     """Is the run good enough to publish a score? Unhealthy when the start page failed, more than half of
     the fetches failed, or, against the site's earlier complete runs (`previous_runs`: store.counts()
     dicts, most recent last), the pages or documents found fell under half of the usual number or the
     error rate jumped. Then the site, not its content, was probably down: a score would be a false drop.
     The median of the earlier runs is the yardstick, so one odd run neither trips nor resets it, and a
-    site that really shrank becomes the new normal after a few runs."""
+    site that really shrank becomes the new normal after a few runs.
+
+    `listed`: a run of `oit audit --urls`. Its dead URLs are findings about the list, not the crawl's
+    health: it is unhealthy only when walls stopped most of it or nothing answered."""
+    if listed:
+        return _listed_health(evidence)
     reasons: list[str] = []
     warnings: list[str] = []
     start = _start_resource(evidence)
     if start is None:
         reasons.append("ไม่พบหน้าแรกของเว็บไซต์ในการเก็บข้อมูล / the start page was never fetched")
+    elif start.error_kind in WALL_KINDS:
+        reasons.append(f"หน้าแรกถูกกั้น: {failure_label(start.error_kind)} ({start.status or '-'}) / "
+                       f"the start page is behind a wall: {start.error_kind} ({start.status or '-'})")
     elif not start.ok:
         reasons.append(f"เปิดหน้าแรกไม่ได้ ({start.error_kind or start.status}) / "
                        f"the start page failed: {start.error_kind or start.status}")
@@ -77,8 +88,31 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
     if previous_runs is not None and not [p for p in previous_runs if (p.get("pages") or 0) > 0]:
         reasons += _first_run(evidence, start, counts)
     reasons += _against_previous(counts, len(evidence.resources), list(previous_runs or []))
+    walled = [r for r in failed if r.error_kind in WALL_KINDS]
+    gated = any(r.startswith(_GATE_REASON) for r in reasons)
+    if walled and not reasons:
+        warnings.append(f"{len(walled)} ลิงก์ถูกระบบป้องกันหรือหน้าเข้าสู่ระบบกั้น / "
+                        f"{len(walled)} links were stopped by a bot or login wall")
+    if reasons and (walled or gated):
+        reasons.append(WALL_ADVICE)      # what staff can do: said once, after the reasons
     return {"healthy": not reasons, "reasons": reasons, "warnings": warnings, "attempted": len(attempted),
-            "failed": len(failed), **counts}
+            "failed": len(failed), "walled": len(walled), "wall": bool(reasons and (walled or gated)), **counts}
+
+
+def _listed_health(evidence: RunEvidence) -> dict:
+    attempted = [r for r in evidence.resources.values() if r.attempted]
+    failed = [r for r in attempted if not r.ok]
+    walled = [r for r in failed if r.error_kind in WALL_KINDS]
+    reasons = []
+    if not attempted or len(failed) == len(attempted):
+        reasons.append("ไม่มี URL ในรายการที่เปิดได้เลย / none of the listed URLs answered")
+    if walled and len(walled) * 2 >= len(attempted):
+        reasons.append(f"{len(walled)} จาก {len(attempted)} URL ถูกระบบป้องกันหรือหน้าเข้าสู่ระบบกั้น / "
+                       f"{len(walled)} of {len(attempted)} URLs were stopped by a bot or login wall")
+        reasons.append(WALL_ADVICE)
+    return {"healthy": not reasons, "reasons": reasons, "warnings": [], "attempted": len(attempted),
+            "failed": len(failed), "walled": len(walled), "wall": bool(walled and reasons),
+            **_counts(evidence)}
 
 
 def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> list[str]:
@@ -87,7 +121,7 @@ def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> l
     crawl did not see the site."""
     reasons = []
     if start is not None and start.ok and _is_gate(evidence, start):
-        reasons.append(f"หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ ({start.title or start.url}) / "
+        reasons.append(f"{_GATE_REASON} ({start.title or start.url}) / "
                        f"the start page is a login or challenge page: {start.title or start.url}")
     if counts["pages"] < MIN_FIRST_RUN_PAGES:
         reasons.append(f"พบหน้าเว็บเพียง {counts['pages']} หน้าในการเก็บข้อมูลครั้งแรก (ต้องมีอย่างน้อย "
@@ -101,7 +135,7 @@ def _first_run(evidence: RunEvidence, start: Resource | None, counts: dict) -> l
 
 def _is_gate(evidence: RunEvidence, start: Resource) -> bool:
     outgoing = sum(1 for link in evidence.links if link.source_url == start.url)
-    return outgoing <= MAX_GATE_LINKS and bool(_GATE.search(f"{start.title} {start.text[:500]}"))
+    return outgoing <= MAX_GATE_LINKS and is_gate_text(f"{start.title} {start.text[:500]}")
 
 
 def completeness(evidence: RunEvidence) -> list[str]:
@@ -263,13 +297,16 @@ def _item_entry(item: Item, verdicts: list[ElementVerdict], score: float, status
 # -- the audit --------------------------------------------------------------------------------------
 
 def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, as_of: date, *,
-          health: dict | None = None, generated_at: str | None = None, partial: bool = False) -> dict:
+          health: dict | None = None, generated_at: str | None = None, partial: bool = False,
+          offline: bool = False) -> dict:
     """Judge every item of the checklist on the run's evidence; the report.json dict.
 
     An item whose evidence may lie where the crawl did not reach (an unfetched link, a trap bound, or
     any item not passed in a run that was capped, interrupted or lost writes) is not checked: it has
     no score. A report with items not checked publishes no score unless `partial` is asked; a partial
-    report gives the score with those items at 0 and at 100 (the range the site's score lies in)."""
+    report gives the score with those items at 0 and at 100 (the range the site's score lies in).
+    `offline`: files read from a folder (`oit audit --dir`); what only the web can show (a live
+    e-service, a link that works) is not checked there, never failed."""
     if not isinstance(checklist, Checklist):
         checklist = load_checklist(checklist)
     health = health if health is not None else crawl_health(evidence)
@@ -287,6 +324,9 @@ def audit(evidence: RunEvidence, checklist: Checklist | str, fiscal_year: int, a
             status = NOT_CHECKED
             entry.update(status=status, reason_th="ยังไม่ได้ตรวจ: " + "; ".join(r.split(" / ")[0] for r in incomplete),
                          reason_en="Not checked: " + "; ".join(r.split(" / ")[-1] for r in incomplete))
+        elif offline and status != "pass" and any(e.needs_live for e in item.elements):
+            status = NOT_CHECKED
+            entry.update(status=status, reason_th=OFFLINE_REASON[0], reason_en=OFFLINE_REASON[1])
         elif status == NOT_CHECKED:
             entry.update(reason_th="ยังไม่ได้ตรวจ: " + (entry["reason_th"] or ""),
                          reason_en="Not checked: " + (entry["reason_en"] or ""))

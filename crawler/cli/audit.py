@@ -27,6 +27,14 @@ def register(sub) -> None:
     p = sub.add_parser("audit", help="เก็บข้อมูลเว็บไซต์ (หรือใช้รอบที่เก็บไว้) ตรวจตามเกณฑ์ O1–O22 และเขียนรายงาน / crawl (or take a stored run), audit against O1–O22, write reports")
     p.add_argument("url", nargs="?", help="ที่อยู่หน้าแรกของเว็บไซต์สำนักงานเขต (ไม่ต้องใส่เมื่อใช้ --run) / start URL of the district site (omit with --run)")
     p.add_argument("--run", type=positive_int, help="ตรวจรอบการเก็บข้อมูลที่บันทึกไว้ ไม่เก็บข้อมูลใหม่ / audit a stored run instead of crawling")
+    p.add_argument("--urls", type=Path, metavar="FILE",
+                   help="ตรวจเฉพาะ URL ในรายการแทนการเก็บทั้งเว็บไซต์ (แบบสรุป URL, Excel/CSV ที่มีคอลัมน์ข้อและ URL, "
+                        "หรือบรรทัดละ URL) / audit the URLs of a list instead of crawling the site: submit-sheet.xlsx/.txt, "
+                        "an Excel/CSV with item (O1..) and URL columns, or plain lines; each URL with its links one hop")
+    p.add_argument("--dir", type=Path, metavar="FOLDER",
+                   help="ตรวจไฟล์ในโฟลเดอร์ก่อนนำขึ้นเว็บไซต์ (โฟลเดอร์ตามข้อ เช่น O05/ ใช้เป็นคำใบ้) / audit the files "
+                        "of a folder before they are published (a folder per item such as O05/ is a hint); checks "
+                        "that need the live web are not scored")
     p.add_argument("--fiscal-year", type=fiscal_year, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2568 / Buddhist Era, e.g. 2568")
     p.add_argument("--as-of", type=iso_date, help="ตรวจ ณ วันที่นี้ (ค่าเริ่มต้น: วันนี้) YYYY-MM-DD / judge as on this date (default today)")
     p.add_argument("--checklist", help="เกณฑ์ที่ใช้ตรวจ: ชื่อหรือไฟล์ YAML (ค่าเริ่มต้น bma-district-<ปีงบประมาณ>) / checklist id or YAML path (default bma-district-<fiscal year>)")
@@ -86,9 +94,27 @@ def cmd_audit(args) -> int:
     survey = load_survey(args.survey, checklist)
     overrides = load_overrides(args.overrides, checklist, args.fiscal_year)
     created_out = check_out_dir(args.out)       # before the crawl: a read-only --out must not waste one
-    if args.run is None:
+    if args.urls is not None or args.dir is not None:
+        if args.url or args.run is not None or (args.urls is not None and args.dir is not None):
+            raise InputError("give --urls FILE or --dir FOLDER alone: not with a start URL, --run or each other")
+        from crawler.kit.url_list import read_folder, read_url_list
+        settings = crawl_settings(args)
+        if args.urls is not None:
+            listed = read_url_list(args.urls)
+            for entry in listed:
+                check_url(entry.url)
+            settings["OIT_URL_LIST_FILE"] = args.urls.name
+        else:
+            listed = read_folder(args.dir)
+            settings["OIT_DIR"] = args.dir.name or str(args.dir)
+            settings["ROBOTSTXT_OBEY"] = False          # files on disk have no robots.txt
+        url = listed[0].url
+        settings["OIT_URL_LIST"] = [[entry.item_id, entry.url] for entry in listed]
+        check_store(args.db)
+        run_id = crawl(url, args.db, settings=settings)
+    elif args.run is None:
         if not args.url:
-            raise InputError("give the site's start URL, or --run ID to audit a stored run")
+            raise InputError("give the site's start URL, --urls FILE, or --run ID to audit a stored run")
         url, settings = check_url(args.url), crawl_settings(args)
         if url != args.url.strip():
             note(f"ใช้ที่อยู่ / using {url}")
@@ -114,6 +140,7 @@ def cmd_audit(args) -> int:
             args.out.rmdir()
         note("ไม่ได้เขียนไฟล์รายงาน เพราะไม่มีคะแนนเผยแพร่ (ระบุ --format เพื่อเขียน) / no report files "
              f"written, nothing was published (ask with --format); the audit is stored: oit report --run {run_id}")
+    _print_url_list(report)
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
@@ -129,6 +156,20 @@ def cmd_audit(args) -> int:
               file=sys.stderr)
         return EXIT_BELOW
     return EXIT_OK
+
+
+def _print_url_list(report: dict) -> None:
+    found = report.get("url_list")
+    if not found:
+        return
+    dead = [r for r in found["rows"] if not r["ok"]]
+    print(f"รายการ/list {clean_text(found.get('source') or '')}: {len(found['rows'])} URL, "
+          f"เปิดไม่ได้/dead {len(dead)}; ข้อที่ยังไม่มี URL/items without a URL: "
+          f"{', '.join(found.get('items_without_url') or []) or '-'}")
+    for row in dead[:20]:
+        print(f"  ✗ {row.get('item_id') or '-'} {clean_text(row['url'])} ({row.get('failure_th') or row.get('failure')})")
+    if found.get("folder"):
+        print(f"  ข้อที่ต้องตรวจบนเว็บไซต์ ไม่คิดคะแนน/web-only, not scored: {', '.join(found.get('web_only_items') or []) or '-'}")
 
 
 def cmd_report(args) -> int:

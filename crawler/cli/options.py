@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 
@@ -58,6 +59,17 @@ def non_negative_float(value: str) -> float:
     return x
 
 
+_CONTACT = re.compile(r"(?:https?://[^\s()<>;]+|(?:mailto:)?[^\s@()<>;]+@[^\s@()<>;]+\.[^\s@()<>;]+)")
+
+
+def contact(value: str) -> str:
+    """A URL or e-mail address for the User-Agent: one token, no characters that would break the header."""
+    value = value.strip()
+    if len(value) > 200 or not _CONTACT.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"--contact expects an http(s) URL or an e-mail address, got {value!r}")
+    return value
+
+
 def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pages", type=positive_int, help="จำนวนหน้าเว็บสูงสุดที่เก็บ (ค่าเริ่มต้น 3000) / most in-scope pages to crawl (default 3000)")
     p.add_argument("--max-depth", type=positive_int, help="ความลึกสูงสุดนับจากหน้าแรก (ค่าเริ่มต้น 8) / most links from the start page (default 8)")
@@ -67,6 +79,8 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="ไม่แสดงบรรทัดความคืบหน้า / no live progress line")
     p.add_argument("--allow-private", action="store_true",
                    help="also fetch private and loopback addresses a public site links or redirects to")
+    p.add_argument("--contact", type=contact, metavar="URL_OR_EMAIL",
+                   help="who runs the tool, named in its User-Agent (a site's administrator can then allow it)")
     p.add_argument("--scope", metavar="PREFIX",
                    help="the site's path prefix (/district/ or a URL); default: the start URL's site")
 
@@ -98,4 +112,7 @@ def crawl_settings(args) -> dict:
         settings["OIT_ALLOW_PRIVATE"] = True
     if getattr(args, "no_progress", False):
         settings["OIT_PROGRESS"] = False
+    if getattr(args, "contact", None):
+        from crawler.crawl.settings import user_agent
+        settings["USER_AGENT"] = user_agent(args.contact)
     return settings

@@ -147,6 +147,12 @@ class AddressGuard:
         return self.policy
 
     async def process_request(self, request, spider=None):
+        if urlsplit(request.url).scheme == "file":
+            # Only the files `oit audit --dir` listed are read from disk; any other file:// is refused.
+            listed = getattr(self.crawler.spider, "listed", None) or []
+            if self.crawler.settings.get("OIT_DIR") and request.url in listed:
+                return None
+            raise BlockedRequest("blocked by the address policy: a file:// URL outside the audited folder")
         policy = await self._policy()
         if policy.allow_private:
             return None

@@ -282,7 +282,7 @@ class StorePipeline:
             "OIT_MAX_PAGES", "OIT_MAX_DEPTH", "DOWNLOAD_MAXSIZE", "CLOSESPIDER_TIMEOUT",
             "OIT_TRAP_BARREN_PAGES", "OIT_MAX_LINKS_PER_PAGE", "OIT_MAX_DOCUMENTS", "OIT_ALLOW_PRIVATE",
             "USER_AGENT", "ROBOTSTXT_OBEY", "OIT_OCR_ENABLED", "OIT_OCR_MAX_PAGES", "OIT_OCR_MAX_MEGAPIXELS",
-            "OIT_OCR_TIMEOUT", "OIT_OCR_DPI")}
+            "OIT_OCR_TIMEOUT", "OIT_OCR_DPI", "OIT_URL_LIST", "OIT_URL_LIST_FILE", "OIT_DIR")}
         self.run_id = self._blocking(lambda: self.store.start_run(spider.start_url, settings, __version__))
         self.crawler.stats.set_value("oit/run_id", self.run_id)
 

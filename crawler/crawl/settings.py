@@ -5,8 +5,18 @@ BOT_NAME = "oit-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-# Names the project and its purpose; a deployment may add a contact: -s USER_AGENT="… (+mailto:it@…)".
+# Names the project and its purpose; `--contact` adds who runs it (user_agent below), so a site's
+# administrator who sees it behind a bot wall knows whom to ask and what to allow.
 USER_AGENT = f"oit-crawler/{__version__} (ITA/OIT transparency self-audit of a Thai public agency website)"
+
+
+def user_agent(contact: str | None) -> str:
+    """The User-Agent naming the project and, when given, a contact (a URL, or an e-mail as mailto:)."""
+    if not contact:
+        return USER_AGENT
+    if "@" in contact and not contact.startswith(("http://", "https://", "mailto:")):
+        contact = f"mailto:{contact}"
+    return f"{USER_AGENT[:-1]}; +{contact})"
 ROBOTSTXT_OBEY = True
 
 # Politeness: a government web server is shared with citizens.
@@ -24,6 +34,7 @@ REDIRECT_MAX_TIMES = 10               # more is a loop: recorded as redirect_loo
 # Limits (sane defaults; the CLI can change them).
 OIT_MAX_PAGES = 3000                  # in-scope HTML pages crawled
 OIT_MAX_DEPTH = 8                     # links from the start page
+OIT_URL_LIST: list = []               # `oit audit --urls`: [item or None, URL] pairs, each a start, one hop deep
 DEPTH_LIMIT = 0                       # Scrapy's own depth limit would drop URLs silently
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024   # a larger document is recorded as too_large
 DOWNLOAD_WARNSIZE = 0

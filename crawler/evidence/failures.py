@@ -31,6 +31,8 @@ class FailureKind(StrEnum):
     BROKEN_ENCRYPTED = "broken_encrypted"
     BROKEN_MOJIBAKE = "broken_mojibake"
     BLOCKED = "blocked"            # a private or loopback address the address policy refused (crawler/crawl/addresses.py)
+    BOT_WALL = "bot_wall"          # a bot-protection challenge (Cloudflare and similar; crawler/evidence/walls.py)
+    LOGIN_WALL = "login_wall"      # sent to a sign-in page (401, central login)
     ERROR = "error"                # anything else
     # Records of URLs the crawl chose not to fetch: no answer to judge.
     ROBOTS = "robots"
@@ -73,6 +75,8 @@ FAILURE_LABELS: dict[FailureKind, tuple[str, str]] = {
     FailureKind.BROKEN_ENCRYPTED: ("ไฟล์ติดรหัสผ่าน", "Password-protected file"),
     FailureKind.BROKEN_MOJIBAKE: ("ข้อความอ่านไม่ออก (รหัสอักขระผิด)", "Text in the wrong encoding"),
     FailureKind.BLOCKED: ("ที่อยู่ภายในเครือข่าย ไม่เปิดตามนโยบายความปลอดภัย", "Private address, refused by policy"),
+    FailureKind.BOT_WALL: ("ถูกระบบป้องกันบอตกั้น (เช่น Cloudflare)", "Stopped by bot protection (e.g. Cloudflare)"),
+    FailureKind.LOGIN_WALL: ("ถูกส่งไปหน้าเข้าสู่ระบบ", "Sent to a login page"),
     FailureKind.ERROR: ("ข้อผิดพลาดอื่น", "Other error"),
     FailureKind.ROBOTS: ("robots.txt ไม่อนุญาต", "Disallowed by robots.txt"),
     FailureKind.LIMIT: ("เกินขอบเขตการเก็บข้อมูล", "Beyond the crawl's limits"),
