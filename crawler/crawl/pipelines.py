@@ -255,11 +255,9 @@ class StorePipeline:
                 if is_storage_failure(exc):
                     stop_run(self.crawler, exc, "the evidence store could not be written")
                     return False
-                if not isinstance(exc, sqlite3.OperationalError):
+                if not is_locked(exc):
                     raise
-                if not is_locked(exc) or waited >= self.lock_wait:
-                    if not is_locked(exc):
-                        raise
+                if waited >= self.lock_wait:
                     return False
             if not waited:
                 self.crawler.stats.inc_value("oit/store_lock_waits")
@@ -296,11 +294,9 @@ class StorePipeline:
                                                                  links_from_run=links_from_run)):
             self.crawler.stats.inc_value("oit/store_lost")
             item.body = b""
-            if stopped(self.crawler):
-                return item
-            print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
-                  f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
-            item.body = b""
+            if not stopped(self.crawler):     # a stopped crawl has said why once already
+                print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
+                      f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
             return item
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
         if not item.ok and item.error_kind in (FailureKind.TRAP_BOUND, FailureKind.LIMIT):
