@@ -23,7 +23,7 @@ _SERVICE_SERVERS = re.compile(r"cloudflare|sucuri|ddos-guard|akamaighost|incapsu
 # A challenge page's own words and scripts (the first is specific enough on any answer).
 _CHALLENGE = re.compile(r"just a moment|attention required|checking your browser|verify you are human|"
                         r"cf-challenge|challenge-platform|ddos-guard|ddos protection", re.I)
-_CAPTCHA = re.compile(r"captcha|access denied", re.I)
+_CAPTCHA = re.compile(r"captcha", re.I)     # a plain "access denied" 403 stays http_403
 # A page that asks to sign in (Thai and English).
 GATE = re.compile(r"เข้าสู่ระบบ|\blog ?in\b|\bsign ?in\b|just a moment|attention required|captcha|"
                   r"checking your browser|access denied|ddos protection", re.I)
