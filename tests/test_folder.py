@@ -60,7 +60,7 @@ def test_item_folders_are_hints_and_real_documents_are_read_in_place(tmp_path):
     listed = read_folder(tmp_path)
     assert [(Path(u.url).name, u.item_id) for u in listed] == [("plan.txt", "O5")]
     result = oit("audit", "--dir", str(real[0].parent.resolve()), "--fiscal-year", "2568", "--as-of", "2025-06-30",
-                 "--out", "out", "--partial", cwd=tmp_path)
+                 "--out", "out", "--partial", "-s", "OIT_OCR_ENABLED=false", cwd=tmp_path)   # OCR: test_ocr.py
     assert result.returncode in (0, 3), result.stderr
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     rows = report["url_list"]["rows"]
