@@ -158,12 +158,17 @@ def hostile(retry_after: int = 2) -> Site:
     return Site(res, _manifest("hostile", "/", "/"), routes)
 
 
-def login() -> Site:
-    res = _sections("/", 3)
-    form = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>เข้าสู่ระบบ</title></head><body>"
+def login_form(title: str) -> Resource:
+    """A page that is only a sign-in form."""
+    form = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title></head><body>"
             "<h1>เข้าสู่ระบบ</h1><form method=\"post\"><input name=\"user\"><input type=\"password\" name=\"pw\">"
             "<button>เข้าสู่ระบบ</button></form></body></html>")
-    res["/"] = Resource(form.encode("utf-8"), CONTENT_TYPES["html"], last_modified=MODIFIED)
+    return Resource(form.encode("utf-8"), CONTENT_TYPES["html"], last_modified=MODIFIED)
+
+
+def login() -> Site:
+    res = _sections("/", 3)
+    res["/"] = login_form("เข้าสู่ระบบ")
     return Site(res, _manifest("login", "/", "/"))
 
 
@@ -181,10 +186,7 @@ def cloudflare() -> Site:
 
 def central_login() -> Site:
     res = _sections("/", 3)
-    form = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>BMA Single Sign-On</title></head><body>"
-            "<h1>เข้าสู่ระบบ</h1><form method=\"post\"><input name=\"user\"><input type=\"password\" name=\"pw\">"
-            "</form></body></html>")
-    res["/login"] = Resource(form.encode("utf-8"), CONTENT_TYPES["html"], last_modified=MODIFIED)
+    res["/login"] = login_form("BMA Single Sign-On")
     res["/"] = redirect("/login?next=/")
     return Site(res, _manifest("central_login", "/", "/"))
 
