@@ -57,7 +57,7 @@ def item_number(item: dict) -> int:
 
 
 def render_html(report: Report) -> str:
-    return render("report.html", **report_view(report))
+    return render("audit_report.html", **report_view(report))
 
 
 def document(title: str, body: str, generator: str = "reports/html.py") -> str:
