@@ -303,18 +303,18 @@ def _public_policy() -> AddressPolicy:
 
 
 def test_inspect_checks_every_redirect_hop_of_a_public_url(hostile):
-    from crawler.errors import InputError as UsageError
+    from crawler.errors import InputError
     from crawler.kit.inspect import fetch_url
-    with pytest.raises(UsageError, match="address policy"):
+    with pytest.raises(InputError, match="address policy"):
         fetch_url(hostile.url("redirect-internal"), policy=_public_policy())
 
 
 @pytest.mark.parametrize("path", ["slow.pdf", "hang.html"])
 def test_inspect_of_a_slow_server_ends_at_its_time_cap(hostile, path):
-    from crawler.errors import InputError as UsageError
+    from crawler.errors import InputError
     from crawler.kit.inspect import fetch_url
     started = time.monotonic()
-    with pytest.raises(UsageError, match="took longer than 2 seconds"):
+    with pytest.raises(InputError, match="took longer than 2 seconds"):
         fetch_url(hostile.url(path), policy=_public_policy(), time_limit=2)
     assert time.monotonic() - started < 5
 

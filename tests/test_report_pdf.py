@@ -10,7 +10,7 @@ import pypdfium2
 import pytest
 
 from crawler.service import write_outputs
-from crawler.errors import InputError as UsageError
+from crawler.errors import InputError
 from reports.pdf import MAX_ROWS, PdfRendererMissing
 from reports.writer import items_to_fix, write_reports
 from test_report_browser import CHROMIUM, needs_chromium
@@ -91,6 +91,6 @@ def test_missing_chromium_is_a_clear_message_and_other_reports_are_written(tmp_p
 
     monkeypatch.delenv("OIT_CHROMIUM")
     monkeypatch.setenv("PATH", str(tmp_path))                     # no browser on PATH
-    with pytest.raises(UsageError, match="ไม่พบ Chromium.*apt-get install chromium"):
+    with pytest.raises(InputError, match="ไม่พบ Chromium.*apt-get install chromium"):
         write_outputs(build_report(), tmp_path / "b", ["json", "html", "pdf"])
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["report.html", "report.json"]
