@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from crawler.cli import audit, checklist, crawl, history, kit
-from crawler.cli.options import Parser
-from crawler.errors import EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, InputError, RunFailed
+from crawler.cli.options import HINT_PREFIX, Parser
+from crawler.errors import EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, InputError, RunFailed, help_hint
 from crawler.evidence.store import DEFAULT_DB
 from crawler.text.sanitize import CleanStream, clean_text
 
@@ -41,16 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout = CleanStream(stdout)     # whatever a command prints may quote the site: no escapes
     try:
         return args.func(args)
-    except InputError as exc:          # bad input anywhere below (a StoreError, SurveyError, …): one line
+    except InputError as exc:          # bad input anywhere below (a StoreError, SurveyError, …): two lines
         print(f"oit: {clean_text(str(exc))}", file=sys.stderr)
-        if exc.hint:
-            print(f"oit: {clean_text(exc.hint)}", file=sys.stderr)
+        hint = exc.hint or help_hint(getattr(args, "command", None))
+        print(f"oit: {HINT_PREFIX}{clean_text(hint)}", file=sys.stderr)
         return EXIT_USAGE
     except RunFailed as exc:           # the disk or the store failed mid-crawl: no score, say what to do
         print(run_failed_message(exc), file=sys.stderr)
         return EXIT_RUN_FAILED
     except KeyboardInterrupt:
-        print("\noit: interrupted; everything fetched so far is stored", file=sys.stderr)
+        print("\noit: หยุดตามที่สั่ง ข้อมูลที่เก็บแล้วยังอยู่ครบ / interrupted; everything fetched so far is stored",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         sys.stdout = stdout

@@ -6,14 +6,57 @@ import re
 import sys
 from datetime import date
 
-from crawler.errors import EXIT_USAGE, InputError
+from crawler.errors import EXIT_USAGE, InputError, help_hint
 from crawler.text.dates import parse_fiscal_year
+
+HINT_PREFIX = "คำแนะนำ / hint: "     # the line after an error that says what to do
+
+# argparse's own messages (Python 3.11+) in Thai; the English stays beside. Matched in order.
+_ARGPARSE_THAI = tuple((re.compile(pattern), thai) for pattern, thai in (
+    (r"the following arguments are required: (.+)", "ขาดค่าที่ต้องระบุ {0}"),
+    (r"unrecognized arguments: (.+)", "ไม่รู้จักตัวเลือกหรือค่า {0}"),
+    (r"invalid choice: (.+?) \(choose from .+\)", "ไม่มีตัวเลือก {0}"),
+    (r"expected one argument", "ต้องตามด้วยค่าหนึ่งค่า"),
+    (r"expected at most one argument", "ระบุค่าได้ไม่เกินหนึ่งค่า"),
+    (r"expected at least one argument", "ต้องตามด้วยค่าอย่างน้อยหนึ่งค่า"),
+    (r"expected (\d+) arguments?", "ต้องตามด้วยค่า {0} ค่า"),
+    (r"invalid \S+ value: (.+)", "ค่า {0} ใช้ไม่ได้"),
+    (r"not allowed with argument (.+)", "ใช้ร่วมกับ {0} ไม่ได้"),
+    (r"one of the arguments (.+) is required", "ต้องระบุอย่างใดอย่างหนึ่งใน {0}"),
+    (r"ambiguous option: (\S+) could match (.+)", "ตัวเลือก {0} กำกวม อาจหมายถึง {1}"),
+    (r"ignored explicit argument (.+)", "ตัวเลือกนี้ไม่รับค่า {0}"),
+    (r"unexpected option string: (.+)", "ไม่คาดว่าจะมีตัวเลือก {0}"),
+    (r"can't open '(.+)': (.+)", "เปิดไฟล์ {0} ไม่ได้"),
+))
+_THAI = re.compile("[\u0e00-\u0e7f]")
+_ARGUMENT = re.compile(r"argument (\S+(?:/\S+)*): (.*)", re.DOTALL)
+
+
+def argparse_thai(message: str) -> str:
+    """One of argparse's messages as 'Thai / English'; a message that already speaks Thai (our value
+    types) is kept as it is, with the option named in both."""
+    argument = _ARGUMENT.fullmatch(message)
+    if argument:
+        name, inner = argument.groups()
+        thai_name = "คำสั่ง" if name == "command" else f"ตัวเลือก {name}"
+        if _THAI.search(inner):
+            return f"{thai_name} / argument {name}: {inner}"
+        return f"{thai_name}: {_thai_of(inner)} / {message}"
+    return f"{_thai_of(message)} / {message}"
+
+
+def _thai_of(english: str) -> str:
+    for pattern, thai in _ARGPARSE_THAI:
+        found = pattern.fullmatch(english)
+        if found:
+            return thai.format(*found.groups())
+    return "ใช้คำสั่งไม่ถูกต้อง"
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):
-        self.exit(EXIT_USAGE, f"oit: {message} (see 'oit {self.prog.split()[-1]} --help')\n"
-                  if " " in self.prog else f"oit: {message} (see 'oit --help')\n")
+        command = self.prog.removeprefix("oit").strip() or None
+        self.exit(EXIT_USAGE, f"oit: {argparse_thai(message)}\noit: {HINT_PREFIX}{help_hint(command)}\n")
 
 
 def note(message: str) -> None:
@@ -25,7 +68,7 @@ def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+        raise argparse.ArgumentTypeError(f"ไม่ใช่วันที่ (ปี ค.ศ.-เดือน-วัน เช่น 2025-03-31) / not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def fiscal_year(value: str) -> int:
@@ -43,9 +86,9 @@ def positive_int(value: str) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        raise argparse.ArgumentTypeError(f"ไม่ใช่จำนวนเต็ม / not a whole number: {value!r}") from None
     if n <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+        raise argparse.ArgumentTypeError(f"ต้องมากกว่า 0 / must be positive: {value!r}")
     return n
 
 
@@ -53,9 +96,9 @@ def non_negative_float(value: str) -> float:
     try:
         x = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        raise argparse.ArgumentTypeError(f"ไม่ใช่ตัวเลข / not a number: {value!r}") from None
     if not x >= 0 or x == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be zero or more seconds: {value!r}")
+        raise argparse.ArgumentTypeError(f"ต้องเป็นวินาที 0 ขึ้นไป / must be zero or more seconds: {value!r}")
     return x
 
 
@@ -66,7 +109,8 @@ def contact(value: str) -> str:
     """A URL or e-mail address for the User-Agent: one token, no characters that would break the header."""
     value = value.strip()
     if len(value) > 200 or not _CONTACT.fullmatch(value):
-        raise argparse.ArgumentTypeError(f"--contact expects an http(s) URL or an e-mail address, got {value!r}")
+        raise argparse.ArgumentTypeError(f"ต้องเป็น URL (http/https) หรืออีเมล / --contact expects an http(s) URL or an e-mail "
+                                         f"address, got {value!r}")
     return value
 
 
@@ -89,7 +133,8 @@ def parse_settings(pairs: list[str]) -> dict:
     out = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise InputError(f"-s expects NAME=VALUE, got {pair!r}")
+            raise InputError(f"-s ต้องอยู่ในรูป NAME=VALUE / -s expects NAME=VALUE, got {pair!r}",
+                             hint="เช่น -s DOWNLOAD_TIMEOUT=30 / e.g. -s DOWNLOAD_TIMEOUT=30")
         k, v = pair.split("=", 1)
         out[k.strip()] = v.strip()
     return out
