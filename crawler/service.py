@@ -25,7 +25,7 @@ from crawler.audit.judge import OFFLINE_REASON, audit, crawl_health
 from crawler.audit.scoring import ita
 from crawler.audit.scoring import load_survey as read_survey
 from crawler.evidence.failures import failure_label
-from crawler.errors import InputError
+from crawler.errors import HINT_CHECKLIST, HINT_FORMAT, InputError
 from crawler.evidence.store import Store
 from crawler.kit.overrides import Override, apply_overrides, load_overrides as read_overrides
 from crawler.kit.plan import build_plan
@@ -59,8 +59,9 @@ def choose_checklist(name: str | None, fiscal_year: int, notify: Notify | None =
     except ChecklistError as exc:
         stand_in = nearest_checklist_id(fiscal_year) if name is None else None
         if stand_in is None:
-            raise InputError(str(exc), hint=f"checklists shipped: {', '.join(available_checklists()) or 'none'} "
-                                            "(or give --checklist PATH to a YAML file)") from None
+            shipped = ', '.join(available_checklists()) or 'none'
+            raise InputError(str(exc), hint=f"เกณฑ์ที่มีให้ / checklists shipped: {shipped} "
+                                            "(หรือ --checklist ไฟล์ YAML / or give --checklist PATH to a YAML file)") from None
     note = (f"ไม่มีเกณฑ์ของปีงบประมาณ {fiscal_year} จึงใช้ {stand_in} / no checklist for FY {fiscal_year}: "
             f"using {stand_in} (choose with --checklist)")
     if notify is not None:
@@ -68,7 +69,7 @@ def choose_checklist(name: str | None, fiscal_year: int, notify: Notify | None =
     try:
         return ChecklistChoice(load_checklist(stand_in), note)
     except ChecklistError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(exc), hint=HINT_CHECKLIST) from None
 
 
 def nearest_checklist_id(fiscal_year: int) -> str | None:
@@ -103,7 +104,8 @@ def parse_formats(value: str | None, known: tuple[str, ...] = KNOWN_FORMATS, wha
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in formats if f not in known]
     if bad or not formats:
-        raise InputError(f"unknown {what} format {', '.join(bad) or value!r}; choose from {', '.join(known)}")
+        raise InputError(f"ไม่รู้จักรูปแบบไฟล์ {', '.join(bad) or value!r} / unknown {what} format "
+                         f"{', '.join(bad) or value!r}; choose from {', '.join(known)}", hint=HINT_FORMAT)
     return formats
 
 

@@ -18,6 +18,10 @@ from typing import Any
 
 from crawler.audit.status import STATUS_LABELS
 from crawler.errors import InputError
+
+CHROMIUM_HINT = ("ติดตั้ง Chromium (apt-get install chromium) หรือกำหนด OIT_CHROMIUM หรือเขียนรายงานแบบอื่นโดยไม่ใส่ pdf "
+                 "ใน --format / install Chromium (apt-get install chromium) or set OIT_CHROMIUM, or leave pdf out of "
+                 "--format")
 from crawler.text.format import fmt_num, site_name, thai_date, thai_datetime
 from reports.writer import Report, ReportWriter, is_published, item_fix_text, items_to_fix, register
 
@@ -31,6 +35,7 @@ PRINT_TIMEOUT_S = 90
 
 class PdfRendererMissing(InputError):
     """No Chromium to print the PDF with: one line for the user."""
+    default_hint = CHROMIUM_HINT
 
 
 def find_chromium() -> str:

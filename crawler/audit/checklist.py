@@ -226,7 +226,7 @@ def load_checklist(id_or_path: str | Path) -> Checklist:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise ChecklistError(f"{_shown(path)}: cannot read: {exc.strerror or exc}") from None
+        raise ChecklistError(f"{_shown(path)}: อ่านไฟล์เกณฑ์ไม่ได้ / cannot read: {exc.strerror or exc}") from None
     return _load(str(path), stat.st_mtime_ns, stat.st_size)
 
 
@@ -235,12 +235,12 @@ def _resolve(id_or_path: str | Path) -> Path:
     path = Path(text)
     if isinstance(id_or_path, Path) or path.suffix in (".yaml", ".yml") or "/" in text or path.is_file():
         if not path.is_file():
-            raise ChecklistError(f"{text}: no such checklist file")
+            raise ChecklistError(f"{text}: ไม่พบไฟล์เกณฑ์ / no such checklist file")
         return path.resolve()
     candidate = CHECKLIST_DIR / f"{text}.yaml"
     if not candidate.is_file():
         known = ", ".join(available_checklists()) or "none"
-        raise ChecklistError(f"unknown checklist {text!r}; available: {known}")
+        raise ChecklistError(f"ไม่รู้จักเกณฑ์ {text!r} / unknown checklist {text!r}; available: {known}")
     return candidate
 
 
@@ -266,32 +266,36 @@ def read_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise ChecklistError(f"{where}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+        raise ChecklistError(f"{where}: ไฟล์ YAML ผิดรูปแบบ / not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ChecklistError(f"{where}: cannot read: {exc}") from None
+        raise ChecklistError(f"{where}: อ่านไฟล์เกณฑ์ไม่ได้ / cannot read: {exc}") from None
     except RecursionError:
-        raise ChecklistError(f"{where}: nested too deeply to be a checklist") from None
+        raise ChecklistError(f"{where}: ซ้อนกันลึกเกินไป / nested too deeply to be a checklist") from None
     except ValueError as exc:        # an impossible date (2024-02-30) or number in the YAML
-        raise ChecklistError(f"{where}: impossible value: {exc}") from None
+        raise ChecklistError(f"{where}: มีค่าที่เป็นไปไม่ได้ / impossible value: {exc}") from None
 
 
 def raw_checklist(path: Path, _chain: tuple[Path, ...] = ()) -> Any:
     """The checklist data of a file with its `extends:` chain merged in (not yet validated)."""
     path = path.resolve()
     if path in _chain or len(_chain) >= MAX_EXTENDS:
-        raise ChecklistError(f"{_shown(path)}: field extends: loops back or is longer than {MAX_EXTENDS} files")
+        raise ChecklistError(f"{_shown(path)}: extends วนกลับหรือยาวเกิน {MAX_EXTENDS} ไฟล์ / field extends: loops "
+                             f"back or is longer than {MAX_EXTENDS} files")
     data = read_yaml(path)
     if not isinstance(data, dict) or "extends" not in data:
         return data
     base_name = data.pop("extends")
     if not isinstance(base_name, str) or not base_name:
-        raise ChecklistError(f"{_shown(path)}: field extends: must name a checklist file beside this one")
+        raise ChecklistError(f"{_shown(path)}: extends ต้องเป็นชื่อไฟล์เกณฑ์ในโฟลเดอร์เดียวกัน / field extends: must "
+                             "name a checklist file beside this one")
     base_path = (path.parent / base_name)
     if not base_path.is_file():
-        raise ChecklistError(f"{_shown(path)}: field extends: no such file {base_name!r} beside this checklist")
+        raise ChecklistError(f"{_shown(path)}: ไม่พบไฟล์ที่ extends อ้างถึง / field extends: no such file "
+                             f"{base_name!r} beside this checklist")
     base = raw_checklist(base_path, _chain + (path,))
     if not isinstance(base, dict):
-        raise ChecklistError(f"{_shown(base_path)}: expected a mapping at the top level")
+        raise ChecklistError(f"{_shown(base_path)}: ระดับบนสุดต้องเป็นชุด key: value / expected a mapping at the "
+                             "top level")
     return merge(base, data)
 
 
@@ -318,11 +322,12 @@ def merge(base: Any, change: Any, key: str = "") -> Any:
 def parse_checklist(data: Any, where: str = "<checklist>", path: Path | None = None) -> Checklist:
     """Validate raw checklist data (as loaded from YAML) and build the dataclasses."""
     if not isinstance(data, dict):
-        raise ChecklistError(f"{where}: expected a mapping at the top level, got {type(data).__name__}")
+        raise ChecklistError(f"{where}: ระดับบนสุดต้องเป็นชุด key: value / expected a mapping at the top level, "
+                             f"got {type(data).__name__}")
     data = _stringify_keys(data)
     errors = sorted(_validator().iter_errors(data), key=relevance, reverse=True)
     if errors:
-        raise ChecklistError(f"{where}: {_describe(data, errors[0])}")
+        raise ChecklistError(f"{where}: เกณฑ์ไม่ตรงตามแบบ / {_describe(data, errors[0])}")
     _semantic_checks(data, where)
     return _build(data, path)
 
@@ -381,7 +386,7 @@ def _path_text(path: Iterable) -> str:
 
 def _semantic_checks(data: dict, where: str) -> None:
     def fail(location: str, message: str) -> None:
-        raise ChecklistError(f"{where}: {location}: {message}")
+        raise ChecklistError(f"{where}: เกณฑ์ไม่ถูกต้อง / {location}: {message}")
 
     items = data["items"]
     seen: set[str] = set()

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from crawler.audit.checklist import Checklist, Level
-from crawler.errors import InputError
+from crawler.errors import HINT_SURVEY, InputError
 from crawler.text.userfile import read_user_file
 
 
 class SurveyError(InputError, ValueError):
     """A survey file (IIT/EIT scores) that cannot be used; the message says what is wrong."""
+    default_hint = HINT_SURVEY
 
 
 class ScoringError(ValueError):
@@ -122,29 +123,31 @@ def level(total: float, shares: Mapping[str, float], checklist: Checklist) -> Le
 def normalize_survey(survey: Any, checklist: Checklist) -> dict[str, dict[str, float]]:
     """{"iit": {"1": float, ...}, "eit": {...}} with every indicator of the checklist, or SurveyError."""
     if not isinstance(survey, Mapping):
-        raise SurveyError(f"survey: expected a mapping with 'iit' and 'eit', got {type(survey).__name__}")
+        raise SurveyError(f"survey: ต้องมี iit และ eit / expected a mapping with 'iit' and 'eit', "
+                          f"got {type(survey).__name__}")
     result: dict[str, dict[str, float]] = {}
     for part_name, part in (("iit", checklist.weights.iit), ("eit", checklist.weights.eit)):
         raw = survey.get(part_name)
         if not isinstance(raw, Mapping):
-            raise SurveyError(f"survey: '{part_name}' must map indicator numbers "
-                              f"({', '.join(part.indicators)}) to scores")
+            raise SurveyError(f"survey: {part_name} ต้องระบุคะแนนของแต่ละตัวชี้วัด / '{part_name}' must map "
+                              f"indicator numbers ({', '.join(part.indicators)}) to scores")
         values = {str(k).strip(): v for k, v in raw.items()}
         unknown = sorted(set(values) - set(part.indicators))
         if unknown:
-            raise SurveyError(f"survey: {part_name} has no indicator {unknown[0]} "
-                              f"(expected {', '.join(part.indicators)})")
+            raise SurveyError(f"survey: {part_name} ไม่มีตัวชี้วัด {unknown[0]} / {part_name} has no indicator "
+                              f"{unknown[0]} (expected {', '.join(part.indicators)})")
         missing = [k for k in part.indicators if k not in values]
         if missing:
-            raise SurveyError(f"survey: {part_name} indicator {missing[0]} is missing "
-                              f"(expected {', '.join(part.indicators)})")
+            raise SurveyError(f"survey: {part_name} ขาดตัวชี้วัด {missing[0]} / {part_name} indicator {missing[0]} "
+                              f"is missing (expected {', '.join(part.indicators)})")
         clean = {}
         for key in part.indicators:
             value = values[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-                raise SurveyError(f"survey: {part_name}.{key} must be a number, got {value!r}")
+                raise SurveyError(f"survey: {part_name}.{key} ต้องเป็นตัวเลข / must be a number, got {value!r}")
             if not 0 <= value <= 100:
-                raise SurveyError(f"survey: {part_name}.{key} must be between 0 and 100, got {value}")
+                raise SurveyError(f"survey: {part_name}.{key} ต้องอยู่ระหว่าง 0 ถึง 100 / must be between 0 and 100, "
+                                  f"got {value}")
             clean[key] = float(value)
         result[part_name] = clean
     return result

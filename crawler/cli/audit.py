@@ -12,8 +12,9 @@ from pathlib import Path
 
 from crawler.cli.checks import check_out_dir, check_store
 from crawler.cli.crawl import crawl, start_failure
-from crawler.cli.options import add_crawl_options, crawl_settings, fiscal_year, iso_date, note, positive_int
-from crawler.errors import EXIT_BELOW, EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.cli.options import (HINT_PREFIX, add_crawl_options, crawl_settings, fiscal_year, iso_date, note,
+                                 positive_int)
+from crawler.errors import EXIT_BELOW, EXIT_OK, EXIT_UNHEALTHY, HINT_RUNS, HINT_URL, InputError
 from crawler.evidence.store import Store
 from crawler.text.format import fmt_num
 from crawler.text.sanitize import clean, clean_text
@@ -21,6 +22,8 @@ from crawler.text.urls import check_url
 
 
 INSPECT_RUBRIC_YEAR = 2568      # whose checklist names the items `oit inspect` shows without --fiscal-year
+UNHEALTHY_HINT = ("ดูสาเหตุในรายงานหรือ oit runs แล้วเก็บข้อมูลอีกครั้งเมื่อเว็บไซต์ใช้งานได้ / see the reasons above "
+                  "(and oit runs), then crawl again when the site is up")
 
 
 def register(sub) -> None:
@@ -96,7 +99,10 @@ def cmd_audit(args) -> int:
     created_out = check_out_dir(args.out)       # before the crawl: a read-only --out must not waste one
     if args.urls is not None or args.dir is not None:
         if args.url or args.run is not None or (args.urls is not None and args.dir is not None):
-            raise InputError("give --urls FILE or --dir FOLDER alone: not with a start URL, --run or each other")
+            raise InputError("ใช้ --urls หรือ --dir อย่างเดียว ไม่ใช้ร่วมกับที่อยู่เว็บ --run หรือกันเอง / give --urls "
+                             "FILE or --dir FOLDER alone: not with a start URL, --run or each other",
+                             hint="เช่น oit audit --urls urls.xlsx --fiscal-year 2568 / "
+                                  "e.g. oit audit --urls urls.xlsx --fiscal-year 2568")
         from crawler.kit.url_list import read_folder, read_url_list
         settings = crawl_settings(args)
         if args.urls is not None:
@@ -114,7 +120,8 @@ def cmd_audit(args) -> int:
         run_id = crawl(url, args.db, settings=settings)
     elif args.run is None:
         if not args.url:
-            raise InputError("give the site's start URL, --urls FILE, or --run ID to audit a stored run")
+            raise InputError("ระบุที่อยู่เว็บไซต์ --urls FILE หรือ --run ID / give the site's start URL, --urls FILE, "
+                             "or --run ID to audit a stored run", hint=HINT_URL)
         url, settings = check_url(args.url), crawl_settings(args)
         if url != args.url.strip():
             note(f"ใช้ที่อยู่ / using {url}")
@@ -123,7 +130,8 @@ def cmd_audit(args) -> int:
                        scope=args.scope)
     else:
         if args.url:
-            raise InputError("give either a URL to crawl or --run ID, not both")
+            raise InputError("ระบุที่อยู่เว็บหรือ --run อย่างใดอย่างหนึ่ง / give either a URL to crawl or --run ID, "
+                             "not both", hint=HINT_RUNS)
         run_id = args.run
     store = Store(args.db) if args.run is None else Store.existing(args.db)
     as_of = args.as_of or date.today()
@@ -144,16 +152,21 @@ def cmd_audit(args) -> int:
     if not report["crawl"]["healthy"]:
         why = start_failure(store, run_id)
         reasons = "; ".join(report["crawl"].get("health_reasons") or []) or why or "unhealthy crawl"
-        print(f"oit: crawl unhealthy, no score published: {clean_text(reasons)}", file=sys.stderr)
+        print(f"oit: การเก็บข้อมูลไม่สมบูรณ์ ไม่เผยแพร่คะแนน / crawl unhealthy, no score published: "
+              f"{clean_text(reasons)}", file=sys.stderr)
+        print(f"oit: {HINT_PREFIX}{UNHEALTHY_HINT}", file=sys.stderr)
         return EXIT_UNHEALTHY
     if not report.get("published"):
         reasons = "; ".join((report.get("completeness") or {}).get("reasons") or []) or "unfetched links"
-        print(f"oit: items not checked ({', '.join(report.get('not_checked_items') or [])}), no score "
+        items = ', '.join(report.get('not_checked_items') or [])
+        print(f"oit: ยังตรวจไม่ได้ทุกข้อ ({items}) ไม่เผยแพร่คะแนน / items not checked ({items}), no score "
               f"published: {clean_text(reasons)} (crawl again, or --partial for a partial audit)", file=sys.stderr)
+        print(f"oit: {HINT_PREFIX}เก็บข้อมูลอีกครั้ง หรือใช้ --partial เพื่อดูผลบางส่วน / crawl again, or give "
+              "--partial for a partial audit", file=sys.stderr)
         return EXIT_UNHEALTHY
     if args.fail_under is not None and report["oit_score"] < args.fail_under:
-        print(f"oit: OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}",
-              file=sys.stderr)
+        print(f"oit: คะแนน OIT {report['oit_score']:.2f} ต่ำกว่าเกณฑ์ --fail-under {args.fail_under:g} / "
+              f"OIT score {report['oit_score']:.2f} is below --fail-under {args.fail_under:g}", file=sys.stderr)
         return EXIT_BELOW
     return EXIT_OK
 
@@ -299,7 +312,9 @@ def cmd_inspect(args) -> int:
         result = inspect_target(args.target, checklist=checklist, fiscal_year=args.fiscal_year, as_of=args.as_of,
                                 allow_private=args.allow_private)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise InputError(f"cannot read {args.target}: {exc.strerror or exc}") from None
+        raise InputError(f"อ่านไม่ได้ / cannot read {args.target}: {exc.strerror or exc}",
+                         hint="ระบุไฟล์ที่มีอยู่ หรือที่อยู่เว็บ http(s):// / give a file that exists, or an "
+                              "http(s):// address") from None
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

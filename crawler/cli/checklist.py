@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from crawler.errors import EXIT_OK, EXIT_USAGE
+from crawler.errors import EXIT_OK, EXIT_USAGE, InputError
 
 
 def register(sub) -> None:
@@ -19,8 +19,9 @@ def cmd_check(args) -> int:
     from crawler.audit.checklist import check_file
 
     if not args.file.is_file():
-        print(f"oit: {args.file}: ไม่พบไฟล์ / no such file", file=sys.stderr)
-        return EXIT_USAGE
+        raise InputError(f"{args.file}: ไม่พบไฟล์ / no such file",
+                         hint="ไฟล์เกณฑ์อยู่ในโฟลเดอร์ checklists/ เช่น oit checklist check checklists/bma-district-2568.yaml / "
+                              "checklists live in checklists/, e.g. oit checklist check checklists/bma-district-2568.yaml")
     problems = check_file(args.file)
     if not problems:
         print(f"{args.file}: ใช้ได้ / OK")

@@ -5,12 +5,16 @@ import sys
 from pathlib import Path
 
 from crawler.cli.checks import check_store
-from crawler.cli.options import add_crawl_options, crawl_settings, note
-from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError, RunFailed
+from crawler.cli.options import HINT_PREFIX, add_crawl_options, crawl_settings, note
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, HINT_URL, InputError, RunFailed
 from crawler.evidence.store import Store
 from crawler.history.runs import print_runs, run_summaries
 from crawler.text.sanitize import clean_text
 from crawler.text.urls import check_url
+
+
+UNREACHABLE_HINT = ("ตรวจที่อยู่ให้ถูก เปิดในเบราว์เซอร์ดูว่าเว็บไซต์ใช้งานได้ แล้วลองอีกครั้ง / check the address, "
+                    "open it in a browser to see the site is up, then try again")
 
 
 def register(sub) -> None:
@@ -58,7 +62,8 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     process.start()
     run_id = crawler.stats.get_value("oit/run_id")
     if run_id is None:
-        raise InputError("the crawl did not start (see the messages above)")
+        raise InputError("การเก็บข้อมูลไม่ได้เริ่ม (ดูข้อความด้านบน) / the crawl did not start (see the messages above)",
+                         hint=HINT_URL)
     store = getattr(crawler, "oit_store", None)
     if store is not None:
         store.close()
@@ -74,7 +79,7 @@ def start_failure(store: Store, run_id: int) -> str | None:
     start = store.db.execute("SELECT ok, error_kind, error FROM resources WHERE run_id=? AND url=?",
                              (run_id, run["site_url"])).fetchone()
     if start is None:
-        return "the start page was never fetched"
+        return "ไม่ได้เปิดหน้าแรกเลย / the start page was never fetched"
     if not start["ok"]:
         return f"{start['error_kind']}: {start['error']}"
     return None
@@ -91,11 +96,13 @@ def cmd_crawl(args) -> int:
     store = Store(args.db)
     counts = store.counts(run_id)
     run = store.run(run_id)
-    print(f"run {run_id} ({run['status']}): {counts['pages']} pages, {counts['documents']} documents, "
-          f"{counts['errors']} errors — stored in {args.db}")
+    print(f"รอบ {run_id} ({run['status']}): {counts['pages']} หน้า, เอกสาร {counts['documents']} ไฟล์, "
+          f"ผิดพลาด {counts['errors']} รายการ — เก็บใน {args.db} / run {run_id} ({run['status']}): {counts['pages']} "
+          f"pages, {counts['documents']} documents, {counts['errors']} errors — stored in {args.db}")
     why = start_failure(store, run_id)
     if why:
-        print(f"oit: cannot reach {clean_text(url)}: {clean_text(why)}", file=sys.stderr)
+        print(f"oit: เปิดเว็บไซต์ไม่ได้ / cannot reach {clean_text(url)}: {clean_text(why)}", file=sys.stderr)
+        print(f"oit: {HINT_PREFIX}{UNREACHABLE_HINT}", file=sys.stderr)
         return EXIT_UNHEALTHY
     return EXIT_OK
 
@@ -103,7 +110,8 @@ def cmd_crawl(args) -> int:
 def cmd_runs(args) -> int:
     summaries = run_summaries(Store.existing(args.db), args.site)
     if not summaries:
-        print(f"no runs stored in {args.db}")
+        print(f"ยังไม่มีรอบการเก็บข้อมูลใน {args.db} — เริ่มด้วย oit crawl URL / no runs stored in {args.db}; "
+              "start with: oit crawl URL")
         return EXIT_OK
     print_runs(summaries, sys.stdout)     # with each run's fiscal year, score and health (latest audit)
     return EXIT_OK

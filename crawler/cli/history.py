@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.cli.options import fiscal_year, iso_date, note, positive_int
-from crawler.errors import EXIT_OK, InputError
+from crawler.errors import EXIT_OK, HINT_RUNS, InputError
 from crawler.evidence.store import Store
 from crawler.history.runs import print_history, run_summaries, site_runs
 
@@ -91,10 +91,13 @@ def _latest_runs(store, site: str | None, n: int) -> list[int]:
     runs = [r for r in site_runs(store, site) if r["status"] == "complete"]
     sites = {r["site_url"] for r in runs}
     if site is None and len(sites) > 1:
-        raise InputError(f"the store holds {len(sites)} sites: give --site URL or run ids")
+        raise InputError(f"ฐานข้อมูลมี {len(sites)} เว็บไซต์ ต้องเลือกหนึ่ง / the store holds {len(sites)} sites: "
+                         "give --site URL or run ids", hint=HINT_RUNS)
     if len(runs) < n:
-        raise InputError(f"need {n} complete run(s){' of ' + site if site else ''}, "
-                         f"found {len(runs)} in {store.path}")
+        raise InputError(f"ต้องมีรอบที่เก็บข้อมูลครบ {n} รอบ พบ {len(runs)} / need {n} complete run(s)"
+                         f"{' of ' + site if site else ''}, found {len(runs)} in {store.path}",
+                         hint="เก็บข้อมูลอีกรอบด้วย oit crawl URL แล้วดูรอบด้วย oit runs / "
+                              "crawl again: oit crawl URL, then list the runs: oit runs")
     return [r["id"] for r in runs[-n:]]
 
 
@@ -102,7 +105,8 @@ def _previous_run(store, run_id: int) -> int:
     site = store.run(run_id)["site_url"]
     earlier = [r["id"] for r in site_runs(store, site) if r["id"] < run_id and r["status"] == "complete"]
     if not earlier:
-        raise InputError(f"run {run_id} has no earlier complete run of {site} to compare with")
+        raise InputError(f"รอบ {run_id} ไม่มีรอบก่อนหน้าที่ครบให้เทียบ / run {run_id} has no earlier complete run "
+                         f"of {site} to compare with", hint=HINT_RUNS)
     return earlier[-1]
 
 
@@ -117,7 +121,9 @@ def cmd_diff(args) -> int:
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if args.fiscal_years:
         if args.runs:
-            raise InputError("with --fiscal-years give the run(s) as --run ID")
+            raise InputError("ใช้ --fiscal-years ให้ระบุรอบด้วย --run / with --fiscal-years give the run(s) as --run ID",
+                             hint="เช่น oit diff --fiscal-years 2567 2568 --run 3 / "
+                                  "e.g. oit diff --fiscal-years 2567 2568 --run 3")
         runs = tuple(args.run or _latest_runs(store, args.site, 1))
         for run_id in runs:
             store.run(run_id)
@@ -126,9 +132,11 @@ def cmd_diff(args) -> int:
         show = print_coverage
     else:
         if args.run:
-            raise InputError("--run is for --fiscal-years; give two run ids: oit diff RUN_A RUN_B")
+            raise InputError("--run ใช้กับ --fiscal-years เท่านั้น / --run is for --fiscal-years; "
+                             "give two run ids: oit diff RUN_A RUN_B", hint=HINT_RUNS)
         if len(args.runs) > 2:
-            raise InputError("give two run ids (before, after), one, or none")
+            raise InputError("ระบุรอบได้ไม่เกินสองรอบ (ก่อน หลัง) / give two run ids (before, after), one, or none",
+                             hint="เช่น oit diff 3 5 / e.g. oit diff 3 5")
         runs = list(args.runs)
         for run_id in runs:
             store.run(run_id)

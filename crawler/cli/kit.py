@@ -105,7 +105,8 @@ def cmd_overrides_import(args) -> int:
     entries, workbook_year = read_follow_up(args.workbook)
     fy = args.fiscal_year or workbook_year
     if fy is None:
-        raise InputError("ไม่ทราบปีงบประมาณของไฟล์นี้: ระบุ --fiscal-year (fiscal year unknown: give --fiscal-year)")
+        raise InputError("ไม่ทราบปีงบประมาณของไฟล์นี้ / the workbook does not say its fiscal year",
+                         hint="ระบุปีด้วย --fiscal-year เช่น --fiscal-year 2568 / give it: --fiscal-year 2568")
     if not entries:
         print(f"ไม่มีแถวที่กรอกผลหลังตรวจสอบในแผ่นงาน ต้องแก้ไข / no filled rows in {args.workbook}; "
               f"{args.out} not changed")

@@ -295,8 +295,9 @@ class StorePipeline:
             self.crawler.stats.inc_value("oit/store_lost")
             item.body = b""
             if not stopped(self.crawler):     # a stopped crawl has said why once already
-                print(f"oit: could not store {item.url}: the evidence store stayed locked by another process "
-                      f"for {self.lock_wait:g} s; the run will be incomplete", file=sys.stderr, flush=True)
+                print(f"oit: บันทึกไม่ได้ เพราะโปรแกรมอื่นล็อกฐานข้อมูลไว้ รอบนี้จะไม่ครบ / could not store {item.url}: "
+                      f"the evidence store stayed locked by another process for {self.lock_wait:g} s; the run will "
+                      "be incomplete", file=sys.stderr, flush=True)
             return item
         self.crawler.stats.inc_value(f"oit/{item.kind}s" if item.ok else "oit/failures")
         if not item.ok and item.error_kind in (FailureKind.TRAP_BOUND, FailureKind.LIMIT):
@@ -326,8 +327,8 @@ class StorePipeline:
             self.store.fail_run(self.run_id, failure, stats)
             self.crawler.stats.set_value("oit/failure_recorded", True)
         except (sqlite3.DatabaseError, OSError) as exc:
-            print(f"oit: run {self.run_id} could not be marked failed in the store either "
-                  f"({exc}); treat it as failed", file=sys.stderr, flush=True)
+            print(f"oit: บันทึกสถานะล้มเหลวของรอบ {self.run_id} ไม่ได้ ให้ถือว่ารอบนี้ล้มเหลว / run {self.run_id} could "
+                  f"not be marked failed in the store either ({exc}); treat it as failed", file=sys.stderr, flush=True)
 
 
 def _url_path(url: str) -> str:

@@ -27,7 +27,7 @@ def stop_run(crawler, exc: BaseException, what: str) -> None:
         return
     reason = f"{what}: {describe(exc)}"
     crawler.stats.set_value(STAT, reason)
-    print(f"oit: {reason}; stopping the crawl", file=sys.stderr, flush=True)
+    print(f"oit: บันทึกข้อมูลไม่ได้ จึงหยุดการเก็บข้อมูล / {reason}; stopping the crawl", file=sys.stderr, flush=True)
     spider = getattr(crawler, "spider", None)
     if spider is not None and crawler.engine is not None:
         crawler.engine.close_spider(spider, FAILED_REASON)

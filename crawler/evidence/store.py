@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from crawler.errors import InputError
+from crawler.errors import HINT_NEW_STORE, HINT_RUNS, HINT_STORE, HINT_WRITABLE, InputError
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
 from crawler.text.urls import same_site
 
@@ -141,6 +141,7 @@ _UPSERT_TEXT = (
 
 class StoreError(InputError):
     """A clear, user-facing problem with the evidence store."""
+    default_hint = HINT_STORE
 
 
 def now_iso() -> str:
@@ -170,8 +171,7 @@ class Store:
         created empty."""
         if not Path(path).is_file():
             raise StoreError(f"ไม่พบฐานข้อมูลหลักฐาน {path} / no evidence store at {path}",
-                             hint="ระบุไฟล์ด้วย --db หรือเก็บข้อมูลก่อนด้วย oit crawl URL / "
-                                  "give the store with --db FILE, or crawl first: oit crawl URL")
+                             hint=HINT_STORE)
         return cls(path)
 
     def __init__(self, path: str | os.PathLike = DEFAULT_DB, *, lock_timeout: float = 5.0):
@@ -179,7 +179,8 @@ class Store:
         (the crawl's writer waits little here and retries without blocking the crawl)."""
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
-            raise StoreError(f"folder for the evidence store does not exist: {self.path.parent}")
+            raise StoreError(f"ไม่พบโฟลเดอร์ของฐานข้อมูลหลักฐาน / folder for the evidence store does not exist: "
+                             f"{self.path.parent}")
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                       timeout=lock_timeout)
@@ -189,7 +190,8 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable evidence store: {exc}") from None
+            raise StoreError(f"{self.path}: ไม่ใช่ฐานข้อมูลหลักฐานที่ใช้ได้ / not a usable evidence store: {exc}",
+                             hint=HINT_NEW_STORE) from None
         self.mark_dead_runs()
 
     def close(self) -> None:
@@ -201,9 +203,11 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot write the evidence store {self.path}: {exc}") from None
+            raise StoreError(f"เขียนฐานข้อมูลหลักฐานไม่ได้ / cannot write the evidence store {self.path}: {exc}",
+                             hint=HINT_WRITABLE) from None
         if not os.access(self.path, os.W_OK) or not os.access(self.path.parent or Path("."), os.W_OK):
-            raise StoreError(f"cannot write the evidence store {self.path}: permission denied")
+            raise StoreError(f"ไม่มีสิทธิ์เขียนฐานข้อมูลหลักฐาน / cannot write the evidence store {self.path}: "
+                             "permission denied", hint=HINT_WRITABLE)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -256,7 +260,7 @@ class Store:
         row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
         if row is None:
             raise StoreError(f"ไม่มีรอบการเก็บข้อมูล {run_id} ใน {self.path} / no run {run_id} in {self.path}",
-                             hint="ดูรอบที่มีด้วย oit runs / list the stored runs: oit runs")
+                             hint=HINT_RUNS)
         return _run_dict(row)
 
     def runs(self, site_url: str | None = None) -> list[dict]:
@@ -442,7 +446,8 @@ class Store:
     def audit_report(self, audit_id: int) -> dict:
         row = self.db.execute("SELECT report FROM audits WHERE id=?", (audit_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no audit {audit_id} in {self.path}")
+            raise StoreError(f"ไม่มีผลการประเมิน {audit_id} ใน {self.path} / no audit {audit_id} in {self.path}",
+                             hint="ดูผลการประเมินที่บันทึกไว้ด้วย oit history / list the stored audits: oit history")
         return json.loads(row["report"])
 
     def failures(self, run_id: int) -> list[dict]:

@@ -16,7 +16,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from crawler.audit.status import ItemStatus, status_th
-from crawler.errors import InputError
+from crawler.errors import HINT_RUNS, InputError
 from crawler.evidence.model import Resource, RunEvidence
 from crawler.evidence.store import Store
 from crawler.service import Notify, stored_or_new_audit
@@ -31,6 +31,7 @@ CHANGE_KINDS = ("added", "removed", "changed", "failing", "recovered", "moved")
 
 class DiffError(InputError):
     """The two runs cannot be compared as asked (one line for the user)."""
+    default_hint = HINT_RUNS
 
 
 readable = readable_url      # the terminal diff shows whole URLs (to copy), decoded
@@ -264,7 +265,8 @@ def default_fiscal_year(store: Store, *run_ids: int) -> int:
         if rows:
             return max(rows, key=lambda a: (a["generated_at"] or "", a["id"]))["fiscal_year"]
     raise DiffError(f"ยังไม่มีผลการประเมินของรอบ {', '.join(map(str, run_ids))} — ระบุ --fiscal-year / "
-                    f"no stored audit of run {' or '.join(map(str, run_ids))}: give --fiscal-year")
+                    f"no stored audit of run {' or '.join(map(str, run_ids))}: give --fiscal-year",
+                    hint="เช่น --fiscal-year 2568 / e.g. --fiscal-year 2568")
 
 
 def diff_runs(store: Store, run_a: int, run_b: int, *, fiscal_year: int | None = None, as_of: date | None = None,

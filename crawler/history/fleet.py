@@ -48,6 +48,9 @@ from crawler.history.watch import (SiteConfig, WatchConfig, WatchConfigError, fa
 from reports.dashboard import write_dashboard
 
 FLEET_KEYS = frozenset({"jobs", "site_timeout", "stores", "dashboard", "state"})
+FLEET_HINT = ("แก้ไฟล์ตั้งค่าตามที่ระบุ (ดูตัวอย่าง deploy/fleet-bma-50.yaml) / fix the config as said (see the "
+              "example deploy/fleet-bma-50.yaml)")
+RESTART_HINT = "เริ่มรอบใหม่ด้วย oit fleet CONFIG --restart / start a new round: oit fleet CONFIG --restart"
 DEFAULT_JOBS = 2
 DEFAULT_SITE_TIMEOUT = 3600.0    # an hour: a district site at the default delay takes minutes, not hours
 
@@ -71,7 +74,7 @@ def load_fleet(path: Path) -> FleetConfig:
     extra, base = config.extra, Path(path).resolve().parent
 
     def bad(key: str, message: str) -> WatchConfigError:
-        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad fleet config {path}: {key}: {message}")
+        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad fleet config {path}: {key}: {message}", hint=FLEET_HINT)
 
     def number(key: str, default: float, kind: type) -> float:
         value = extra.get(key, default)
@@ -141,9 +144,10 @@ class FleetState:
             return None
         except (OSError, ValueError) as exc:
             raise WatchConfigError(f"ไฟล์สถานะเสียหาย / the fleet state {self.path} cannot be read ({exc}); "
-                                   "start over with --restart") from None
+                                   "start over with --restart", hint=RESTART_HINT) from None
         if not isinstance(data, dict) or not isinstance(data.get("sites"), dict):
-            raise WatchConfigError(f"the fleet state {self.path} is not a fleet state; start over with --restart")
+            raise WatchConfigError(f"ไฟล์นี้ไม่ใช่ไฟล์สถานะของ oit fleet / the fleet state {self.path} is not a fleet "
+                                   "state; start over with --restart", hint=RESTART_HINT)
         return data
 
     def _write(self, data: dict) -> None:
@@ -262,7 +266,8 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
                     try:
                         future.result()
                     except Exception as exc:     # a worker that died: its host's sites left are not done
-                        print(f"oit: {host}: the worker stopped ({type(exc).__name__}: {exc})", file=sys.stderr)
+                        print(f"oit: {host}: ตัวทำงานหยุดกลางคัน / the worker stopped ({type(exc).__name__}: {exc})",
+                              file=sys.stderr)
             except KeyboardInterrupt:
                 interrupted = True
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -277,7 +282,8 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
     for path in paths:
         print(f"แดชบอร์ด/dashboard: {path}")
     if interrupted or missing:
-        print(f"oit: หยุดก่อนครบ {len(missing)} เว็บไซต์ / stopped with {len(missing)} site(s) not done; "
-              f"run `oit fleet {config.watch.path}` again to continue", file=sys.stderr)
+        print(f"oit: หยุดก่อนครบ {len(missing)} เว็บไซต์ — สั่ง oit fleet {config.watch.path} อีกครั้งเพื่อทำต่อ / "
+              f"stopped with {len(missing)} site(s) not done; run `oit fleet {config.watch.path}` again to continue",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK if ok else EXIT_UNHEALTHY

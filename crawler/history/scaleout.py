@@ -51,7 +51,9 @@ def connect(url: str):
         connection = Redis.from_url(url)
         connection.ping()
     except (RedisError, ValueError) as exc:
-        raise InputError(f"ต่อ Redis ไม่ได้ / cannot reach Redis at {url}: {exc}") from None
+        raise InputError(f"ต่อ Redis ไม่ได้ / cannot reach Redis at {url}: {exc}",
+                         hint="ตรวจว่า Redis ทำงานอยู่และที่อยู่ถูกต้อง เช่น --redis redis://127.0.0.1:6379/0 / check "
+                              "Redis is running and the address, e.g. --redis redis://127.0.0.1:6379/0") from None
     return connection
 
 
@@ -92,7 +94,8 @@ def run_site_job(site: dict, store: str, time_cap: float, host: str, lock_ttl: f
         try:
             lock.release()
         except LockError:        # it expired (a stalled machine): the site's work is done all the same
-            print(f"oit: the lock of {host} had expired before the job released it", file=sys.stderr)
+            print(f"oit: สิทธิ์ใช้งานเครื่อง {host} หมดเวลาก่อนงานเสร็จ / the lock of {host} had expired before the "
+                  "job released it", file=sys.stderr)
     entry.update(host=host, out=str(site_config.out), worker=job.worker_name,
                  finished_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
     return entry
@@ -167,6 +170,7 @@ def work(url: str, *, burst: bool = False, name: str | None = None, maintenance_
     connection = connect(url)
     worker = Worker([Queue(QUEUE, connection=connection)], connection=connection, name=name,
                     maintenance_interval=maintenance_interval)
-    print(f"oit worker {worker.name}: waiting for sites on {url} (queue {QUEUE})", file=sys.stderr, flush=True)
+    print(f"oit worker {worker.name}: รองานจาก / waiting for sites on {url} (queue {QUEUE})", file=sys.stderr,
+          flush=True)
     worker.work(burst=burst)
     return 0

@@ -39,7 +39,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from crawler import __version__
-from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.errors import EXIT_OK, EXIT_UNHEALTHY, HINT_WATCH_CONFIG, InputError
 from crawler.evidence.store import Store
 from crawler.history.diff import diff_runs
 from crawler.history.runs import site_runs
@@ -58,6 +58,7 @@ CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth":
 
 class WatchConfigError(InputError):
     """The config cannot be used: one line naming the file, the entry and what is wrong."""
+    default_hint = HINT_WATCH_CONFIG
 
 
 @dataclass
@@ -257,7 +258,8 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True, time_ca
              "oit_score": None, "previous_oit_score": None, "oit_change": None, "items_changed": [],
              "missing_items": [], "documents": {}, "pages": {}, "reports": [], "error": None}
     known = {r["id"] for r in store.runs()}
-    print(f"== {site.name or site.url}: crawling (FY {site.fiscal_year})", flush=True)
+    print(f"== {site.name or site.url}: กำลังเก็บข้อมูล (ปีงบประมาณ {site.fiscal_year}) / crawling "
+          f"(FY {site.fiscal_year})", flush=True)
     returncode, capped = run_crawl(crawl_command(site, db, progress), time_cap)
     store.mark_dead_runs()      # a crawl killed at the time cap left its run 'running'
     new = [r for r in store.runs() if r["id"] not in known and same_site(r["site_url"], site.url)]
@@ -265,7 +267,8 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True, time_ca
         entry["error"] = (f"เกินเวลาที่กำหนด {time_cap:g} วินาที / time cap of {time_cap:g} s reached: "
                           "the crawl was stopped")
     if not new:
-        entry["error"] = entry["error"] or f"the crawl did not start (exit {returncode})"
+        entry["error"] = entry["error"] or (f"การเก็บข้อมูลไม่ได้เริ่ม (รหัส {returncode}) / the crawl did not "
+                                            f"start (exit {returncode})")
         print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
         return entry
     run_id = new[-1]["id"]
@@ -276,7 +279,7 @@ def watch_site(site: SiteConfig, db: Path, store, progress: bool = True, time_ca
             print(f"oit: {site.url}: {entry['error']}", file=sys.stderr)
     except Exception as exc:      # one site's trouble must not stop the others
         entry["error"] = f"{type(exc).__name__}: {exc}"
-        print(f"oit: {site.url}: run {run_id}: {entry['error']}", file=sys.stderr)
+        print(f"oit: {site.url}: รอบ / run {run_id}: ตรวจไม่สำเร็จ / {entry['error']}", file=sys.stderr)
     return entry
 
 

@@ -29,6 +29,16 @@ COLUMNS = {"item": "รหัส", "element": "องค์ประกอบ", 
            "note": "หมายเหตุ", "who": "ผู้ตรวจสอบ", "date": "วันที่ตรวจ"}
 MAX_BYTES = 20_000_000          # a workbook from this tool is well under 1 MB
 MAX_ROWS = 5_000                # 22 items, a handful of elements each
+FOLLOWUP_HINT = (f"ใช้ report.xlsx ที่ oit เขียน กรอกคอลัมน์ {COLUMNS['result']} {COLUMNS['who']} {COLUMNS['date']} ในแผ่นงาน "
+                 f"{SHEET} แล้วนำเข้าอีกครั้ง / use the report.xlsx oit wrote, fill the result, who and date "
+                 f"columns of the {SHEET} sheet, then import it again")
+
+
+class FollowUpError(OverrideError):
+    """A follow-up workbook that cannot be imported (an OverrideError: the same audit trail rules)."""
+    default_hint = FOLLOWUP_HINT
+
+
 _RESULT = re.compile(r"^\s*(?P<word>[^\d]*?)\s*(?P<score>\d+(?:\.\d+)?)?\s*%?\s*$")
 
 
@@ -42,21 +52,21 @@ def read_follow_up(path: Path) -> tuple[list[dict[str, Any]], int | None]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise OverrideError(f"{path}: ไฟล์ใหญ่เกิน {MAX_BYTES // 1_000_000} MB / workbook too large")
+            raise FollowUpError(f"{path}: ไฟล์ใหญ่เกิน {MAX_BYTES // 1_000_000} MB / workbook too large")
         with pd.ExcelFile(path, engine="calamine") as book:
             if SHEET not in book.sheet_names:
-                raise OverrideError(f"{path}: ไม่มีแผ่นงาน '{SHEET}' — ใช้ report.xlsx ที่ oit สร้าง "
+                raise FollowUpError(f"{path}: ไม่มีแผ่นงาน '{SHEET}' — ใช้ report.xlsx ที่ oit สร้าง "
                                     f"(no '{SHEET}' sheet: use the report.xlsx oit wrote)")
             sheet = pd.read_excel(book, sheet_name=SHEET, dtype=object, nrows=MAX_ROWS)
             summary = pd.read_excel(book, sheet_name=SUMMARY_SHEET, dtype=object, nrows=60) \
                 if SUMMARY_SHEET in book.sheet_names else None
     except FileNotFoundError:
-        raise OverrideError(f"{path}: ไม่พบไฟล์ / no such file") from None
+        raise FollowUpError(f"{path}: ไม่พบไฟล์ / no such file") from None
     except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise OverrideError(f"{path}: เปิดเป็นไฟล์ Excel (.xlsx) ไม่ได้ / not an .xlsx workbook: {exc}") from None
+        raise FollowUpError(f"{path}: เปิดเป็นไฟล์ Excel (.xlsx) ไม่ได้ / not an .xlsx workbook: {exc}") from None
     missing = [c for c in COLUMNS.values() if c not in sheet.columns]
     if missing:
-        raise OverrideError(f"{path}: แผ่นงาน '{SHEET}' ไม่มีคอลัมน์ {', '.join(missing)} "
+        raise FollowUpError(f"{path}: แผ่นงาน '{SHEET}' ไม่มีคอลัมน์ {', '.join(missing)} "
                             f"(sheet '{SHEET}' lacks columns {', '.join(missing)}; write the report again)")
     sheet = sheet.astype(object).where(sheet.notna(), None)
     filled: dict[str, list[dict[str, Any]]] = {}
@@ -77,7 +87,7 @@ def _entry(item: str, cells: list[dict[str, Any]], path: Path) -> dict[str, Any]
     where = f"{path}: แผ่นงาน/sheet {SHEET} แถว/row {', '.join(str(c['row']) for c in cells)} ({item or '?'})"
     results = {_result(c["result"], where) for c in cells if not _blank(c["result"])}
     if len(results) > 1:
-        raise OverrideError(f"{where}: ผลหลังตรวจสอบของข้อเดียวกันต้องเหมือนกันทุกแถว (ผลปรับเป็นรายข้อ) "
+        raise FollowUpError(f"{where}: ผลหลังตรวจสอบของข้อเดียวกันต้องเหมือนกันทุกแถว (ผลปรับเป็นรายข้อ) "
                             f"/ rows of one item must give one result")
     entry: dict[str, Any] = {"item": item}
     if results:
@@ -88,7 +98,7 @@ def _entry(item: str, cells: list[dict[str, Any]], path: Path) -> dict[str, Any]
             entry["score"] = score
     urls = list(dict.fromkeys(str(c["url"]).strip() for c in cells if not _blank(c["url"])))
     if len(urls) > 1:
-        raise OverrideError(f"{where}: ใส่ URL ที่เผยแพร่ได้ข้อละหนึ่ง URL / one published URL per item")
+        raise FollowUpError(f"{where}: ใส่ URL ที่เผยแพร่ได้ข้อละหนึ่ง URL / one published URL per item")
     if urls:
         entry["url"] = urls[0]
     notes = [f"{c['element']}: {str(c['note']).strip()}" if c["element"] else str(c["note"]).strip()
@@ -110,7 +120,7 @@ def _result(value: Any, where: str) -> tuple[str | None, float | None]:
         return None, float(value)
     match = _RESULT.match(str(value))
     if not match:
-        raise OverrideError(f"{where}: อ่านผลหลังตรวจสอบ {value!r} ไม่ได้ (เช่น ผ่าน, ได้บางส่วน 50, ไม่ผ่าน) "
+        raise FollowUpError(f"{where}: อ่านผลหลังตรวจสอบ {value!r} ไม่ได้ (เช่น ผ่าน, ได้บางส่วน 50, ไม่ผ่าน) "
                             f"/ cannot read the result {value!r}")
     word = match["word"].strip() or None
     score = float(match["score"]) if match["score"] else None
@@ -124,7 +134,7 @@ def _day(value: Any, where: str) -> date:
         return value
     day = parse_typed_date(str(value))
     if day is None:
-        raise OverrideError(f"{where}: อ่านวันที่ตรวจ {value!r} ไม่ได้ (เช่น 2024-07-15 หรือ 15/07/2567) "
+        raise FollowUpError(f"{where}: อ่านวันที่ตรวจ {value!r} ไม่ได้ (เช่น 2024-07-15 หรือ 15/07/2567) "
                             f"/ cannot read the date {value!r}")
     return day
 

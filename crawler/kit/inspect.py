@@ -30,7 +30,7 @@ from crawler.audit.primitives import (REASONS, STAGE_PASSED, Candidate, Evidence
                             format_family, judge_candidate, judge_element, snippet, time_window)
 from crawler.audit.checklist import Checklist, Element, Item, fill
 from crawler.audit.status import TIME_RULE_LABELS
-from crawler.errors import InputError
+from crawler.errors import HINT_URL, InputError
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Table
 from crawler.extraction import Extraction, extract
 from crawler.extraction import ocr
@@ -43,6 +43,13 @@ from crawler.text.urls import filename_from_disposition, filename_from_url
 EXCERPT_CHARS = 600
 FETCH_TIME_LIMIT = 60          # seconds for the whole fetch of a URL, redirects and body included
 TABLES_SHOWN = 3
+# What to do when a document cannot be inspected (Thai / English)
+TARGET_HINT = ("ระบุไฟล์ที่มีอยู่ (ลากไฟล์มาวางในหน้าต่างนี้ได้) หรือที่อยู่เว็บ http(s):// / give a file that exists "
+               "(drag it into this window), or an http(s):// address")
+TOO_LARGE_HINT = ("ลดขนาดไฟล์ (บีบอัด PDF หรือแยกไฟล์) ก่อนเผยแพร่ เพราะระบบตรวจจะไม่ดาวน์โหลดไฟล์นี้ / make the file "
+                  "smaller (compress or split the PDF) before publishing: the crawler will not download it")
+SERVER_HINT = ("แจ้งผู้ดูแลเว็บไซต์ให้ตรวจการตั้งค่าเซิร์ฟเวอร์ หรือดาวน์โหลดแล้วตรวจไฟล์แทน / ask the site's "
+               "administrator to check the server, or download the document and inspect the file")
 ROWS_SHOWN = 3
 CELL_CHARS = 40
 DATES_SHOWN = 12
@@ -100,22 +107,26 @@ def load_target(target: str, policy: AddressPolicy | None = None) -> Loaded:
 def read_file(target: str) -> Loaded:
     path = Path(target).expanduser()
     if path.is_dir():
-        raise InputError(f"{target} เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / is a folder, not a file")
+        raise InputError(f"{target} เป็นโฟลเดอร์ ไม่ใช่ไฟล์ / is a folder, not a file",
+                         hint="ระบุไฟล์เอกสารหนึ่งไฟล์ หรือตรวจทั้งโฟลเดอร์ด้วย oit audit --dir FOLDER / give one "
+                              "document, or audit the whole folder: oit audit --dir FOLDER")
     too_large = InputError(f"ไฟล์ใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} ระบบตรวจจะไม่ดาวน์โหลด / {target} is over the "
-                           f"crawler's {_mb(DOWNLOAD_MAXSIZE)} limit (recorded as too_large)")
+                           f"crawler's {_mb(DOWNLOAD_MAXSIZE)} limit (recorded as too_large)", hint=TOO_LARGE_HINT)
     try:
         if path.stat().st_size > DOWNLOAD_MAXSIZE:
             raise too_large
         with path.open("rb") as fh:     # read up to the cap: a device (/dev/zero) has no size to stat
             body = fh.read(DOWNLOAD_MAXSIZE + 1)
     except FileNotFoundError:
-        raise InputError(f"ไม่พบไฟล์ / no such file: {target}") from None
+        raise InputError(f"ไม่พบไฟล์ / no such file: {target}", hint=TARGET_HINT) from None
     except OSError as exc:
-        raise InputError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}") from None
+        raise InputError(f"อ่านไฟล์ไม่ได้ / cannot read {target}: {exc.strerror or exc}", hint=TARGET_HINT) from None
     if len(body) > DOWNLOAD_MAXSIZE:
         raise too_large
     if not body:
-        raise InputError(f"ไฟล์ว่างเปล่า (0 ไบต์) / the file is empty: {target}")
+        raise InputError(f"ไฟล์ว่างเปล่า (0 ไบต์) / the file is empty: {target}",
+                         hint="บันทึกหรือส่งออกเอกสารใหม่ แล้วตรวจอีกครั้ง / save or export the document again, then "
+                              "inspect it again")
     return Loaded(body, "file", path.resolve().as_uri(), normalize(path.name))
 
 
@@ -195,7 +206,7 @@ def _decoded(body: bytes, encoding: str | None, url: str) -> bytes:
         return body
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise InputError(f"เนื้อหาถูกบีบอัดแบบที่ไม่รู้จัก / {url} is sent with Content-Encoding {encoding!r}, "
-                         "which the crawler cannot read either")
+                         "which the crawler cannot read either", hint=SERVER_HINT)
     for wbits in ((47,) if encoding != "deflate" else (15, -15)):     # deflate: zlib, or raw as some send
         inflater = zlib.decompressobj(wbits)
         try:
@@ -204,9 +215,9 @@ def _decoded(body: bytes, encoding: str | None, url: str) -> bytes:
             continue
         if len(out) > DOWNLOAD_MAXSIZE:
             raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} เมื่อคลายการบีบอัด / {url} expands beyond the "
-                             "crawler's limit (recorded as too_large)")
+                             "crawler's limit (recorded as too_large)", hint=TOO_LARGE_HINT)
         return out
-    raise InputError(f"เนื้อหาที่บีบอัดเสีย / {url}: the {encoding} body is corrupt")
+    raise InputError(f"เนื้อหาที่บีบอัดเสีย / {url}: the {encoding} body is corrupt", hint=SERVER_HINT)
 
 
 def fetch_url(url: str, policy: AddressPolicy | None = None, time_limit: float | None = None) -> Loaded:
@@ -214,7 +225,8 @@ def fetch_url(url: str, policy: AddressPolicy | None = None, time_limit: float |
     all of it within `time_limit` seconds; a clear InputError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r} (expected http:// or https://…)")
+        raise InputError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r} (expected http:// or https://…)",
+                         hint=HINT_URL)
     if policy is None:
         policy = AddressPolicy.for_site(_address_of(parts.hostname or ""))
     deadline = _Deadline(time_limit or FETCH_TIME_LIMIT)
@@ -227,11 +239,11 @@ def fetch_url(url: str, policy: AddressPolicy | None = None, time_limit: float |
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > DOWNLOAD_MAXSIZE:
                 raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is {_mb(int(length))}, "
-                                 f"over the crawler's limit (recorded as too_large)")
+                                 f"over the crawler's limit (recorded as too_large)", hint=TOO_LARGE_HINT)
             body = response.read(DOWNLOAD_MAXSIZE + 1)
             if len(body) > DOWNLOAD_MAXSIZE:
                 raise InputError(f"เอกสารใหญ่เกิน {_mb(DOWNLOAD_MAXSIZE)} / {url} is over the crawler's limit "
-                                 "(recorded as too_large)")
+                                 "(recorded as too_large)", hint=TOO_LARGE_HINT)
             final = response.geturl() or url
             content_type = response.headers.get("Content-Type")
             disposition = response.headers.get("Content-Disposition")
@@ -253,10 +265,13 @@ def fetch_url(url: str, policy: AddressPolicy | None = None, time_limit: float |
     if deadline.expired:
         why = f"หมดเวลา/took longer than {time_limit or FETCH_TIME_LIMIT:g} seconds in all"
     if why is not None:
-        raise InputError(f"เปิดที่อยู่นี้ไม่ได้ / cannot fetch {url}: {why}")
+        raise InputError(f"เปิดที่อยู่นี้ไม่ได้ / cannot fetch {url}: {why}",
+                         hint="ตรวจที่อยู่และเปิดในเบราว์เซอร์ดูว่าใช้งานได้ หรือดาวน์โหลดแล้วตรวจไฟล์แทน / check the "
+                              "address in a browser, or download the document and inspect the file")
     body = _decoded(body, encoding, url)
     if not body:
-        raise InputError(f"เซิร์ฟเวอร์ส่งเนื้อหาว่างเปล่า / {url} answered with an empty body (HTTP {status})")
+        raise InputError(f"เซิร์ฟเวอร์ส่งเนื้อหาว่างเปล่า / {url} answered with an empty body (HTTP {status})",
+                         hint=SERVER_HINT)
     name = filename_from_disposition(disposition) or filename_from_url(final)
     return Loaded(body, "url", final, normalize(name) if name else "", content_type, status)
 

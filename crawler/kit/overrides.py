@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from crawler.audit.checklist import Checklist
 from crawler.audit.scoring import ita, score_oit
 from crawler.audit.status import STATUS_LABELS, ItemStatus, status_th
-from crawler.errors import InputError
+from crawler.errors import HINT_OVERRIDES, InputError
 from crawler.text.format import fmt_num, thai_date
 from crawler.text.userfile import read_user_file
 
@@ -49,6 +49,7 @@ FIELDS = ("item", "status", "score", "url", "note", "who", "date")
 
 class OverrideError(InputError, ValueError):
     """An overrides file that cannot be used; one line naming the file, the entry and the problem."""
+    default_hint = HINT_OVERRIDES
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,9 @@ def apply_overrides(report: dict, overrides: Iterable[Override], checklist: Chec
         item = by_id.get(override.item)
         if item is None:
             raise OverrideError(f"{source or 'overrides'}: ไม่มีข้อ {override.item} ในรายงาน / "
-                                f"item {override.item} is not in the report")
+                                f"item {override.item} is not in the report",
+                                hint="ลบข้อนั้นออกจากไฟล์ หรือใช้เกณฑ์ปีที่มีข้อนั้น (--checklist) / remove the item "
+                                     "from the file, or use the checklist that has it (--checklist)")
         record = override.record()
         record["audit_status"], record["audit_score"] = item.get("status"), item.get("score")
         record["label_th"] = override_line(record)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.errors import InputError
+from crawler.errors import HINT_URL_LIST, InputError
 from crawler.text.urls import canonical
 
 MAX_LIST_BYTES = 20 * 1024 * 1024
@@ -31,20 +31,24 @@ def read_url_list(path: str | Path) -> list[ListedUrl]:
     """The listed URLs in order, each (item, URL) once; an InputError saying what is wrong otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: ไม่พบไฟล์รายการ URL / no such URL list")
+        raise InputError(f"{path}: ไม่พบไฟล์รายการ URL / no such URL list", hint=HINT_URL_LIST)
     if path.stat().st_size > MAX_LIST_BYTES:
-        raise InputError(f"{path}: ไฟล์รายการ URL ใหญ่เกิน / the URL list is over {MAX_LIST_BYTES >> 20} MB")
+        raise InputError(f"{path}: ไฟล์รายการ URL ใหญ่เกิน / the URL list is over {MAX_LIST_BYTES >> 20} MB",
+                         hint=HINT_URL_LIST)
     suffix = path.suffix.lower()
     try:
         lines = _table_lines(path, suffix) if suffix in (".xlsx", ".xls", ".csv") else \
             path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{path}: อ่านไฟล์รายการ URL ไม่ได้ / cannot read the URL list: {exc}") from None
+        raise InputError(f"{path}: อ่านไฟล์รายการ URL ไม่ได้ / cannot read the URL list: {exc}",
+                         hint=HINT_URL_LIST) from None
     listed = _parse(lines)
     if not listed:
-        raise InputError(f"{path}: ไม่พบ URL (http/https) ในไฟล์ / no http(s) URL in the list")
+        raise InputError(f"{path}: ไม่พบ URL (http/https) ในไฟล์ / no http(s) URL in the list", hint=HINT_URL_LIST)
     if len(listed) > MAX_URLS:
-        raise InputError(f"{path}: มี URL {len(listed)} รายการ เกิน {MAX_URLS} / more than {MAX_URLS} URLs")
+        raise InputError(f"{path}: มี URL {len(listed)} รายการ เกิน {MAX_URLS} / more than {MAX_URLS} URLs",
+                         hint=f"แบ่งเป็นหลายไฟล์ ไฟล์ละไม่เกิน {MAX_URLS} / split it into files of {MAX_URLS} URLs "
+                              "at most")
     return listed
 
 
@@ -91,6 +95,8 @@ def _parse(lines: list[str]) -> list[ListedUrl]:
 MAX_DIR_FILES = 5000
 MAX_DIR_DEPTH = 6
 _ITEM_FOLDER = re.compile(r"^[Oo]\s*0*([1-9]\d?)(?:\b|_|$)")
+DIR_HINT = (f"ระบุโฟลเดอร์เอกสารที่จะอัปโหลด (ไม่เกิน {MAX_DIR_FILES} ไฟล์ แยกโฟลเดอร์ย่อยตามข้อได้ เช่น O9) / give the "
+            f"folder of documents to upload (at most {MAX_DIR_FILES} files, sub-folders per item such as O9 allowed)")
 
 
 def read_folder(folder: str | Path) -> list[ListedUrl]:
@@ -99,7 +105,7 @@ def read_folder(folder: str | Path) -> list[ListedUrl]:
     files and folders are left out; the walk is bounded in depth and count."""
     root = Path(folder)
     if not root.is_dir():
-        raise InputError(f"{root}: ไม่พบโฟลเดอร์ / no such folder")
+        raise InputError(f"{root}: ไม่พบโฟลเดอร์ / no such folder", hint=DIR_HINT)
     found: list[ListedUrl] = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
@@ -108,9 +114,10 @@ def read_folder(folder: str | Path) -> list[ListedUrl]:
         if not path.is_file() or path.is_symlink():      # a link out of the folder is not the folder's file
             continue
         if len(found) >= MAX_DIR_FILES:
-            raise InputError(f"{root}: มีไฟล์เกิน {MAX_DIR_FILES} ไฟล์ / more than {MAX_DIR_FILES} files")
+            raise InputError(f"{root}: มีไฟล์เกิน {MAX_DIR_FILES} ไฟล์ / more than {MAX_DIR_FILES} files",
+                             hint=DIR_HINT)
         hint = next((m for part in relative.parts[:-1] if (m := _ITEM_FOLDER.match(part))), None)
         found.append(ListedUrl(path.resolve().as_uri(), f"O{int(hint.group(1))}" if hint else None))
     if not found:
-        raise InputError(f"{root}: ไม่มีไฟล์ในโฟลเดอร์ / the folder holds no files")
+        raise InputError(f"{root}: ไม่มีไฟล์ในโฟลเดอร์ / the folder holds no files", hint=DIR_HINT)
     return found

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-from crawler.errors import InputError
+from crawler.errors import HINT_URL, InputError
 
 DOCUMENT_EXTENSIONS = {
     "pdf", "xls", "xlsx", "doc", "docx", "ods", "odt", "csv", "ppt", "pptx", "odp", "rtf", "txt",
@@ -117,8 +117,7 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"ไม่ใช่ที่อยู่เว็บ / not a web address: {url!r}",
-                         hint="พิมพ์ที่อยู่เต็ม เช่น https://webportal.bangkok.go.th/samphanthawong/ / "
-                              "give the whole address, e.g. https://webportal.bangkok.go.th/samphanthawong/")
+                         hint=HINT_URL)
     return url
 
 
