@@ -37,7 +37,8 @@ HINT_URL = ("พิมพ์ที่อยู่เต็ม เช่น https
             "give the whole address, e.g. https://webportal.bangkok.go.th/samphanthawong/")
 HINT_URL_LIST = ("ใส่ URL บรรทัดละหนึ่งที่อยู่ (http:// หรือ https://) ในไฟล์ .txt .csv หรือ .xlsx / "
                  "list one http(s) URL per line in a .txt, .csv or .xlsx file")
-HINT_FORMAT = "เช่น --format html,xlsx / e.g. --format html,xlsx"
+HINT_FORMAT = ("เลือกจากรายการ คั่นด้วยจุลภาค เช่น --format html,xlsx / choose from the list, comma-separated, "
+               "e.g. --format html,xlsx")
 
 
 def help_hint(command: str | None) -> str:

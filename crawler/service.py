@@ -60,6 +60,9 @@ def choose_checklist(name: str | None, fiscal_year: int, notify: Notify | None =
         stand_in = nearest_checklist_id(fiscal_year) if name is None else None
         if stand_in is None:
             shipped = ', '.join(available_checklists()) or 'none'
+            if name is not None and Path(name).is_file():      # the user's own checklist: say how to check it
+                raise InputError(str(exc), hint=f"ตรวจไฟล์เกณฑ์ด้วย oit checklist check {name} / check the "
+                                                f"checklist file: oit checklist check {name}") from None
             raise InputError(str(exc), hint=f"เกณฑ์ที่มีให้ / checklists shipped: {shipped} "
                                             "(หรือ --checklist ไฟล์ YAML / or give --checklist PATH to a YAML file)") from None
     note = (f"ไม่มีเกณฑ์ของปีงบประมาณ {fiscal_year} จึงใช้ {stand_in} / no checklist for FY {fiscal_year}: "

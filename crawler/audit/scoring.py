@@ -160,4 +160,5 @@ def load_survey(path: str | Path, checklist: Checklist) -> dict[str, dict[str, f
     try:
         return normalize_survey(data, checklist)
     except SurveyError as exc:
-        raise SurveyError(f"{path}: {str(exc).removeprefix('survey: ')}") from None
+        detail = str(exc).removeprefix("survey: ")
+        raise SurveyError(f"{path}: {detail}") from None

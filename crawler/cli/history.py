@@ -122,8 +122,8 @@ def cmd_diff(args) -> int:
     if args.fiscal_years:
         if args.runs:
             raise InputError("ใช้ --fiscal-years ให้ระบุรอบด้วย --run / with --fiscal-years give the run(s) as --run ID",
-                             hint="เช่น oit diff --fiscal-years 2567 2568 --run 3 / "
-                                  "e.g. oit diff --fiscal-years 2567 2568 --run 3")
+                             hint="ระบุรอบด้วย --run เช่น oit diff --fiscal-years 2567 2568 --run 3 / give the run "
+                                  "with --run, e.g. oit diff --fiscal-years 2567 2568 --run 3")
         runs = tuple(args.run or _latest_runs(store, args.site, 1))
         for run_id in runs:
             store.run(run_id)
@@ -136,7 +136,8 @@ def cmd_diff(args) -> int:
                              "give two run ids: oit diff RUN_A RUN_B", hint=HINT_RUNS)
         if len(args.runs) > 2:
             raise InputError("ระบุรอบได้ไม่เกินสองรอบ (ก่อน หลัง) / give two run ids (before, after), one, or none",
-                             hint="เช่น oit diff 3 5 / e.g. oit diff 3 5")
+                             hint="ระบุรอบก่อนและรอบหลัง เช่น oit diff 3 5 (ดูรอบด้วย oit runs) / give the run before "
+                                  "and the run after, e.g. oit diff 3 5 (list them: oit runs)")
         runs = list(args.runs)
         for run_id in runs:
             store.run(run_id)

@@ -19,6 +19,7 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for commands in (crawl, audit, history, kit, checklist):
         commands.register(sub)
+    parser.set_defaults(commands=sub.choices)
     return parser
 
 
@@ -36,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Global options may come after the command too (`oit audit URL --db x.sqlite`).
     parser = build_parser()
-    args = parser.parse_args(_hoist_global(argv))
+    args, unknown = parser.parse_known_args(_hoist_global(argv))
+    if unknown:              # said by the command's own parser, so that the hint names its --help
+        args.commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     stdout = sys.stdout
     sys.stdout = CleanStream(stdout)     # whatever a command prints may quote the site: no escapes
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from datetime import date
@@ -38,7 +39,8 @@ def argparse_thai(message: str) -> str:
     argument = _ARGUMENT.fullmatch(message)
     if argument:
         name, inner = argument.groups()
-        thai_name = "คำสั่ง" if name == "command" else f"ตัวเลือก {name}"
+        is_command = name == "command" or name.endswith(("_command", "_action"))     # a sub-command's dest
+        thai_name = "คำสั่ง" if is_command else f"ตัวเลือก {name}"
         if _THAI.search(inner):
             return f"{thai_name} / argument {name}: {inner}"
         return f"{thai_name}: {_thai_of(inner)} / {message}"
@@ -53,10 +55,34 @@ def _thai_of(english: str) -> str:
     return "ใช้คำสั่งไม่ถูกต้อง"
 
 
+# What to type instead, for the options people get wrong most (else the command's --help)
+OPTION_HINTS = {
+    "--fiscal-year": "ระบุปีงบประมาณ พ.ศ. 4 หลัก เช่น --fiscal-year 2568 / give a 4-digit Buddhist Era year, "
+                     "e.g. --fiscal-year 2568",
+    "--as-of": "ระบุวันที่แบบ ค.ศ. ปี-เดือน-วัน เช่น --as-of 2025-03-31 / give the date as YYYY-MM-DD, "
+               "e.g. --as-of 2025-03-31",
+}
+_INVALID_CHOICE = re.compile(r"argument \S+: invalid choice: '(.*?)' \(choose from (.+)\)")
+
+
+def usage_hint(message: str, command: str | None) -> str:
+    """The hint after one of argparse's errors: the command meant, the option's usual form, or --help."""
+    choice = _INVALID_CHOICE.fullmatch(message)
+    if choice:
+        meant = difflib.get_close_matches(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)), n=1)
+        if meant:
+            typed = f"oit {command + ' ' if command else ''}{meant[0]}"
+            return f"หมายถึง {typed} ใช่ไหม / did you mean: {typed}"
+    argument = _ARGUMENT.fullmatch(message)
+    if argument and argument.group(1) in OPTION_HINTS:
+        return OPTION_HINTS[argument.group(1)]
+    return help_hint(command)
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         command = self.prog.removeprefix("oit").strip() or None
-        self.exit(EXIT_USAGE, f"oit: {argparse_thai(message)}\noit: {HINT_PREFIX}{help_hint(command)}\n")
+        self.exit(EXIT_USAGE, f"oit: {argparse_thai(message)}\noit: {HINT_PREFIX}{usage_hint(message, command)}\n")
 
 
 def note(message: str) -> None:
@@ -134,7 +160,8 @@ def parse_settings(pairs: list[str]) -> dict:
     for pair in pairs or []:
         if "=" not in pair:
             raise InputError(f"-s ต้องอยู่ในรูป NAME=VALUE / -s expects NAME=VALUE, got {pair!r}",
-                             hint="เช่น -s DOWNLOAD_TIMEOUT=30 / e.g. -s DOWNLOAD_TIMEOUT=30")
+                             hint="ใส่ชื่อค่าตั้งและค่า เช่น -s DOWNLOAD_TIMEOUT=30 / give a name and a value, "
+                                  "e.g. -s DOWNLOAD_TIMEOUT=30")
         k, v = pair.split("=", 1)
         out[k.strip()] = v.strip()
     return out

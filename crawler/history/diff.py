@@ -266,7 +266,8 @@ def default_fiscal_year(store: Store, *run_ids: int) -> int:
             return max(rows, key=lambda a: (a["generated_at"] or "", a["id"]))["fiscal_year"]
     raise DiffError(f"ยังไม่มีผลการประเมินของรอบ {', '.join(map(str, run_ids))} — ระบุ --fiscal-year / "
                     f"no stored audit of run {' or '.join(map(str, run_ids))}: give --fiscal-year",
-                    hint="เช่น --fiscal-year 2568 / e.g. --fiscal-year 2568")
+                    hint="ระบุปีงบประมาณที่จะใช้ตรวจ เช่น --fiscal-year 2568 / give the fiscal year to judge "
+                         "by, e.g. --fiscal-year 2568")
 
 
 def diff_runs(store: Store, run_a: int, run_b: int, *, fiscal_year: int | None = None, as_of: date | None = None,

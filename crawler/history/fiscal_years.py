@@ -111,7 +111,8 @@ def diff_fiscal_years(store: Store, year_a: int, year_b: int, runs: tuple[int, .
     """Audit the run(s) for both years and diff the coverage; the earlier year first."""
     if year_a == year_b:
         raise DiffError(f"ระบุปีงบประมาณสองปีที่ต่างกัน / give two different fiscal years, not {year_a} twice",
-                        hint="เช่น oit diff --fiscal-years 2567 2568 / e.g. oit diff --fiscal-years 2567 2568")
+                        hint="ระบุปีก่อนและปีหลัง เช่น oit diff --fiscal-years 2567 2568 / give the earlier and "
+                             "the later year, e.g. oit diff --fiscal-years 2567 2568")
     if not 1 <= len(runs) <= 2:
         raise DiffError("ระบุ --run ได้หนึ่งหรือสองครั้ง / give --run once (one crawl) or twice (one per year)")
     years = sorted((year_a, year_b))
