@@ -139,7 +139,7 @@ def test_wrong_time_rule_names_file_item_and_field(tmp_path):
     data = _raw()
     _item(data, "O9")["elements"][0]["time"] = "yearly"
     message = _refused(tmp_path, data)
-    assert "broken.yaml: item O9, field elements[0].time: 'yearly' is not one of" in message
+    assert "broken.yaml: เกณฑ์ไม่ตรงตามแบบ / item O9, field elements[0].time: 'yearly' is not one of" in message
 
 
 def test_missing_points_names_the_field(tmp_path):
@@ -214,7 +214,7 @@ def test_format_pair_needs_formats_all(tmp_path):
 def test_not_yaml(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("id: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ChecklistError, match=r"bad\.yaml: not valid YAML \(line"):
+    with pytest.raises(ChecklistError, match=r"bad\.yaml: ไฟล์ YAML ผิดรูปแบบ / not valid YAML \(line"):
         load_checklist(path)
 
 

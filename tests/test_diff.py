@@ -210,8 +210,9 @@ def test_bad_diff_usage_is_one_clear_line(weeks, argv, message, capsys):
     from crawler.cli import main
     assert main(["--db", str(weeks["dir"] / "e.sqlite"), *argv]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
-    # one line says what is wrong; a second, when there is one, what to do (oit runs)
-    assert message in lines[0] and len(lines) <= 2 and all(line.startswith("oit: ") for line in lines)
+    # one line says what is wrong; a second what to do (oit runs)
+    assert message in lines[0] and len(lines) == 2 and all(line.startswith("oit: ") for line in lines)
+    assert lines[1].startswith("oit: คำแนะนำ / hint: ")
 
 
 # -- pure diff on hand-made evidence ----------------------------------------------------------------

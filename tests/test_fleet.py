@@ -184,7 +184,8 @@ def test_a_bad_fleet_config_is_one_clear_line(tmp_path, capsys, config, message)
     path.write_text(config, encoding="utf-8")
     assert main(["fleet", str(path)]) == 2
     err = capsys.readouterr().err.strip()
-    assert message in err and "fleet config" in err and len(err.splitlines()) == 1
+    lines = err.splitlines()       # what is wrong, then what to do
+    assert message in lines[0] and "fleet config" in lines[0] and len(lines) == 2 and "คำแนะนำ / hint" in lines[1]
 
 
 def test_a_broken_state_file_is_one_clear_line(tmp_path, capsys):

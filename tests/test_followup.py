@@ -89,7 +89,8 @@ def test_a_badly_filled_row_is_one_clear_line_and_nothing_is_written(workbook, t
     out = tmp_path / "overrides.yaml"
     assert main(["overrides", "import", str(workbook), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert says in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    lines = err.strip().splitlines()       # what is wrong, then what to do
+    assert says in lines[0] and "Traceback" not in err and len(lines) == 2 and "report.xlsx" in lines[1]
     assert not out.exists()
 
 

@@ -233,12 +233,12 @@ def test_a_blocked_start_page_publishes_no_score(hostile, tmp_path):
 # -- errors, not tracebacks ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, words", [
-    (["-s", "OIT_MAX_PAGES=abc"], "OIT_MAX_PAGES=abc: must be a whole number"),
+    (["-s", "OIT_MAX_PAGES=abc"], "OIT_MAX_PAGES=abc: ต้องเป็นจำนวนเต็ม / must be a whole number"),
     (["-s", "NO_SUCH_SETTING=1"], "no such setting"),
     (["-s", "DOWNLOAD_DELAY=-2"], "must be zero or more"),
     (["-s", "OIT_MAX_DOCUMENTS=0"], "must be positive"),
     (["-s", "ROBOTSTXT_OBEY=maybe"], "must be true or false"),
-    (["--delay", "-1"], "--delay: must be zero or more"),
+    (["--delay", "-1"], "--delay: ต้องเป็นวินาที 0 ขึ้นไป / must be zero or more"),
 ])
 def test_bad_settings_are_refused_before_the_crawl(tmp_path, args, words):
     done = oit("crawl", "http://127.0.0.1:9/", *args, cwd=tmp_path)

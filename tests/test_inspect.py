@@ -187,8 +187,8 @@ def test_url_on_loopback(capsys, site_server):
     assert "สถิติภาษี 2567.pdf" in out                               # the linked document, decoded
 
     assert main(["inspect", server.url_for(manifest.prefix + "no-such-file.pdf")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "HTTP 404" in err and "\n" not in err
+    message, hint = capsys.readouterr().err.strip().splitlines()       # what is wrong, then what to do
+    assert "HTTP 404" in message and "เบราว์เซอร์" in hint
 
 
 # -- bad input ------------------------------------------------------------------------------------------
@@ -200,7 +200,8 @@ def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path):
                           ("ftp://example.org/x.pdf", "ไม่ใช่ที่อยู่เว็บ")):
         assert main(["inspect", str(target)]) == 2, target
         err = capsys.readouterr().err.strip()
-        assert words in err and "\n" not in err and err.startswith("oit: ")
+        message, hint = err.splitlines()       # what is wrong, then what to do
+        assert words in message and message.startswith("oit: ") and hint.startswith("oit: คำแนะนำ / hint: ")
 
 
 def test_corrupt_pdf_is_reported_not_raised(capsys, tmp_path):
@@ -216,4 +217,5 @@ def test_command_line_has_no_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-c", oit, "inspect", str(tmp_path / "nothing.docx")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr and "ไม่พบไฟล์" in done.stderr
+    message, hint = done.stderr.splitlines()          # what is wrong, then what to do; nothing else
+    assert "Traceback" not in done.stderr and "ไม่พบไฟล์" in message and "คำแนะนำ / hint" in hint

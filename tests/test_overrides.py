@@ -49,7 +49,8 @@ def test_bad_overrides_file_is_one_clear_line_and_exit_2(tmp_path, capsys, conte
         err = capsys.readouterr().err
         assert code == 2, command
         assert expected in err and str(path) in err, err
-        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        lines = err.strip().splitlines()       # what is wrong, then what to do
+        assert len(lines) == 2 and expected in lines[0] and "คำแนะนำ / hint" in lines[1] and "Traceback" not in err
     assert not db.exists()          # the file is checked before anything is read or written
 
 

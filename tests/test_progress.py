@@ -39,7 +39,7 @@ def test_terminal_gets_one_redrawn_progress_line(site_server, tmp_path):
     pages = int(re.search(r"pages (\d+)", last).group(1))
     assert re.search(r"documents \d+ .*errors \d+ .*/s +\d\d:\d\d", last)
     assert f"{pages} pages" in out          # the final summary agrees with the last progress line
-    assert re.match(r"run \d+ \(complete\)", out)
+    assert re.search(r"^รอบ \d+ \(complete\).* / run \d+ \(complete\)", out)
 
 
 def test_cron_gets_plain_periodic_lines(site_server, tmp_path):

@@ -36,7 +36,8 @@ def test_the_cli_says_it_in_two_lines_and_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert code == EXIT_USAGE
     assert err[0].startswith("oit: ") and "bma-district-2599" in err[0]
-    assert err[1].startswith("oit: checklists shipped: bma-district-2567, bma-district-2568")
+    assert err[1].startswith("oit: คำแนะนำ / hint: เกณฑ์ที่มีให้ / checklists shipped: bma-district-2567, "
+                             "bma-district-2568")
 
 
 def test_formats():

@@ -155,7 +155,8 @@ def test_a_bad_config_is_one_clear_line(tmp_path, capsys, config, message):
     path.write_text(config, encoding="utf-8")
     assert main(["--db", str(tmp_path / "e.sqlite"), "watch", str(path)]) == 2
     err = capsys.readouterr().err.strip()
-    assert message in err and str(path) in err and len(err.splitlines()) == 1
+    lines = err.splitlines()       # what is wrong, then what to do
+    assert message in lines[0] and str(path) in lines[0] and len(lines) == 2 and "oit watch --check" in lines[1]
 
 
 def test_a_missing_config_is_one_clear_line(tmp_path, capsys):

@@ -144,10 +144,11 @@ def normalize_survey(survey: Any, checklist: Checklist) -> dict[str, dict[str, f
         for key in part.indicators:
             value = values[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-                raise SurveyError(f"survey: {part_name}.{key} ต้องเป็นตัวเลข / must be a number, got {value!r}")
+                raise SurveyError(f"survey: {part_name}.{key} ต้องเป็นตัวเลข / {part_name}.{key} must be a number, "
+                                  f"got {value!r}")
             if not 0 <= value <= 100:
-                raise SurveyError(f"survey: {part_name}.{key} ต้องอยู่ระหว่าง 0 ถึง 100 / must be between 0 and 100, "
-                                  f"got {value}")
+                raise SurveyError(f"survey: {part_name}.{key} ต้องอยู่ระหว่าง 0 ถึง 100 / {part_name}.{key} must be "
+                                  f"between 0 and 100, got {value}")
             clean[key] = float(value)
         result[part_name] = clean
     return result
