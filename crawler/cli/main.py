@@ -26,9 +26,12 @@ def build_parser() -> Parser:
 def run_failed_message(exc: RunFailed) -> str:
     """One line, Thai then English: what happened, what became of the run, what to do."""
     run = f"run {exc.run_id}" if exc.run_id is not None else "the run"
+    run_th = f"รอบ {exc.run_id}" if exc.run_id is not None else "รอบนี้"
+    kept_th = (f"{run_th} บันทึกว่าล้มเหลว ข้อมูลที่เก็บก่อนหน้ายังอยู่" if exc.recorded
+               else f"บันทึกสถานะของ{run_th}ไม่ได้ ให้ถือว่าล้มเหลว")
     kept = (f"{run} is marked failed; what was stored before stays" if exc.recorded
             else f"{run} could not be marked failed in the store; treat it as failed")
-    return (f"oit: การเก็บข้อมูลล้มเหลว ไม่มีการให้คะแนน — ให้เพิ่มพื้นที่ดิสก์ กู้ไฟล์ฐานข้อมูลจากสำเนาสำรอง "
+    return (f"oit: การเก็บข้อมูลล้มเหลว ไม่มีการให้คะแนน ({kept_th}) — ให้เพิ่มพื้นที่ดิสก์ กู้ไฟล์ฐานข้อมูลจากสำเนาสำรอง "
             f"หรือเก็บลงไฟล์ใหม่ / the crawl failed: {clean_text(exc.reason)}; {kept}; no score. "
             f"Free disk space, restore the store from a backup, or crawl into a new file (--db NEW.sqlite).")
 

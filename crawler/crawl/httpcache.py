@@ -80,7 +80,7 @@ class WriteOnceCacheStorage(FilesystemCacheStorage):
         except OSError as exc:      # a full disk: the crawl stops and the run fails, it does not go on blind
             if not is_storage_failure(exc):
                 raise
-            stop_run(spider.crawler, exc, "the HTTP cache could not be written")
+            stop_run(spider.crawler, exc, "บันทึกแคช HTTP ไม่ได้ / the HTTP cache could not be written")
 
     def _store(self, spider, request, response) -> None:
         folder = Path(self._get_request_path(spider, request))

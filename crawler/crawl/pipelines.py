@@ -253,7 +253,7 @@ class StorePipeline:
                 return True
             except (sqlite3.DatabaseError, OSError) as exc:
                 if is_storage_failure(exc):
-                    stop_run(self.crawler, exc, "the evidence store could not be written")
+                    stop_run(self.crawler, exc, "บันทึกฐานข้อมูลหลักฐานไม่ได้ / the evidence store could not be written")
                     return False
                 if not is_locked(exc):
                     raise
@@ -321,7 +321,7 @@ class StorePipeline:
             except (sqlite3.DatabaseError, OSError) as exc:   # the disk filled at the very end
                 if not is_storage_failure(exc):
                     raise
-                failure = f"the evidence store could not be written: {describe(exc)}"
+                failure = f"บันทึกฐานข้อมูลหลักฐานไม่ได้ / the evidence store could not be written: {describe(exc)}"
                 self.crawler.stats.set_value(FAILED_STAT, failure)
         try:                 # one small write: the run is `failed`, with the reason
             self.store.fail_run(self.run_id, failure, stats)
