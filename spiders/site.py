@@ -200,9 +200,13 @@ class SiteSpider(scrapy.Spider):
             from_cache="cached" in response.flags or response.status == 304,
             on_site=self.scope.contains(url),
         )
-        yield item
+        # The links are read before the page's record is yielded: should reading them fail, the page's
+        # only record is the crawler_error the CallbackErrors middleware makes of it.
+        onward = []
         if kind == "page" and html and (self.scope.contains(canonical(response.url)) or self.listed):
-            yield from self.follow(response, depth)
+            onward = list(self.follow(response, depth))
+        yield item
+        yield from onward
 
     def failed(self, failure):
         request = failure.request

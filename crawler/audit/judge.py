@@ -23,7 +23,7 @@ from crawler.audit.checklist import Checklist, Item, fill, load_checklist
 from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, index_for, judge_element,
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
-from crawler.evidence.failures import failure_label
+from crawler.evidence.failures import FailureKind, failure_label
 from crawler.evidence.walls import WALL_ADVICE, WALL_KINDS, is_gate_text
 from crawler.audit.scoring import empty_indicators, score_oit
 from crawler.audit.status import ItemStatus
@@ -148,6 +148,11 @@ def completeness(evidence: RunEvidence) -> list[str]:
     if limited:
         reasons.append(f"มีหน้าเว็บ {len(limited)} หน้าเกินขีดจำกัดการเก็บข้อมูล ({limited[0].error}) / "
                        f"{len(limited)} pages beyond the crawl's limits were not fetched ({limited[0].error})")
+    unread = [r for r in evidence.resources.values() if r.error_kind == FailureKind.CRAWLER_ERROR and r.kind == "page"]
+    if unread:
+        reasons.append(f"ระบบตรวจอ่านหน้าเว็บ {len(unread)} หน้าไม่สำเร็จ ลิงก์ในหน้านั้นจึงไม่ได้ตรวจ ({unread[0].url}) / "
+                       f"the crawler failed reading {len(unread)} pages, so their links were not followed "
+                       f"({unread[0].url})")
     lost = int((evidence.stats or {}).get("store_lost") or 0)
     if lost:
         reasons.append(f"บันทึกข้อมูลไม่ได้ {lost} รายการ (ฐานข้อมูลถูกล็อก) / "
