@@ -204,3 +204,37 @@ def test_every_error_message_written_in_the_source_is_thai_first():
 def test_a_usage_error_hints_at_what_was_meant(capsys, argv, hint):
     code, lines = _run(argv, capsys)
     assert code == EXIT_USAGE and lines[-1].startswith(f"oit: {HINT_PREFIX}") and hint in lines[-1], lines
+
+
+def _hinted_classes(trees: list[ast.Module], errors: set[str]) -> set[str]:
+    """The error classes that carry a default_hint of their own or from a base class."""
+    classes = {node.name: node for tree in trees for node in ast.walk(tree)
+               if isinstance(node, ast.ClassDef) and node.name in errors}
+    hinted = {name for name, cls in classes.items()
+              for stmt in cls.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+              for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+              if getattr(target, "id", None) == "default_hint"
+              and not (isinstance(stmt.value, ast.Constant) and stmt.value.value is None)}
+    grew = True
+    while grew:
+        grew = False
+        for name, cls in classes.items():
+            if name not in hinted and {getattr(b, "id", None) for b in cls.bases} & hinted:
+                hinted.add(name)
+                grew = True
+    return hinted
+
+
+def test_every_input_error_raised_in_the_source_carries_a_hint():
+    """hint= at the call, or a default_hint on the class (a StoreError points to oit runs / --db)."""
+    files = [p for folder in ("crawler", "reports", "spiders") for p in sorted((ROOT / folder).rglob("*.py"))]
+    trees = {path: ast.parse(path.read_text(encoding="utf-8"), str(path)) for path in files}
+    errors = _error_classes(list(trees.values())) - {"ChecklistError"}     # the service adds its hint
+    hinted = _hinted_classes(list(trees.values()), errors)
+    assert {"StoreError", "WatchConfigError", "OverrideError", "SurveyError", "DiffError"} <= hinted
+    bare = [f"{path.relative_to(ROOT)}:{call.lineno}" for path, tree in trees.items()
+            for call in ast.walk(tree) if isinstance(call, ast.Call)
+            and (call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)) in errors
+            and (call.func.id if isinstance(call.func, ast.Name) else call.func.attr) not in hinted
+            and not any(k.arg == "hint" for k in call.keywords)]
+    assert not bare, "errors without a hint: " + ", ".join(bare)
