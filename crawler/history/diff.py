@@ -295,15 +295,15 @@ def count_line(group: dict) -> str:
 def print_diff(diff: dict, out, limit: int = 30) -> None:
     w = lambda s="": print(s, file=out)  # noqa: E731
     a, b = diff["before"], diff["after"]
-    w(f"{diff['site'].get('name') or diff['site']['url']}  —  run {a['run_id']} ({bangkok_datetime_th(a['started_at'])}) → "
-      f"run {b['run_id']} ({bangkok_datetime_th(b['started_at'])}), ปีงบประมาณ/FY {b['fiscal_year']}")
+    w(f"{diff['site'].get('name') or diff['site']['url']}  —  รอบ/run {a['run_id']} ({bangkok_datetime_th(a['started_at'])}) "
+      f"→ รอบ/run {b['run_id']} ({bangkok_datetime_th(b['started_at'])}), ปีงบประมาณ/FY {b['fiscal_year']}")
     change = "" if diff["oit_change"] is None else f"  ({diff['oit_change']:+.2f})"
     w(f"คะแนน OIT/OIT score: {_score(a['oit_score'])} → {_score(b['oit_score'])}{change}")
     if diff.get("note"):
         w(f"  หมายเหตุ/note: {diff['note']}")
     for side in (a, b):
         for reason in side["health_reasons"]:
-            w(f"  run {side['run_id']}: {reason}")
+            w(f"  รอบ/run {side['run_id']}: {reason}")
     if diff["items"]:
         w("รายการที่ผลเปลี่ยน/items changed:")
         for item in diff["items"]:
