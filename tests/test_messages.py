@@ -238,3 +238,9 @@ def test_every_input_error_raised_in_the_source_carries_a_hint():
             and (call.func.id if isinstance(call.func, ast.Name) else call.func.attr) not in hinted
             and not any(k.arg == "hint" for k in call.keywords)]
     assert not bare, "errors without a hint: " + ", ".join(bare)
+
+
+def test_a_misspelt_config_key_is_named_with_the_key_meant(tmp_path, capsys):
+    config = _file(tmp_path, "w.yaml", WATCH_SITE.replace("fiscal_year", "fiscal-year"))
+    code, lines = _run(["watch", "--check", config], capsys)
+    assert code == EXIT_USAGE and "หมายถึง fiscal_year ใช่ไหม" in lines[0] and "fiscal-year: unknown key" in lines[0]

@@ -43,8 +43,8 @@ from urllib.parse import urlsplit
 from crawler.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNHEALTHY, InputError
 from crawler.evidence.store import Store
 from crawler.history.dashboard import build_dashboard
-from crawler.history.watch import (SiteConfig, WatchConfig, WatchConfigError, failed_entry, load_config,
-                                   send_summary, watch_site)
+from crawler.history.watch import (SiteConfig, WatchConfig, WatchConfigError, config_error, failed_entry,
+                                   load_config, send_summary, watch_site)
 from reports.dashboard import write_dashboard
 
 FLEET_KEYS = frozenset({"jobs", "site_timeout", "stores", "dashboard", "state"})
@@ -70,29 +70,29 @@ class FleetConfig:
 
 
 def load_fleet(path: Path) -> FleetConfig:
-    config = load_config(path, FLEET_KEYS, what="fleet config")
+    config = load_config(path, FLEET_KEYS, what="fleet config", hint=FLEET_HINT)
     extra, base = config.extra, Path(path).resolve().parent
 
-    def bad(key: str, message: str) -> WatchConfigError:
-        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad fleet config {path}: {key}: {message}", hint=FLEET_HINT)
+    def bad(key: str, message: str, thai: str) -> WatchConfigError:
+        return config_error(path, "fleet config", key, message, thai, FLEET_HINT)
 
     def number(key: str, default: float, kind: type) -> float:
         value = extra.get(key, default)
         if (not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0
                 or (kind is int and not float(value).is_integer())):
-            raise bad(key, f"expected a number > 0, got {value!r}")
+            raise bad(key, f"expected a number > 0, got {value!r}", "ต้องเป็นตัวเลขมากกว่า 0")
         return kind(value)
 
     def folder(key: str, default: str) -> Path:
         value = extra.get(key, default)
         if not isinstance(value, str) or not value:
-            raise bad(key, f"expected a path, got {value!r}")
+            raise bad(key, f"expected a path, got {value!r}", "ต้องเป็นที่อยู่โฟลเดอร์หรือไฟล์")
         return base / value
 
     urls = [site.url for site in config.sites]
     twice = sorted({u for u in urls if urls.count(u) > 1})
     if twice:
-        raise bad("sites", f"a site is listed twice: {twice[0]}")
+        raise bad("sites", f"a site is listed twice: {twice[0]}", "มีเว็บไซต์ซ้ำกันสองครั้ง")
     return FleetConfig(config, number("jobs", DEFAULT_JOBS, int),
                        number("site_timeout", DEFAULT_SITE_TIMEOUT, float),
                        folder("stores", "stores"), folder("dashboard", "dashboard"),

@@ -28,6 +28,7 @@ stop the others. Exit 0 when every site was crawled healthily, 3 otherwise.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import signal
 import subprocess
@@ -61,6 +62,16 @@ class WatchConfigError(InputError):
     default_hint = HINT_WATCH_CONFIG
 
 
+def config_error(path: Path, what: str, where: str, message: str, thai: str = "",
+                 hint: str | None = None) -> WatchConfigError:
+    """'ไฟล์ตั้งค่าไม่ถูกต้อง — entry: <Thai> / bad <what> <path>: entry: <English>'; a message that is
+    Thai / English already (a bad URL or year, said by its own check) is given as `message` alone."""
+    if thai:
+        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง — {where}: {thai} / bad {what} {path}: {where}: {message}",
+                                hint=hint)
+    return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad {what} {path}: {where}: {message}", hint=hint)
+
+
 @dataclass
 class SiteConfig:
     url: str
@@ -90,22 +101,26 @@ class WatchConfig:
 
 # -- the config -------------------------------------------------------------------------------------
 
-def load_config(path: Path, extra_keys: frozenset[str] = frozenset(), what: str = "watch config") -> WatchConfig:
-    """The config, checked; `extra_keys`: further top-level keys the caller reads itself (kept in `.extra`)."""
-    def bad(where: str, message: str) -> WatchConfigError:
-        return WatchConfigError(f"ไฟล์ตั้งค่าไม่ถูกต้อง / bad {what} {path}: {where}: {message}")
+def load_config(path: Path, extra_keys: frozenset[str] = frozenset(), what: str = "watch config",
+                hint: str | None = None) -> WatchConfig:
+    """The config, checked; `extra_keys`: further top-level keys the caller reads itself (kept in `.extra`);
+    `hint`: what to do about a mistake (default: check it with oit watch --check)."""
+    def bad(where: str, message: str, thai: str = "") -> WatchConfigError:
+        return config_error(path, what, where, message, thai, hint)
 
     data = read_user_file(path, "ไฟล์ตั้งค่า", what, WatchConfigError)
     if not isinstance(data, dict):
-        raise bad("top level", "expected a mapping with a `sites:` list")
+        raise bad("top level", "expected a mapping with a `sites:` list", "ต้องเป็นชุด key: value ที่มีรายการ sites:")
     known = TOP_KEYS | extra_keys
     unknown = set(data) - known
     if unknown:
-        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(known))})")
+        name = sorted(map(str, unknown))[0]
+        raise bad(", ".join(sorted(map(str, unknown))), f"unknown key (known: {', '.join(sorted(known))})",
+                  _unknown_key_th(name, known))
     base = Path(path).resolve().parent
     sites_data = data.get("sites")
     if not isinstance(sites_data, list) or not sites_data:
-        raise bad("sites", "expected a non-empty list of sites")
+        raise bad("sites", "expected a non-empty list of sites", "ต้องมีรายการเว็บไซต์อย่างน้อยหนึ่งเว็บไซต์")
     defaults = _crawl_options(data.get("crawl") or {}, "crawl", bad)
     sites = [_site(entry, f"sites[{n}]", base, defaults, bad) for n, entry in enumerate(sites_data, start=1)]
     webhook = data.get("webhook")
@@ -116,15 +131,15 @@ def load_config(path: Path, extra_keys: frozenset[str] = frozenset(), what: str 
             raise bad("webhook", str(exc)) from None
     timeout = data.get("webhook_timeout", 10)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise bad("webhook_timeout", f"expected seconds > 0, got {timeout!r}")
+        raise bad("webhook_timeout", f"expected seconds > 0, got {timeout!r}", "ต้องเป็นจำนวนวินาทีมากกว่า 0")
     db = data.get("db")
     if db is not None and not isinstance(db, str):
-        raise bad("db", f"expected a file path, got {db!r}")
+        raise bad("db", f"expected a file path, got {db!r}", "ต้องเป็นที่อยู่ไฟล์")
     notify = data.get("notify") or []
     if isinstance(notify, str):
         notify = [notify]
     if not isinstance(notify, list):
-        raise bad("notify", "expected a list of Apprise URLs")
+        raise bad("notify", "expected a list of Apprise URLs", "ต้องเป็นรายการ URL ของ Apprise")
     from crawler.history.notify import bad_notify_url
     for n, url in enumerate(notify, start=1):
         why = bad_notify_url(url)
@@ -143,32 +158,42 @@ def load_config(path: Path, extra_keys: frozenset[str] = frozenset(), what: str 
                        [str(u).strip() for u in notify], {k: data[k] for k in extra_keys if k in data})
 
 
+def _unknown_key_th(name: str, known) -> str:
+    """'ไม่รู้จักชื่อนี้', with the key most likely meant (fiscal-year -> fiscal_year)."""
+    meant = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"ไม่รู้จักชื่อนี้ หมายถึง {meant[0]} ใช่ไหม" if meant else "ไม่รู้จักชื่อนี้ (สะกดผิด?)"
+
+
 def _crawl_options(data, where: str, bad) -> dict:
     if not isinstance(data, dict):
-        raise bad(where, "expected a mapping such as {delay: 0.5, concurrency: 2}")
+        raise bad(where, "expected a mapping such as {delay: 0.5, concurrency: 2}",
+                  "ต้องเป็นชุดค่า เช่น {delay: 0.5, concurrency: 2}")
     out = {}
     for key, value in data.items():
         kind = CRAWL_KEYS.get(key)
         if kind is None:
-            raise bad(f"{where}.{key}", f"unknown crawl option (known: {', '.join(CRAWL_KEYS)})")
+            raise bad(f"{where}.{key}", f"unknown crawl option (known: {', '.join(CRAWL_KEYS)})",
+                      "ไม่รู้จักตัวเลือกการเก็บข้อมูลนี้")
         ok = isinstance(value, dict) if kind is dict else (
             isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
             and (kind is float or float(value).is_integer()) and (key == "delay" or value > 0))
         if not ok:
-            raise bad(f"{where}.{key}", f"not a valid value: {value!r}")
+            raise bad(f"{where}.{key}", f"not a valid value: {value!r}", f"ค่า {value!r} ใช้ไม่ได้")
         out[key] = kind(value) if kind is not dict else {str(k): str(v) for k, v in value.items()}
     return out
 
 
 def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     if not isinstance(entry, dict):
-        raise bad(where, "expected a mapping with url, fiscal_year and out")
+        raise bad(where, "expected a mapping with url, fiscal_year and out", "ต้องมี url, fiscal_year และ out")
     unknown = set(entry) - SITE_KEYS
     if unknown:
-        raise bad(f"{where}.{sorted(map(str, unknown))[0]}", f"unknown key (known: {', '.join(sorted(SITE_KEYS))})")
+        name = sorted(map(str, unknown))[0]
+        raise bad(f"{where}.{name}", f"unknown key (known: {', '.join(sorted(SITE_KEYS))})",
+                  _unknown_key_th(name, SITE_KEYS))
     for key in ("url", "fiscal_year", "out"):
         if entry.get(key) in (None, ""):
-            raise bad(f"{where}.{key}", "missing")
+            raise bad(f"{where}.{key}", "missing", "ขาดค่านี้")
     try:
         url = check_url(str(entry["url"]))
     except InputError as exc:
@@ -182,7 +207,8 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
         try:
             as_of = date.fromisoformat(str(as_of))
         except ValueError:
-            raise bad(f"{where}.as_of", f"not a date (YYYY-MM-DD): {as_of!r}") from None
+            raise bad(f"{where}.as_of", f"not a date (YYYY-MM-DD): {as_of!r}",
+                      "ไม่ใช่วันที่ (ปี ค.ศ.-เดือน-วัน เช่น 2025-03-31)") from None
     checklist = entry.get("checklist")
     if checklist is not None:
         checklist = str(checklist)
@@ -205,7 +231,7 @@ def _site(entry, where: str, base: Path, defaults: dict, bad) -> SiteConfig:
     crawl = {**defaults, **_crawl_options(entry.get("crawl") or {}, f"{where}.crawl", bad)}
     timeout = entry.get("site_timeout")
     if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0):
-        raise bad(f"{where}.site_timeout", f"expected seconds > 0, got {timeout!r}")
+        raise bad(f"{where}.site_timeout", f"expected seconds > 0, got {timeout!r}", "ต้องเป็นจำนวนวินาทีมากกว่า 0")
     return SiteConfig(url=url, fiscal_year=fy, out=base / str(entry["out"]), checklist=checklist,
                       survey=survey, as_of=as_of, name=str(entry["name"]) if entry.get("name") else None,
                       crawl=crawl, partial=entry.get("partial") is True, overrides=overrides,
