@@ -225,4 +225,4 @@ def test_diff_says_when_each_run_started_on_the_bangkok_clock(tmp_path, capsys):
     summary = {row[0]: row[1] for row in book["สรุป"].iter_rows(min_row=2, values_only=True)}
     assert summary["รอบก่อน"] == "#1 1 มิ.ย. 2567 08:30 น." and summary["รอบหลัง"] == "#2 2 มิ.ย. 2567 08:30 น."
     print_diff(diff, sys.stdout)
-    assert "run 1 (1 มิ.ย. 2567 08:30) → run 2 (2 มิ.ย. 2567 08:30)" in capsys.readouterr().out
+    assert "รอบ/run 1 (1 มิ.ย. 2567 08:30) → รอบ/run 2 (2 มิ.ย. 2567 08:30)" in capsys.readouterr().out
