@@ -14,7 +14,8 @@
 - login: the start page is a login form.
 - cloudflare: every page answers as a Cloudflare challenge does (403, cf-ray, cf-mitigated, "Just a moment...").
 - central_login: the start page redirects to a central sign-in page (/login?next=/).
-- scripted: the ITA page's item links (O5, O6) are written by a script after load (browser mode).
+- scripted: the ITA page's item links (O5, O6) are written by a script after load (browser mode); its
+  script also reads the second host's /secret, and /moved redirects there; /gone is a 404.
 """
 from __future__ import annotations
 
@@ -226,8 +227,10 @@ def _docx(title: str, text: str) -> Resource:
 def scripted() -> Site:
     """A tiny district site whose ITA page writes its item links from JavaScript (see SCRIPTED_ITEMS)."""
     res = _sections("/", 5)
-    res["/"] = page("สำนักงานเขตทดสอบ", [("/page/1", "ข้อมูลหน่วยงาน"), ("/page/2", "ประวัติ"), ("/ita", "ITA")])
+    res["/"] = page("สำนักงานเขตทดสอบ", [("/page/1", "ข้อมูลหน่วยงาน"), ("/page/2", "ประวัติ"), ("/ita", "ITA"),
+                                           ("/gone", "ข่าวเก่า"), ("/moved", "บริการภายใน")])
     res["/ita"] = _scripted_index()
+    res["/moved"] = redirect("http://{{HOST2}}" + SCRIPTED_SECRET)     # a redirect to the second host
     res["/files/action-plan-2567.docx"] = _docx(
         "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567 สำนักงานเขตทดสอบ",
         "สำนักงานเขตทดสอบจัดทำแผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567 เพื่อเป็นกรอบการปฏิบัติงาน")

@@ -112,6 +112,10 @@ def browser_settings(chromium: str, download_timeout: float) -> dict:
     }
 
 
+# Added to DOWNLOADER_MIDDLEWARES in browser mode: its process_exception runs before every other's.
+MIDDLEWARE = ("crawler.crawl.browser.BrowserRedirects", 950)
+
+
 def page_meta() -> dict:
     """Request meta that sends a page through the browser. The HTTP cache keeps raw answers: a rendered
     page is not stored in it, nor revalidated from it (a 304 would hand the browser nothing to run)."""
@@ -173,15 +177,64 @@ async def refuse_subrequest(request) -> bool:
 
 
 async def guard_page(page, request) -> None:
-    """Every request the page makes (its navigation and redirects, scripts, data fetches) is checked
-    first: a refused one is aborted with a code the spider records (net::ERR_BLOCKED_BY_CLIENT: blocked)."""
+    """Every request the page makes (its navigation, scripts, data fetches, frames) is checked first: a
+    refused one is aborted with a code the spider records (net::ERR_BLOCKED_BY_CLIENT: blocked).
+
+    Chromium follows a redirect without asking the route again, so a navigation is fetched here with
+    redirects off and handed to the browser only when it is not a redirect. A redirect of the page is
+    given back to Scrapy (BrowserRedirects below): its RedirectMiddleware makes the next request, which
+    passes the address policy and comes back through here. A frame's redirect is not followed."""
+    user_agent = request.headers.get("User-Agent")
+
     async def guard(route, pw_request):
         refused = await refusal(pw_request.url, pw_request.resource_type)
         if refused:
             await route.abort(refused[0])
-        else:
+            return
+        if not pw_request.is_navigation_request():
             await route.fallback()          # on to scrapy-playwright's own handler (headers, method)
+            return
+        headers = await pw_request.all_headers()
+        if user_agent:
+            headers["user-agent"] = user_agent.decode("latin-1")
+        try:
+            answer = await route.fetch(headers=headers, max_redirects=0)
+        except Exception as exc:            # the fetch's own network error: the navigation fails with it
+            await route.abort(_abort_code(str(exc)))
+            return
+        if 300 <= answer.status < 400 and "location" in answer.headers:
+            if pw_request.frame.parent_frame is None:
+                request.meta[REDIRECT_META] = (answer.status, answer.headers["location"])
+            await route.abort("blockedbyclient")
+            return
+        await route.fulfill(response=answer)
     await page.route("**", guard)
+
+
+REDIRECT_META = "oit_browser_redirect"
+
+
+class BrowserRedirects:
+    """Downloader middleware of browser mode: a page the browser was redirected from becomes the
+    redirect answer it was, for Scrapy's RedirectMiddleware (hop count, loops, the policy on the next hop)."""
+
+    def process_exception(self, request, exception, spider=None):
+        redirect = request.meta.pop(REDIRECT_META, None)
+        if redirect is None:
+            return None
+        from scrapy.http import Response
+        status, location = redirect
+        return Response(request.url, status=status, headers={"Location": location}, request=request)
+
+
+def _abort_code(message: str) -> str:
+    """The Playwright abort code of a failed fetch, so the navigation fails as the fetch did."""
+    lowered = message.lower()
+    for word, code in (("econnrefused", "connectionrefused"), ("enotfound", "namenotresolved"),
+                       ("eai_again", "namenotresolved"), ("timeout", "timedout"), ("econnreset", "connectionreset")):
+        if word in lowered:
+            return code
+    return "failed"
 
 
 # -- failures --------------------------------------------------------------------------------------
