@@ -38,6 +38,7 @@ INSTALL_HINT = (f"ติดตั้งด้วย `{INSTALL_COMMAND}` (หร�
                 "or set OIT_CHROMIUM=/path/to/chromium")
 # Resource types a page may load that never build a link (Playwright's request.resource_type).
 SKIPPED_TYPES = frozenset({"image", "media", "font", "stylesheet", "texttrack", "manifest", "beacon", "ping"})
+PAGE_HEAP_MB = 512        # JavaScript heap of the browser's pages
 SETTLE_MS = 2000          # after "load", how long a page may go on fetching (its menu from an API) at most
 
 
@@ -102,8 +103,10 @@ def browser_settings(chromium: str, download_timeout: float) -> dict:
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": chromium, "headless": True, "args": chromium_args(),
-                                      "timeout": 60_000},
+        # A hostile page's scripts get a bounded heap; a small /dev/shm (containers) does not crash tabs.
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": chromium, "headless": True, "timeout": 60_000,
+                                      "args": [*chromium_args(), "--disable-dev-shm-usage",
+                                               f"--js-flags=--max-old-space-size={PAGE_HEAP_MB}"]},
         # A page's service worker could fetch past the route below: none is registered.
         "PLAYWRIGHT_CONTEXTS": {"default": {"service_workers": "block", "java_script_enabled": True}},
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(download_timeout * 1000),
