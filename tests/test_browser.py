@@ -120,3 +120,17 @@ def test_a_page_is_script_built_only_when_scripts_build_it_and_it_shows_next_to_
     rows = "".join(f"<li><a href='/d/{i}.pdf'>เอกสาร {i}</a></li>" for i in range(5))
     assert not flagged(f"<html><body><ul>{rows}</ul><script>document.write('x')</script></body></html>")
     assert not flagged("<html><body><h1>ITA</h1><p>ไม่มีสคริปต์</p></body></html>")
+
+
+def test_a_watch_config_asks_for_browser_mode_per_site(tmp_path):
+    from crawler.history.watch import WatchConfigError, crawl_command, load_config
+    path = tmp_path / "w.yaml"
+    path.write_text("sites:\n  - {url: 'http://127.0.0.1:9/a/', fiscal_year: 2567, out: a, crawl: {browser: true}}\n"
+                    "  - {url: 'http://127.0.0.1:9/b/', fiscal_year: 2567, out: b}\n", encoding="utf-8")
+    first, second = load_config(path).sites
+    assert "--browser" in crawl_command(first, tmp_path / "e.sqlite", progress=False)
+    assert "--browser" not in crawl_command(second, tmp_path / "e.sqlite", progress=False)
+    path.write_text("sites:\n  - {url: 'http://127.0.0.1:9/a/', fiscal_year: 2567, out: a, crawl: {browser: 1}}\n",
+                    encoding="utf-8")
+    with pytest.raises(WatchConfigError, match="browser"):
+        load_config(path)
