@@ -16,7 +16,8 @@ def is_dead(resource: Resource) -> bool:
         return False
     kind = resource.error_kind or ""
     # broken_*: the site answered with an empty, truncated, encrypted or mojibake file.
-    return kind.startswith(("http_4", "broken_")) or (resource.status is not None and 400 <= resource.status < 500)
+    # not_public: a drive share link that asks to sign in; assessors cannot open it either.
+    return kind.startswith(("http_4", "broken_")) or kind == "not_public" or (resource.status is not None and 400 <= resource.status < 500)
 
 
 def is_transport_failure(resource: Resource) -> bool:
