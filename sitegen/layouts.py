@@ -198,7 +198,8 @@ def central_login() -> Site:
 
 # -- Google Drive stand-in --------------------------------------------------------------------------
 
-DRIVE_HOSTS = ("drive.google.com", "drive.usercontent.google.com", "accounts.google.com")
+DRIVE_HOSTS = ("drive.google.com", "drive.usercontent.google.com", "accounts.google.com", "api.onedrive.com",
+               "contoso.sharepoint.com", "login.microsoftonline.com")
 
 
 def share_hosts(second_url: str) -> dict[str, str]:
@@ -242,6 +243,14 @@ def _virus_scan_page(file_id: str) -> Resource:
 DRIVE_MANUAL, DRIVE_FOLDER, DRIVE_PRIVATE, DRIVE_BIG = ("1aManualFileId000001", "1bServiceFolderId0001",
                                                         "1cPrivateFileId000001", "1dBigFileId0000000001")
 DRIVE_SUBFOLDER, DRIVE_DEEP = "1eSubFolderId00000001", "1fDeepFolderId0000001"
+ONEDRIVE_PUBLIC, ONEDRIVE_PRIVATE = "https://1drv.ms/b/s!AkTaxStats000001?e=Ab12", "https://1drv.ms/b/s!AkPrivate0000001"
+SHAREPOINT_PRIVATE = "https://contoso.sharepoint.com/:b:/s/district/EPrivateRevenue01?e=x1"
+
+
+def _onedrive_content(link: str) -> str:
+    """The share API's path for a OneDrive link (crawler/crawl/shares.py computes the same)."""
+    import base64
+    return f"/v1.0/shares/u!{base64.urlsafe_b64encode(link.encode()).decode().rstrip('=')}/root/content"
 
 
 def drive_links() -> Site:
@@ -253,6 +262,8 @@ def drive_links() -> Site:
         (f"https://drive.google.com/open?id={DRIVE_PRIVATE}",
          "O16 หลักเกณฑ์การบริหารและพัฒนาทรัพยากรบุคคล"),
         (f"https://drive.google.com/file/d/{DRIVE_BIG}/view?usp=drive_link", "O1 โครงสร้างหน่วยงาน"),
+        (ONEDRIVE_PUBLIC, "O9 สถิติการจัดเก็บภาษี"), (ONEDRIVE_PRIVATE, "O14 ข้อมูลงบประมาณ"),
+        (SHAREPOINT_PRIVATE, "O10 สถิติการจัดเก็บรายได้"),
         ("/page/1", "ข้อมูลหน่วยงาน")])
     file_view = "https://drive.google.com/file/d/{}/view?usp=drive_web".format
     drive = {
@@ -281,6 +292,15 @@ def drive_links() -> Site:
         _at("drive.usercontent.google.com", "/download", confirm="t", export="download", id=DRIVE_BIG,
             uuid="5f2c1f0e-0000-4000-8000-000000000001"): _drive_file(
             "โครงสร้างหน่วยงาน.pdf", "Organisation chart of the district office"),
+        # OneDrive: a public link's file through the share API; a private one refused; a private
+        # SharePoint link sent to Microsoft's sign-in page.
+        _at("api.onedrive.com", _onedrive_content(ONEDRIVE_PUBLIC)): _drive_file(
+            "สถิติการจัดเก็บภาษี 2567.pdf", "Tax collection statistics"),
+        _at("api.onedrive.com", _onedrive_content(ONEDRIVE_PRIVATE)): Resource(
+            b'{"error":{"code":"accessDenied","message":"Access denied"}}', "application/json", status=403),
+        _at("contoso.sharepoint.com", "/:b:/s/district/EPrivateRevenue01", download="1", e="x1"): redirect(
+            "https://login.microsoftonline.com/common/oauth2/authorize?client_id=00000003-0000-0ff1-ce00-000000000000"),
+        "/login.microsoftonline.com/common/oauth2/authorize": login_form("Sign in to your account"),
     }
     return Site(res, _manifest("drive_links", "/", "/"), second=Site(drive, _manifest("drive", "/", "/")))
 

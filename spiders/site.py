@@ -95,7 +95,7 @@ class SiteSpider(scrapy.Spider):
         for url in [self.start_url, *self.listed]:
             if url not in self.seen:
                 self.seen.add(url)
-                share = share_of(url) if url != self.start_url else None
+                share = share_of(url) if self.listed or url != self.start_url else None
                 yield (self._share_request(url, share, 0, None) if share else
                        self._request(url, kind="page", depth=0, referer=None))
 

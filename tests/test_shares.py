@@ -17,7 +17,8 @@ import pytest
 from crawler.crawl.shares import confirm_url, is_sign_in, share_of
 from crawler.evidence.failures import failure_label
 from crawler.evidence.walls import SHARE_ADVICE
-from sitegen.layouts import (DRIVE_BIG, DRIVE_FOLDER, DRIVE_MANUAL, DRIVE_PRIVATE, layout, share_hosts)
+from sitegen.layouts import (DRIVE_BIG, DRIVE_FOLDER, DRIVE_MANUAL, DRIVE_PRIVATE, ONEDRIVE_PRIVATE, ONEDRIVE_PUBLIC,
+                             SHAREPOINT_PRIVATE, layout, share_hosts)
 from sitegen.server import serve_pair
 
 FAST = ["--delay", "0", "--concurrency", "8", "--no-progress"]
@@ -119,6 +120,10 @@ def test_drive_files_and_folders_count_as_evidence_under_the_link_as_linked(driv
     big = stored[f"https://drive.google.com/file/d/{DRIVE_BIG}/view?usp=drive_link"]
     assert big["ok"] and big["filename"] == "โครงสร้างหน่วยงาน.pdf"
     assert sum("drive.usercontent.google.com/download" in p for p in drive_requests) == 1
+    # OneDrive: the public link's file came through the share API.
+    onedrive = stored[ONEDRIVE_PUBLIC]
+    assert onedrive["ok"] and onedrive["filename"] == "สถิติการจัดเก็บภาษี 2567.pdf"
+    assert onedrive["final_url"].startswith("https://api.onedrive.com/v1.0/shares/u!")
 
 
 def test_a_private_share_is_not_public_in_the_report_and_on_the_terminal(drive_audit):
@@ -128,6 +133,10 @@ def test_a_private_share_is_not_public_in_the_report_and_on_the_terminal(drive_a
     assert not private["ok"] and private["error_kind"] == "not_public"
     assert private["final_url"].startswith("https://accounts.google.com/ServiceLogin")
     assert report["crawl"]["healthy"], report["crawl"]["health_reasons"]     # a finding, not a broken crawl
+    # Microsoft's answers: the share API refuses (403), SharePoint sends to its sign-in page.
+    assert stored[ONEDRIVE_PRIVATE]["error_kind"] == "not_public" and stored[ONEDRIVE_PRIVATE]["status"] == 403
+    assert stored[SHAREPOINT_PRIVATE]["error_kind"] == "not_public"
+    assert stored[SHAREPOINT_PRIVATE]["final_url"].startswith("https://login.microsoftonline.com/")
     assert {"url": linked, "kind": "not_public"}.items() <= next(
         f for f in report["crawl"]["failures"] if f["url"] == linked).items()
     o16 = next(i for i in report["items"] if i["id"] == "O16")
@@ -137,3 +146,42 @@ def test_a_private_share_is_not_public_in_the_report_and_on_the_terminal(drive_a
     assert label in result.stdout and SHARE_ADVICE in result.stdout and "open?id=" in result.stdout
     markdown = (tmp / "out" / "report.md").read_text(encoding="utf-8")
     assert label in markdown and SHARE_ADVICE in markdown
+
+
+def test_a_url_list_with_share_links_is_audited_the_same_way(tmp_path):
+    folder = f"https://drive.google.com/drive/folders/{DRIVE_FOLDER}?usp=sharing"
+    listed = tmp_path / "list.txt"
+    # The district's own page first: the list's first URL is its site (the address policy's start).
+    with serve_pair(layout("drive_links")) as server:
+        listed.write_text(f"O1\n{server.url}/ita\nO6\nhttps://drive.google.com/file/d/{DRIVE_MANUAL}/view?usp=sharing\n"
+                          f"O7\n{folder}\n"
+                          f"O16\nhttps://drive.google.com/open?id={DRIVE_PRIVATE}\n", encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "audit", "--urls", "list.txt", "--fiscal-year",
+             "2567", "--as-of", AS_OF, "--out", "out", "--format", "json", "--partial",
+             "-s", f"OIT_SHARE_HOSTS={json.dumps(share_hosts(server.second.url))}", *FAST],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    rows = {r["item_id"]: r for r in report["url_list"]["rows"]}
+    assert rows["O6"]["ok"] and rows["O7"]["ok"]
+    assert rows["O16"]["failure"] == "not_public" and rows["O16"]["failure_th"] == "ไฟล์ไม่ได้เปิดสาธารณะ"
+    status = {i["id"]: i["status"] for i in report["items"]}
+    assert status["O6"] == "pass" and status["O7"] == "pass" and status["O16"] == "fail"
+    assert "ไฟล์ไม่ได้เปิดสาธารณะ" in result.stdout
+
+
+def test_the_address_policy_applies_to_what_a_share_link_fetches(tmp_path):
+    # The site counts as public (127.0.0.1): the drive's stand-in answers from loopback 127.0.0.2, the
+    # address actually connected to, so every share fetch is refused by the policy, none is made.
+    with serve_pair(layout("drive_links")) as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "crawl", server.url + "/",
+             "-s", f"OIT_SHARE_HOSTS={json.dumps(share_hosts(server.second.url))}",
+             "-s", "OIT_PUBLIC_NETWORKS=127.0.0.1/32", *FAST], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        drive_requests = list(server.second.requests)
+    assert "Traceback" not in result.stderr, result.stderr
+    con = sqlite3.connect(tmp_path / "e.sqlite")
+    kinds = {url: kind for url, kind in con.execute("SELECT url, error_kind FROM resources WHERE url LIKE 'https://%'")}
+    assert kinds and set(kinds.values()) == {"blocked"}, kinds
+    assert drive_requests == []
