@@ -185,3 +185,16 @@ def test_the_address_policy_applies_to_what_a_share_link_fetches(tmp_path):
     kinds = {url: kind for url, kind in con.execute("SELECT url, error_kind FROM resources WHERE url LIKE 'https://%'")}
     assert kinds and set(kinds.values()) == {"blocked"}, kinds
     assert drive_requests == []
+
+
+def test_private_shares_are_findings_not_a_crawl_that_failed():
+    """A URL list whose drive links all ask to sign in answered: its items fail, the run is healthy."""
+    from crawler.audit.judge import crawl_health
+    from crawler.evidence.model import Resource, RunEvidence
+    private = {f"https://drive.google.com/open?id=1PrivateId{n:08d}": Resource(
+        f"https://drive.google.com/open?id=1PrivateId{n:08d}", "https://accounts.google.com/ServiceLogin", "document",
+        False, status=200, error_kind="not_public") for n in range(3)}
+    evidence = RunEvidence(1, next(iter(private)), "2024-06-30T00:00:00", "2024-06-30T00:01:00", "complete", private, [])
+    assert crawl_health(evidence, listed=True)["healthy"]
+    dead = {url: Resource(url, url, "document", False, status=404, error_kind="http_404") for url in private}
+    assert not crawl_health(RunEvidence(1, next(iter(dead)), "", None, "complete", dead, []), listed=True)["healthy"]
