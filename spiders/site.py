@@ -221,9 +221,13 @@ class SiteSpider(scrapy.Spider):
             from_cache="cached" in response.flags or response.status == 304,
             on_site=self.scope.contains(url),
         )
-        yield item
+        # The links are read before the page's record is yielded: should reading them fail, the page's
+        # only record is the crawler_error the CallbackErrors middleware makes of it.
+        onward = []
         if kind == "page" and html and (self.scope.contains(canonical(response.url)) or self.listed):
-            yield from self.follow(response, depth)
+            onward = list(self.follow(response, depth))
+        yield item
+        yield from onward
 
     def shared(self, response: Response, url: str, html: bool):
         """The answer to a share link where it is not an ordinary file: a sign-in page (not public),
@@ -242,32 +246,32 @@ class SiteSpider(scrapy.Spider):
             return [response.request.replace(url=confirmed, meta={**meta, "oit_confirmed": True})]
         return self.follow_folder(response, url)
 
-    def follow_folder(self, response: Response, url: str):
-        """A shared folder's listing: the record of the folder (a page, so its entries are stored as its
-        links), then each file one hop and each sub-folder down to MAX_FOLDER_DEPTH, at most
-        MAX_FOLDER_ENTRIES of them."""
+    def follow_folder(self, response: Response, url: str) -> list:
+        """A shared folder's listing: each file one hop and each sub-folder down to MAX_FOLDER_DEPTH, at most
+        MAX_FOLDER_ENTRIES of them, after the record of the folder (a page, so its entries are stored as
+        its links). As in parse(), the entries are read before the record is made."""
         meta = response.meta
         depth, level = meta["oit_depth"], meta.get("oit_share_level", 0)
-        yield ResourceItem(
-            url=url, kind="page", ok=True, final_url=canonical(response.url), depth=depth,
-            referer=meta.get("referer"), status=response.status, content_type="text/html",
-            filename="", fetched_at=_now(), body=response.body, on_site=False,
-            from_cache="cached" in response.flags or response.status == 304)
-        entries = 0
+        onward: list = []
         for target in self.link_targets(response):
             share = share_of(target)
             if share is None or target in self.seen or target == url or (share.folder and level >= MAX_FOLDER_DEPTH):
                 continue
             self.seen.add(target)
-            if entries >= MAX_FOLDER_ENTRIES:
+            if len(onward) >= MAX_FOLDER_ENTRIES:
                 self.crawler.stats.inc_value("oit/limit")
-                yield ResourceItem(url=target, kind="document", ok=False, depth=depth + 1, referer=url,
-                                   error_kind=FailureKind.LIMIT, on_site=False, fetched_at=_now(),
-                                   error=f"more than {MAX_FOLDER_ENTRIES} entries in the shared folder {url}: "
-                                         f"the rest not fetched")
-                return
-            entries += 1
-            yield self._share_request(target, share, depth + 1, url, level + (1 if share.folder else 0))
+                onward.append(ResourceItem(
+                    url=target, kind="document", ok=False, depth=depth + 1, referer=url, error_kind=FailureKind.LIMIT,
+                    on_site=False, fetched_at=_now(),
+                    error=f"more than {MAX_FOLDER_ENTRIES} entries in the shared folder {url}: the rest not fetched"))
+                break
+            onward.append(self._share_request(target, share, depth + 1, url, level + (1 if share.folder else 0)))
+        folder = ResourceItem(
+            url=url, kind="page", ok=True, final_url=canonical(response.url), depth=depth,
+            referer=meta.get("referer"), status=response.status, content_type="text/html",
+            filename="", fetched_at=_now(), body=response.body, on_site=False,
+            from_cache="cached" in response.flags or response.status == 304)
+        return [folder, *onward]
 
     def _not_public(self, response: Response, url: str, message: str) -> ResourceItem:
         meta = response.meta

@@ -75,6 +75,7 @@ TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
 # Depth, page and document budgets, traps (crawler/crawl/middlewares.py), as Scrapy's DepthMiddleware does depth.
 SPIDER_MIDDLEWARES = {
     "crawler.crawl.middlewares.CrawlLimits": 900,
+    "crawler.crawl.middlewares.CallbackErrors": 950,    # next to the spider: its exceptions come here first
 }
 # One dict for every downloader middleware we change (a second DOWNLOADER_MIDDLEWARES would replace this).
 DOWNLOADER_MIDDLEWARES = {
