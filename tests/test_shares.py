@@ -6,6 +6,7 @@ private one is reported as not public, in Thai, with what to do."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 import sqlite3
 import subprocess
@@ -80,7 +81,7 @@ def drive_audit(tmp_path_factory):
         hosts = json.dumps(share_hosts(server.second.url))
         result = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "audit", server.url + "/", "--fiscal-year",
-             "2567", "--as-of", AS_OF, "--out", "out", "--format", "json,md", "-s", f"OIT_SHARE_HOSTS={hosts}", *FAST],
+             "2567", "--as-of", AS_OF, "--out", "out", "--format", "json,md,html", "-s", f"OIT_SHARE_HOSTS={hosts}", *FAST],
             cwd=tmp, capture_output=True, text=True, timeout=120)
         drive_requests = [r.path for r in server.second.requests]
     assert "Traceback" not in result.stderr, result.stderr
@@ -144,8 +145,9 @@ def test_a_private_share_is_not_public_in_the_report_and_on_the_terminal(drive_a
     label = failure_label("not_public")
     assert label == "ไฟล์ไม่ได้เปิดสาธารณะ"
     assert label in result.stdout and SHARE_ADVICE in result.stdout and "open?id=" in result.stdout
-    markdown = (tmp / "out" / "report.md").read_text(encoding="utf-8")
-    assert label in markdown and SHARE_ADVICE in markdown
+    for name in ("report.md", "report.html"):
+        text = html.unescape((tmp / "out" / name).read_text(encoding="utf-8"))
+        assert label in text and SHARE_ADVICE in text, name
 
 
 def test_a_url_list_with_share_links_is_audited_the_same_way(tmp_path):
