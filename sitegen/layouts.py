@@ -260,7 +260,7 @@ def drive_links() -> Site:
         (f"https://drive.google.com/file/d/{DRIVE_MANUAL}/view?usp=sharing", "O6 คู่มือการปฏิบัติงาน"),
         (f"https://drive.google.com/drive/folders/{DRIVE_FOLDER}?usp=sharing", "O7 คู่มือสำหรับประชาชน"),
         (f"https://drive.google.com/open?id={DRIVE_PRIVATE}",
-         "O16 หลักเกณฑ์การบริหารและพัฒนาทรัพยากรบุคคล"),
+         "หลักเกณฑ์การเลื่อนเงินเดือน"),
         (f"https://drive.google.com/file/d/{DRIVE_BIG}/view?usp=drive_link", "O1 โครงสร้างหน่วยงาน"),
         (ONEDRIVE_PUBLIC, "O9 สถิติการจัดเก็บภาษี"), (ONEDRIVE_PRIVATE, "O14 ข้อมูลงบประมาณ"),
         (SHAREPOINT_PRIVATE, "O10 สถิติการจัดเก็บรายได้"),

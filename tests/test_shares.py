@@ -141,7 +141,9 @@ def test_a_private_share_is_not_public_in_the_report_and_on_the_terminal(drive_a
     assert {"url": linked, "kind": "not_public"}.items() <= next(
         f for f in report["crawl"]["failures"] if f["url"] == linked).items()
     o16 = next(i for i in report["items"] if i["id"] == "O16")
-    assert o16["status"] == "fail"
+    element = o16["elements"][0]
+    assert o16["status"] == "fail" and element["reason"] == "could_not_fetch", element
+    assert "ไฟล์ไม่ได้เปิดสาธารณะ" in element["reason_th"]
     label = failure_label("not_public")
     assert label == "ไฟล์ไม่ได้เปิดสาธารณะ"
     assert label in result.stdout and SHARE_ADVICE in result.stdout and "open?id=" in result.stdout
