@@ -198,7 +198,8 @@ def central_login() -> Site:
 
 # -- Google Drive stand-in --------------------------------------------------------------------------
 
-DRIVE_HOSTS = ("drive.google.com", "drive.usercontent.google.com", "accounts.google.com", "api.onedrive.com",
+DRIVE_HOSTS = ("drive.google.com", "docs.google.com", "drive.usercontent.google.com", "accounts.google.com",
+               "api.onedrive.com",
                "contoso.sharepoint.com", "login.microsoftonline.com")
 
 
@@ -245,6 +246,15 @@ DRIVE_MANUAL, DRIVE_FOLDER, DRIVE_PRIVATE, DRIVE_BIG = ("1aManualFileId000001", 
 DRIVE_SUBFOLDER, DRIVE_DEEP = "1eSubFolderId00000001", "1fDeepFolderId0000001"
 ONEDRIVE_PUBLIC, ONEDRIVE_PRIVATE = "https://1drv.ms/b/s!AkTaxStats000001?e=Ab12", "https://1drv.ms/b/s!AkPrivate0000001"
 SHAREPOINT_PRIVATE = "https://contoso.sharepoint.com/:b:/s/district/EPrivateRevenue01?e=x1"
+DOCS_PLAN, DOCS_REPORT = "1jDocsPlanId00000001", "1kDocsReportId000001"
+
+
+def _google_doc(name: str, heading: str, text: str) -> Resource:
+    """A Google Doc exported as Word (docs.google.com/document/d/ID/export?format=docx)."""
+    from sitegen.documents import DocContent, Heading, docx
+    body = docx(DocContent(heading, [Heading(heading, center=True), text], date(2023, 10, 2))).body
+    return Resource(body, CONTENT_TYPES["docx"], last_modified=MODIFIED, headers={
+        "Content-Disposition": f"attachment; filename=\"doc.docx\"; filename*=UTF-8''{quote(name)}"})
 
 
 def _onedrive_content(link: str) -> str:
@@ -262,6 +272,8 @@ def drive_links() -> Site:
         (f"https://drive.google.com/open?id={DRIVE_PRIVATE}",
          "หลักเกณฑ์การเลื่อนเงินเดือน"),
         (f"https://drive.google.com/file/d/{DRIVE_BIG}/view?usp=drive_link", "O1 โครงสร้างหน่วยงาน"),
+        (f"https://docs.google.com/document/d/{DOCS_PLAN}/edit?usp=sharing", "O5 แผนปฏิบัติราชการประจำปี"),
+        (f"https://drive.google.com/open?id={DOCS_REPORT}", "O5 รายงานผลการปฏิบัติราชการประจำปี"),
         (ONEDRIVE_PUBLIC, "O9 สถิติการจัดเก็บภาษี"), (ONEDRIVE_PRIVATE, "O14 ข้อมูลงบประมาณ"),
         (SHAREPOINT_PRIVATE, "O10 สถิติการจัดเก็บรายได้"),
         ("/page/1", "ข้อมูลหน่วยงาน")])
@@ -292,6 +304,16 @@ def drive_links() -> Site:
         _at("drive.usercontent.google.com", "/download", confirm="t", export="download", id=DRIVE_BIG,
             uuid="5f2c1f0e-0000-4000-8000-000000000001"): _drive_file(
             "โครงสร้างหน่วยงาน.pdf", "Organisation chart of the district office"),
+        # Google Docs: the editor's link exported as Word; a Drive id of a Doc is sent on to its editor.
+        _at("docs.google.com", f"/document/d/{DOCS_PLAN}/export", format="docx"): _google_doc(
+            "แผนปฏิบัติราชการ 2567.docx", "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567",
+            "สำนักงานเขตทดสอบ แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567 โครงการและกิจกรรม"),
+        _at("drive.google.com", "/uc", export="download", id=DOCS_REPORT): redirect(
+            f"https://docs.google.com/document/d/{DOCS_REPORT}/edit?usp=drive_web"),
+        f"/docs.google.com/document/d/{DOCS_REPORT}/edit": page("Google Docs", [], "Google Docs"),
+        _at("docs.google.com", f"/document/d/{DOCS_REPORT}/export", format="docx"): _google_doc(
+            "รายงานผลการปฏิบัติราชการ 2566.docx", "รายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566",
+            "สำนักงานเขตทดสอบ รายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566 ผลการดำเนินงานตามแผน"),
         # OneDrive: a public link's file through the share API; a private one refused; a private
         # SharePoint link sent to Microsoft's sign-in page.
         _at("api.onedrive.com", _onedrive_content(ONEDRIVE_PUBLIC)): _drive_file(

@@ -239,11 +239,16 @@ class SiteSpider(scrapy.Spider):
         if not html:
             return None
         if meta["oit_share"] == "file":
-            body = response.body[:200_000].decode(getattr(response, "encoding", None) or "utf-8", "replace")
-            confirmed = confirm_url(body, response.url)
-            if confirmed is None or meta.get("oit_confirmed"):
+            if meta.get("oit_confirmed"):       # one more hop at most: the answer now is what it is
                 return None
-            return [response.request.replace(url=confirmed, meta={**meta, "oit_confirmed": True})]
+            body = response.body[:200_000].decode(getattr(response, "encoding", None) or "utf-8", "replace")
+            # Google's virus-scan page's "Download anyway", or the Docs editor a Drive id led to (its export).
+            editor = share_of(canonical(response.url))
+            onward = confirm_url(body, response.url) or (
+                editor.fetch_url if editor and not editor.folder and editor.fetch_url != canonical(response.url) else None)
+            if onward is None:
+                return None
+            return [response.request.replace(url=onward, meta={**meta, "oit_confirmed": True})]
         return self.follow_folder(response, url)
 
     def follow_folder(self, response: Response, url: str) -> list:

@@ -18,7 +18,7 @@ import pytest
 from crawler.crawl.shares import confirm_url, is_sign_in, share_of
 from crawler.evidence.failures import failure_label
 from crawler.evidence.walls import SHARE_ADVICE
-from sitegen.layouts import (DRIVE_BIG, DRIVE_FOLDER, DRIVE_MANUAL, DRIVE_PRIVATE, ONEDRIVE_PRIVATE, ONEDRIVE_PUBLIC,
+from sitegen.layouts import (DOCS_PLAN, DOCS_REPORT, DRIVE_BIG, DRIVE_FOLDER, DRIVE_MANUAL, DRIVE_PRIVATE, ONEDRIVE_PRIVATE, ONEDRIVE_PUBLIC,
                              SHAREPOINT_PRIVATE, layout, share_hosts)
 from sitegen.server import serve_pair
 
@@ -121,6 +121,10 @@ def test_drive_files_and_folders_count_as_evidence_under_the_link_as_linked(driv
     big = stored[f"https://drive.google.com/file/d/{DRIVE_BIG}/view?usp=drive_link"]
     assert big["ok"] and big["filename"] == "โครงสร้างหน่วยงาน.pdf"
     assert sum("drive.usercontent.google.com/download" in p for p in drive_requests) == 1
+    # Google Docs: the editor's link is exported as Word; a Drive id of a Doc reached the same export.
+    assert set(_evidence_urls(report, "O5")) >= {f"https://docs.google.com/document/d/{DOCS_PLAN}/edit?usp=sharing",
+                                   f"https://drive.google.com/open?id={DOCS_REPORT}"}
+    assert next(i for i in report["items"] if i["id"] == "O5")["status"] == "pass"
     # OneDrive: the public link's file came through the share API.
     onedrive = stored[ONEDRIVE_PUBLIC]
     assert onedrive["ok"] and onedrive["filename"] == "สถิติการจัดเก็บภาษี 2567.pdf"

@@ -9,7 +9,8 @@ Shapes recognised and what is fetched for them:
   https://drive.google.com/uc?export=download&id=ID, Drive's own download link. It answers with the
   file (Content-Disposition names it) or, for a file too big for the virus scan, a "Download anyway"
   page whose form (id="download-form", action drive.usercontent.google.com/download, hidden inputs id,
-  export, confirm, uuid) is followed once (`confirm_url`).
+  export, confirm, uuid) is followed once (`confirm_url`). A Drive id that is a Google Doc is sent on to
+  the Docs editor: that page's own share (its export, below) is fetched once instead.
 - docs.google.com/document|spreadsheets|presentation/d/ID/…: the editor's export,
   /d/ID/export?format=docx|xlsx|pdf (a Google Doc is an editable document, a Sheet a workbook).
 - drive.google.com/drive/folders/ID (and folderview?id=ID): the folder's script-free listing
@@ -33,7 +34,7 @@ import base64
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 MAX_FOLDER_ENTRIES = 100      # files of one shared folder fetched; the rest are a limit record
 MAX_FOLDER_DEPTH = 1          # sub-folders of a linked folder listed; deeper ones are not
@@ -98,8 +99,7 @@ def share_of(url: str) -> Share | None:
     if host.endswith(".sharepoint.com") and (m := _SHAREPOINT_PATH.match(path)):
         if m.group(1) == "f":
             return Share("microsoft", True, url)
-        pairs = [(k, v) for k, v in parse_qs(parts.query, keep_blank_values=True).items() for v in v
-                 if k != "download"]
+        pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "download"]
         return Share("microsoft", False, urlunsplit(parts._replace(query=urlencode(pairs + [("download", "1")]))))
     return None
 
