@@ -122,8 +122,8 @@ def test_drive_files_and_folders_count_as_evidence_under_the_link_as_linked(driv
     assert big["ok"] and big["filename"] == "โครงสร้างหน่วยงาน.pdf"
     assert sum("drive.usercontent.google.com/download" in p for p in drive_requests) == 1
     # Google Docs: the editor's link is exported as Word; a Drive id of a Doc reached the same export.
-    assert set(_evidence_urls(report, "O5")) >= {f"https://docs.google.com/document/d/{DOCS_PLAN}/edit?usp=sharing",
-                                   f"https://drive.google.com/open?id={DOCS_REPORT}"}
+    assert set(_evidence_urls(report, "O5")) >= {
+        f"https://docs.google.com/document/d/{DOCS_PLAN}/edit?usp=sharing", f"https://drive.google.com/open?id={DOCS_REPORT}"}
     assert next(i for i in report["items"] if i["id"] == "O5")["status"] == "pass"
     # OneDrive: the public link's file came through the share API.
     onedrive = stored[ONEDRIVE_PUBLIC]
