@@ -323,6 +323,8 @@ def drive_links() -> Site:
         _at("contoso.sharepoint.com", "/:b:/s/district/EPrivateRevenue01", download="1", e="x1"): redirect(
             "https://login.microsoftonline.com/common/oauth2/authorize?client_id=00000003-0000-0ff1-ce00-000000000000"),
         "/login.microsoftonline.com/common/oauth2/authorize": login_form("Sign in to your account"),
+        # A drive that asks crawlers to keep out: a share link is still one person's click, fetched once.
+        "/robots.txt": Resource(b"User-agent: *\nDisallow: /\n", "text/plain"),
     }
     return Site(res, _manifest("drive_links", "/", "/"), second=Site(drive, _manifest("drive", "/", "/")))
 

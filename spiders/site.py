@@ -117,7 +117,10 @@ class SiteSpider(scrapy.Spider):
         """A Google Drive / OneDrive link: its file (or folder listing) is fetched, the record keeps the
         link as linked (crawler/crawl/shares.py). A folder's listing is a page: its links are stored."""
         request = self._request(url, "page" if share.folder else "document", depth, referer)
-        request.meta.update(oit_share="folder" if share.folder else "file", oit_share_level=level)
+        # robots.txt rules crawling a drive, which this never does: the file the district published is
+        # fetched once, as the assessor's click on the link opens it (folders: one level, capped).
+        request.meta.update(oit_share="folder" if share.folder else "file", oit_share_level=level,
+                            dont_obey_robotstxt=True)
         return request.replace(url=share.fetch_url)
 
     def follow(self, response: Response, depth: int):
