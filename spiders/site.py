@@ -27,7 +27,7 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
                                     TCPTimedOutError, TimeoutError)
 
 from crawler.crawl.addresses import BlockedRequest
-from crawler.crawl.browser import browser_failure_kind
+from crawler.crawl.browser import browser_failure_kind, page_meta
 from crawler.crawl.items import ResourceItem
 from crawler.crawl.shares import (MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES, Share, confirm_url, is_share_host,
                                   is_sign_in, share_of)
@@ -85,7 +85,6 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_links = crawler.settings.getint("OIT_MAX_LINKS_PER_PAGE")
         if crawler.settings.getbool("OIT_BROWSER"):      # --browser: pages rendered by Chromium
-            from crawler.crawl.browser import page_meta
             spider.browser_meta = page_meta()
         return spider
 
