@@ -19,6 +19,8 @@ RetryAfter (a downloader middleware in place of Scrapy's RetryMiddleware) honour
 CallbackErrors turns an exception inside the spider's callback (a bug of ours, or a page our code cannot
 read) into a record of that URL (error_kind "crawler_error") instead of a Scrapy stat and a log line: the
 page counts as failed, and the audit knows the links on it were never read.
+
+ShareHosts lets the tests stand in for Google Drive and OneDrive on loopback (setting OIT_SHARE_HOSTS).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from urllib.parse import urlsplit
 from email.utils import parsedate_to_datetime
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -215,3 +217,37 @@ class CallbackErrors:
             error=f"{type(exception).__name__}: {exception}"[:500], final_url=canonical(response.url),
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             on_site=scope.contains(url) if scope is not None else True)]
+
+
+class ShareHosts:
+    """Downloader middleware for tests only: a request for a host listed in OIT_SHARE_HOSTS (host -> base
+    URL on loopback) is sent to the base instead, and the answer comes back under the real address, so
+    the spider, the redirects to sign-in hosts and the records see Google's and Microsoft's own URLs
+    while nothing leaves 127.0.0.1. It sits before the address policy, which checks the loopback
+    address actually connected to. Off (NotConfigured) when the setting is empty."""
+
+    def __init__(self, hosts: dict[str, str]):
+        self.hosts = {host.lower(): base.rstrip("/") for host, base in hosts.items()}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        hosts = crawler.settings.getdict("OIT_SHARE_HOSTS")
+        if not hosts:
+            raise NotConfigured
+        return cls(hosts)
+
+    def process_request(self, request, spider=None):
+        parts = urlsplit(request.url)
+        base = self.hosts.get((parts.hostname or "").lower())
+        if base is None:
+            return None
+        rest = parts.path + (f"?{parts.query}" if parts.query else "")
+        # A new request: Scrapy sends it through every downloader middleware again.
+        return request.replace(url=base + rest, meta={**request.meta, "oit_share_host": parts.hostname},
+                               dont_filter=True)
+
+    def process_response(self, request, response, spider=None):
+        for host, base in self.hosts.items():
+            if response.url == base or response.url.startswith(base + "/") or response.url.startswith(base + "?"):
+                return response.replace(url=f"https://{host}{response.url[len(base):]}")
+        return response

@@ -44,6 +44,11 @@ OIT_MAX_URL_LENGTH = 1000
 OIT_MAX_LINKS_PER_PAGE = 5000         # links read from one page; more are recorded once as a limit
 OIT_MAX_DOCUMENTS = 20000             # documents and outside links fetched per run; more are limit records
 
+# Browser mode (`--browser`, crawler/crawl/browser.py): in-scope pages rendered by Chromium through
+# scrapy-playwright, so that links a script writes are followed; documents are fetched as always.
+OIT_BROWSER = False
+OIT_CHROMIUM = ""                     # Chromium's path; "" = $OIT_CHROMIUM, else chromium on PATH
+
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
 OIT_STORE_LOCK_WAIT = 120             # seconds a write waits for another process's lock, then gives up (said)
@@ -79,6 +84,7 @@ SPIDER_MIDDLEWARES = {
 }
 # One dict for every downloader middleware we change (a second DOWNLOADER_MIDDLEWARES would replace this).
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.crawl.middlewares.ShareHosts": 40,     # tests only (OIT_SHARE_HOSTS): before the address policy
     "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.middlewares.RetryAfter": 550,    # Retry-After honoured within a cap
@@ -86,6 +92,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "crawler.crawl.httpcache.ObservingCacheMiddleware": 900,
 }
+# Tests stand in for Google Drive and OneDrive: {"drive.google.com": "http://127.0.0.2:PORT/drive.google.com", …}
+# sends each request for a listed host to the loopback base instead (crawler/crawl/middlewares.py).
+# Empty (always, outside the tests): the middleware is off.
+OIT_SHARE_HOSTS: dict = {}
 OIT_RETRY_AFTER_MAX = 60              # seconds a 429/503 Retry-After may make a retry wait
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,

@@ -370,7 +370,7 @@ class Store:
         resources: dict[str, Resource] = {}
         rows = self.db.execute(
             """SELECT r.*, t.format, t.title, t.text, t.text_layer, t.language, t.tables, t.ocr,
-                      t.dates AS text_dates
+                      t.dates AS text_dates, t.warnings
                FROM resources r LEFT JOIN texts t ON t.sha256 = r.sha256
                WHERE r.run_id = ? ORDER BY r.id""", (run_id,))
         for row in rows:
@@ -386,7 +386,7 @@ class Store:
                        + json.loads(row["dates"] or "[]")],
                 on_site=bool(row["on_site"]), ocr=json.loads(row["ocr"]) if row["ocr"] else None,
                 sha256=row["sha256"] or "", size=row["size"], depth=row["depth"],
-                last_modified=row["last_modified"],
+                last_modified=row["last_modified"], warnings=json.loads(row["warnings"] or "[]"),
             )
         links = [
             LinkRef(source_url=r["source_url"], target_url=r["target_url"], text=r["text"] or "",
@@ -395,7 +395,7 @@ class Store:
         ]
         return RunEvidence(run_id=run_id, site_url=run["site_url"], started_at=run["started_at"],
                            finished_at=run["finished_at"], status=run["status"], resources=resources,
-                           links=links, stats=run["stats"])
+                           links=links, stats=run["stats"], browser=bool(run["settings"].get("OIT_BROWSER")))
 
     # -- audits -----------------------------------------------------------------------------------
 
