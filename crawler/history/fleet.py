@@ -33,6 +33,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -258,12 +259,15 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
     print(f"== {len(pending)} เว็บไซต์ / sites on {len(groups)} host(s), {where}, "
           f"time cap {config.site_timeout:g} s per site", flush=True)
     stores = {s.url: str(store_path(config, s)) for s in pending}
-    previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    # Signals reach the main thread only (a round run from another thread, as a test does, keeps its own).
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous_handler = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         interrupted = _run_round(config, round_, state, groups, pending, stores, jobs, connection, redis_url,
                                  lock_ttl)
     finally:
-        signal.signal(signal.SIGTERM, previous_handler)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous_handler)
     round_ = state.read() or round_
     done = [s for s in config.sites if s.url in round_["sites"]]
     entries = [round_["sites"][s.url] for s in done]
