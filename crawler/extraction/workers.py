@@ -15,9 +15,10 @@ Memory (issue 16): a worker imports the extractors and nothing of the crawl (no 
 this module and what it imports are the worker's whole program; tests/test_extraction.py checks it).
 The pool is replaced by a fresh one after OIT_EXTRACT_RECYCLE documents per worker, so whatever a
 long crawl leaves behind in a worker (pdfium's and pandas' heaps, caches) is given back; the old pool
-finishes what it was given, and the crawl waits for it (ExtractionPool.retire_if_due, at most
-DRAIN_WAIT_S) before the new one starts: old and new workers at once were the crawl's peak memory. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary
-file, not pickled through the pool's pipe (one copy less in each process).
+finishes what it was given, and the crawl waits until its processes are gone (ExtractionPool.
+retire_if_due, at most DRAIN_WAIT_S) before the new one starts: old and new workers at once were the
+crawl's peak memory. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary file, not
+pickled through the pool's pipe (one copy less in each process).
 """
 from __future__ import annotations
 
@@ -104,11 +105,7 @@ class ExtractionPool:
         self._executor: ProcessPoolExecutor | None = None
         self._given = 0                  # documents given to the current executor
         self._spool: Path | None = None  # temporary files of large bodies
-        self._lock = threading.Lock()    # the counts below change in the executors' threads too
-        self._pending = 0                # documents of the current executor not done yet
-        self._retired: ProcessPoolExecutor | None = None
-        self._retired_pending = 0
-        self._drained: Future | None = None   # done when the retired executor has finished its work
+        self._drained: Future | None = None   # done when the retired executor's processes are gone
         self.restarts = 0
         self.recycled = 0
 
@@ -117,34 +114,24 @@ class ExtractionPool:
         self._submit(int)
 
     def retire_if_due(self) -> Future | None:
-        """Retire the pool when it has done its share (it finishes what it was given, then exits).
-        Returns a Future done once the retired workers have finished, while they have not: a caller
-        waits for it before its next submit, so that old and new workers never hold memory at once.
-        None: nothing to wait for."""
-        with self._lock:
-            if self._executor is None:           # retired (or not started): wait while the old one works
-                return self._drained if self._drained is not None and not self._drained.done() else None
-            if self._given < self.recycle * self.workers:
-                return None
-            old, self._executor = self._executor, None
-            self.recycled += 1
-            self._retired, self._retired_pending, self._pending = old, self._pending, 0
-            self._drained = Future() if self._retired_pending else None
-            drained = self._drained
-        old.shutdown(wait=False)
-        return drained
+        """Retire the pool when it has done its share: it finishes what it was given, then its processes
+        exit. Returns a Future done once they have, while they have not: a caller waits for it before
+        its next submit, so that old and new workers never hold memory at once. None: nothing to wait for."""
+        if self._executor is None:           # retired (or not started yet)
+            return self._drained if self._drained is not None and not self._drained.done() else None
+        if self._given < self.recycle * self.workers:
+            return None
+        old, self._executor = self._executor, None
+        self.recycled += 1
+        drained = self._drained = Future()
 
-    def _done(self, executor: ProcessPoolExecutor) -> None:
-        drained = None
-        with self._lock:
-            if executor is self._executor:
-                self._pending -= 1
-            elif executor is self._retired:
-                self._retired_pending -= 1
-                if self._retired_pending <= 0 and self._drained is not None and not self._drained.done():
-                    drained = self._drained
-        if drained is not None:
-            drained.set_result(None)
+        def retire() -> None:
+            try:
+                old.shutdown(wait=True)
+            finally:
+                drained.set_result(None)
+        threading.Thread(target=retire, name="oit-retire-extraction-pool", daemon=True).start()
+        return drained
 
     def submit(self, body: bytes, **hints) -> tuple[Future, ProcessPoolExecutor]:
         """extract_evidence(body, **hints) in a worker: (future, the executor it runs in); raises
@@ -178,23 +165,16 @@ class ExtractionPool:
             self.replace(executor)
             raise
         self._given += 1
-        with self._lock:
-            self._pending += 1
-        future.add_done_callback(lambda _: self._done(executor))
         return future, executor
 
     def replace(self, broken: ProcessPoolExecutor) -> None:
         """A worker of `broken` died: the next submit starts a fresh pool (once, however many noticed)."""
         if self._executor is broken:
             self._executor = None
-            with self._lock:
-                self._pending = 0
             self.restarts += 1
             broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        if self._drained is not None and not self._drained.done():
-            self._drained.set_result(None)           # nobody waits for a pool that is closing
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
