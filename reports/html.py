@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from crawler.audit.status import ELEMENT_STATUS_LABELS, STATUS_LABELS, STATUS_MARKS, element_status
 from crawler.evidence.failures import failure_label
+from crawler.evidence.walls import SHARE_ADVICE
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date, thai_datetime
 from crawler.text.urls import display_url
 from reports.writer import (BASIS_LABELS, MATCHED_IN_LABELS, Report, ReportWriter, fix_entries, indicator_codes,
@@ -434,6 +435,8 @@ def _crawl(crawl: dict) -> dict[str, Any]:
                       "status": f.get("status") if f.get("status") is not None else "—",
                       "message": f.get("message") or ""} for f in failures[:MAX_FAILURES_SHOWN]],
         "failures_total": len(failures),
+        # Drive links that ask to sign in: what staff do about them, once under the table.
+        "share_advice": SHARE_ADVICE if any(f.get("kind") == "not_public" for f in failures) else "",
     }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from crawler.audit.status import element_status, status_label, status_th
 from crawler.evidence.failures import failure_label
+from crawler.evidence.walls import SHARE_ADVICE
 from crawler.text.format import fmt_num, safe_url, site_name, thai_date
 from reports.writer import (Report, ReportWriter, basis_label, fix_entries, indicator_codes, is_published,
                             items_to_fix, partial_note, register, withheld_reasons)
@@ -91,6 +92,7 @@ def render_markdown(report: Report) -> str:
     lines += _url_list_lines(report)
     lines += _plan_lines(report)
     lines += _broken_lines(report)
+    lines += _not_public_lines(report)
 
     todo = items_to_fix(report)
     lines += [f"## รายการที่ต้องแก้ไข ({len(todo)} รายการ)", ""]
@@ -178,6 +180,18 @@ def _broken_lines(report: Report) -> list[str]:
              "| ไฟล์ | ปัญหา | รายละเอียด |", "|---|---|---|"]
     lines += [f"| {md_link(f.get('url'))} | {md(failure_label(f.get('kind')) or f.get('kind'))} "
               f"| {md(f.get('message'))} |" for f in broken]
+    lines.append("")
+    return lines
+
+
+def _not_public_lines(report: Report) -> list[str]:
+    """Google Drive / OneDrive links that ask to sign in: assessors cannot open them either."""
+    private = [f for f in (report.get("crawl") or {}).get("failures") or [] if f.get("kind") == "not_public"]
+    if not private:
+        return []
+    lines = [f"## {failure_label('not_public')} (shared files not public)", "", SHARE_ADVICE, "",
+             "| ลิงก์ | รายละเอียด |", "|---|---|"]
+    lines += [f"| {md_link(f.get('url'))} | {md(f.get('message'))} |" for f in private]
     lines.append("")
     return lines
 

@@ -36,13 +36,41 @@ def deflated(size: int, raw: bool = False, wbits_gzip: bool = False) -> bytes:
     return first + block * (size // len(chunk) - 1) + comp.flush()
 
 
-def pdf_bomb(size: int = GIB) -> bytes:
-    """A one-page PDF whose content stream inflates to `size` bytes."""
-    stream = deflated(size)
+def lzw_spaces(size: int) -> bytes:
+    """At least `size` spaces as a PDF LZWDecode stream (EarlyChange 1): each code stands for one space
+    more than the one before, up to the full table's ~3,800, so 1 GiB takes about 400 KB."""
+    out, buffer, held, width = bytearray(), 0, 0, 9
+
+    def put(code: int) -> None:
+        nonlocal buffer, held
+        buffer, held = (buffer << width) | code, held + width
+        while held >= 8:
+            held -= 8
+            out.append((buffer >> held) & 0xFF)
+        buffer &= (1 << held) - 1
+
+    put(256)                                   # clear
+    code, run, next_code, emitted = 32, 1, 258, 0
+    while emitted < size:
+        put(code)
+        emitted += run
+        if next_code < 4096:                   # the entry just made is one space longer: use it next
+            code, run, next_code = next_code, run + 1, next_code + 1
+            if next_code + 1 > 1 << width and width < 12:
+                width += 1
+    put(257)                                   # end of data
+    if held:
+        out.append((buffer << (8 - held)) & 0xFF)
+    return bytes(out)
+
+
+def pdf_bomb(size: int = GIB, lzw: bool = False) -> bytes:
+    """A one-page PDF whose content stream expands to `size` bytes (zlib, or LZW)."""
+    stream, name = (lzw_spaces(size), b"LZWDecode") if lzw else (deflated(size), b"FlateDecode")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+               b"<< /Length %d /Filter /%s >>\nstream\n" % (len(stream), name) + stream + b"\nendstream"]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for n, obj in enumerate(objects, 1):
         offsets.append(len(out))

@@ -14,12 +14,17 @@
 - login: the start page is a login form.
 - cloudflare: every page answers as a Cloudflare challenge does (403, cf-ray, cf-mitigated, "Just a moment...").
 - central_login: the start page redirects to a central sign-in page (/login?next=/).
+- drive_links: the ITA page links its documents on Google Drive (a file view, a folder view with a
+  sub-folder and a sub-sub-folder, a big file behind the virus-scan page, a private file); the second
+  host is a stand-in for drive.google.com, drive.usercontent.google.com and accounts.google.com, each
+  under its own path prefix (/drive.google.com/…), for the setting OIT_SHARE_HOSTS (`share_hosts`).
 """
 from __future__ import annotations
 
 import html
 import threading
 from datetime import date, datetime
+from urllib.parse import quote, urlencode
 
 from sitegen.district import ROUTE_KINDS
 from sitegen.model import CONTENT_TYPES, Manifest, Resource, Route, Site
@@ -191,8 +196,141 @@ def central_login() -> Site:
     return Site(res, _manifest("central_login", "/", "/"))
 
 
+# -- Google Drive stand-in --------------------------------------------------------------------------
+
+DRIVE_HOSTS = ("drive.google.com", "docs.google.com", "drive.usercontent.google.com", "accounts.google.com",
+               "api.onedrive.com",
+               "contoso.sharepoint.com", "login.microsoftonline.com")
+
+
+def share_hosts(second_url: str) -> dict[str, str]:
+    """OIT_SHARE_HOSTS for a drive_links server: each Google host under its prefix on the second host."""
+    return {host: f"{second_url}/{host}" for host in DRIVE_HOSTS}
+
+
+def _at(host: str, path: str, **query: str) -> str:
+    """A resource key of the stand-in, its query in the order the server normalises it to."""
+    return f"/{host}{path}" + (f"?{urlencode(sorted(query.items()))}" if query else "")
+
+
+def _drive_file(name: str, text: str) -> Resource:
+    return Resource(pdf(text), CONTENT_TYPES["pdf"], last_modified=MODIFIED, headers={
+        "Content-Disposition": f"attachment; filename=\"file.pdf\"; filename*=UTF-8''{quote(name)}"})
+
+
+def _folder_view(title: str, entries: list[tuple[str, str]]) -> Resource:
+    """Drive's script-free folder view (embeddedfolderview): one plain link per entry."""
+    rows = "".join(
+        f'<div class="flip-entry" id="entry-{html.escape(href.rstrip("/").split("/")[-2 if "/file/" in href else -1])}">'
+        f'<a href="{html.escape(href)}" target="_blank"><div class="flip-entry-info"><div class="flip-entry-title">'
+        f'{html.escape(name)}</div></div></a></div>' for href, name in entries)
+    body = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title></head>"
+            f"<body><div class=\"flip-entries\">{rows}</div></body></html>")
+    return Resource(body.encode("utf-8"), CONTENT_TYPES["html"], last_modified=MODIFIED)
+
+
+def _virus_scan_page(file_id: str) -> Resource:
+    """Google's page for a file too big to scan: a "Download anyway" form (drive.usercontent.google.com)."""
+    body = ("<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head><body>"
+            "<p>Google Drive can't scan this file for viruses.</p>"
+            "<form id=\"download-form\" action=\"https://drive.usercontent.google.com/download\" method=\"get\">"
+            "<input type=\"submit\" id=\"uc-download-link\" value=\"Download anyway\">"
+            f"<input type=\"hidden\" name=\"id\" value=\"{file_id}\"><input type=\"hidden\" name=\"export\" "
+            "value=\"download\"><input type=\"hidden\" name=\"confirm\" value=\"t\">"
+            "<input type=\"hidden\" name=\"uuid\" value=\"5f2c1f0e-0000-4000-8000-000000000001\"></form></body></html>")
+    return Resource(body.encode("utf-8"), "text/html; charset=utf-8", last_modified=MODIFIED)
+
+
+DRIVE_MANUAL, DRIVE_FOLDER, DRIVE_PRIVATE, DRIVE_BIG = ("1aManualFileId000001", "1bServiceFolderId0001",
+                                                        "1cPrivateFileId000001", "1dBigFileId0000000001")
+DRIVE_SUBFOLDER, DRIVE_DEEP = "1eSubFolderId00000001", "1fDeepFolderId0000001"
+ONEDRIVE_PUBLIC, ONEDRIVE_PRIVATE = "https://1drv.ms/b/s!AkTaxStats000001?e=Ab12", "https://1drv.ms/b/s!AkPrivate0000001"
+SHAREPOINT_PRIVATE = "https://contoso.sharepoint.com/:b:/s/district/EPrivateRevenue01?e=x1"
+DOCS_PLAN, DOCS_REPORT = "1jDocsPlanId00000001", "1kDocsReportId000001"
+
+
+def _google_doc(name: str, heading: str, text: str) -> Resource:
+    """A Google Doc exported as Word (docs.google.com/document/d/ID/export?format=docx)."""
+    from sitegen.documents import DocContent, Heading, docx
+    body = docx(DocContent(heading, [Heading(heading, center=True), text], date(2023, 10, 2))).body
+    return Resource(body, CONTENT_TYPES["docx"], last_modified=MODIFIED, headers={
+        "Content-Disposition": f"attachment; filename=\"doc.docx\"; filename*=UTF-8''{quote(name)}"})
+
+
+def _onedrive_content(link: str) -> str:
+    """The share API's path for a OneDrive link (crawler/crawl/shares.py computes the same)."""
+    import base64
+    return f"/v1.0/shares/u!{base64.urlsafe_b64encode(link.encode()).decode().rstrip('=')}/root/content"
+
+
+def drive_links() -> Site:
+    res = _sections("/", 5)
+    res["/"] = page("สำนักงานเขตทดสอบ", [("/page/1", "ข้อมูลหน่วยงาน"), ("/ita", "ITA")])
+    res["/ita"] = page(f"ITA 2567 {ITA_TITLE}", [
+        (f"https://drive.google.com/file/d/{DRIVE_MANUAL}/view?usp=sharing", "O6 คู่มือการปฏิบัติงาน"),
+        (f"https://drive.google.com/drive/folders/{DRIVE_FOLDER}?usp=sharing", "O7 คู่มือสำหรับประชาชน"),
+        (f"https://drive.google.com/open?id={DRIVE_PRIVATE}",
+         "หลักเกณฑ์การเลื่อนเงินเดือน"),
+        (f"https://drive.google.com/file/d/{DRIVE_BIG}/view?usp=drive_link", "O1 โครงสร้างหน่วยงาน"),
+        (f"https://docs.google.com/document/d/{DOCS_PLAN}/edit?usp=sharing", "O5 แผนปฏิบัติราชการประจำปี"),
+        (f"https://drive.google.com/open?id={DOCS_REPORT}", "O5 รายงานผลการปฏิบัติราชการประจำปี"),
+        (ONEDRIVE_PUBLIC, "O9 สถิติการจัดเก็บภาษี"), (ONEDRIVE_PRIVATE, "O14 ข้อมูลงบประมาณ"),
+        (SHAREPOINT_PRIVATE, "O10 สถิติการจัดเก็บรายได้"),
+        ("/page/1", "ข้อมูลหน่วยงาน")])
+    file_view = "https://drive.google.com/file/d/{}/view?usp=drive_web".format
+    drive = {
+        _at("drive.google.com", "/uc", export="download", id=DRIVE_MANUAL): _drive_file(
+            "คู่มือการปฏิบัติงาน งานทะเบียนราษฎร.pdf", "Standard operating procedure: civil registration"),
+        _at("drive.google.com", "/embeddedfolderview", id=DRIVE_FOLDER): _folder_view("คู่มือสำหรับประชาชน", [
+            (file_view("1gServiceFileId000001"), "คู่มือสำหรับประชาชน งานทะเบียนราษฎร.pdf"),
+            (f"https://drive.google.com/drive/folders/{DRIVE_SUBFOLDER}", "ปีก่อน")]),
+        _at("drive.google.com", "/embeddedfolderview", id=DRIVE_SUBFOLDER): _folder_view("ปีก่อน", [
+            (file_view("1hOlderFileId00000001"), "คู่มือสำหรับประชาชน ฉบับเดิม.pdf"),
+            (f"https://drive.google.com/drive/folders/{DRIVE_DEEP}", "เก่ากว่านั้น")]),
+        _at("drive.google.com", "/embeddedfolderview", id=DRIVE_DEEP): _folder_view("เก่ากว่านั้น", [
+            (file_view("1iDeepFileId000000001"), "ไม่ควรถูกดาวน์โหลด.pdf")]),
+        _at("drive.google.com", "/uc", export="download", id="1gServiceFileId000001"): _drive_file(
+            "คู่มือสำหรับประชาชน งานทะเบียนราษฎร.pdf", "Citizen's manual: civil registration service"),
+        _at("drive.google.com", "/uc", export="download", id="1hOlderFileId00000001"): _drive_file(
+            "คู่มือสำหรับประชาชน ฉบับเดิม.pdf", "Citizen's manual, earlier edition"),
+        _at("drive.google.com", "/uc", export="download", id="1iDeepFileId000000001"): _drive_file(
+            "deep.pdf", "Too deep"),
+        # A private file: Google sends an anonymous reader to its sign-in page.
+        _at("drive.google.com", "/uc", export="download", id=DRIVE_PRIVATE): redirect(
+            "https://accounts.google.com/ServiceLogin?service=wise&passive=1209600&continue="
+            + quote(f"https://drive.google.com/uc?export=download&id={DRIVE_PRIVATE}", safe="")),
+        "/accounts.google.com/ServiceLogin": login_form("Sign in - Google Accounts"),
+        _at("drive.google.com", "/uc", export="download", id=DRIVE_BIG): _virus_scan_page(DRIVE_BIG),
+        _at("drive.usercontent.google.com", "/download", confirm="t", export="download", id=DRIVE_BIG,
+            uuid="5f2c1f0e-0000-4000-8000-000000000001"): _drive_file(
+            "โครงสร้างหน่วยงาน.pdf", "Organisation chart of the district office"),
+        # Google Docs: the editor's link exported as Word; a Drive id of a Doc is sent on to its editor.
+        _at("docs.google.com", f"/document/d/{DOCS_PLAN}/export", format="docx"): _google_doc(
+            "แผนปฏิบัติราชการ 2567.docx", "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567",
+            "สำนักงานเขตทดสอบ แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567 โครงการและกิจกรรม"),
+        _at("drive.google.com", "/uc", export="download", id=DOCS_REPORT): redirect(
+            f"https://docs.google.com/document/d/{DOCS_REPORT}/edit?usp=drive_web"),
+        f"/docs.google.com/document/d/{DOCS_REPORT}/edit": page("Google Docs", [], "Google Docs"),
+        _at("docs.google.com", f"/document/d/{DOCS_REPORT}/export", format="docx"): _google_doc(
+            "รายงานผลการปฏิบัติราชการ 2566.docx", "รายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566",
+            "สำนักงานเขตทดสอบ รายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566 ผลการดำเนินงานตามแผน"),
+        # OneDrive: a public link's file through the share API; a private one refused; a private
+        # SharePoint link sent to Microsoft's sign-in page.
+        _at("api.onedrive.com", _onedrive_content(ONEDRIVE_PUBLIC)): _drive_file(
+            "สถิติการจัดเก็บภาษี 2567.pdf", "Tax collection statistics"),
+        _at("api.onedrive.com", _onedrive_content(ONEDRIVE_PRIVATE)): Resource(
+            b'{"error":{"code":"accessDenied","message":"Access denied"}}', "application/json", status=403),
+        _at("contoso.sharepoint.com", "/:b:/s/district/EPrivateRevenue01", download="1", e="x1"): redirect(
+            "https://login.microsoftonline.com/common/oauth2/authorize?client_id=00000003-0000-0ff1-ce00-000000000000"),
+        "/login.microsoftonline.com/common/oauth2/authorize": login_form("Sign in to your account"),
+        # A drive that asks crawlers to keep out: a share link is still one person's click, fetched once.
+        "/robots.txt": Resource(b"User-agent: *\nDisallow: /\n", "text/plain"),
+    }
+    return Site(res, _manifest("drive_links", "/", "/"), second=Site(drive, _manifest("drive", "/", "/")))
+
+
 LAYOUTS = {"inside_district": inside_district, "redirect_home": redirect_home, "endpoints": endpoints,
-           "hostile": hostile, "login": login, "cloudflare": cloudflare, "central_login": central_login}
+           "hostile": hostile, "login": login, "cloudflare": cloudflare, "central_login": central_login, "drive_links": drive_links}
 
 
 def layout(name: str, **kw) -> Site:

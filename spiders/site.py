@@ -28,6 +28,8 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
 
 from crawler.crawl.addresses import BlockedRequest
 from crawler.crawl.items import ResourceItem
+from crawler.crawl.shares import (MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES, Share, confirm_url, is_share_host,
+                                  is_sign_in, share_of)
 from crawler.evidence.failures import FailureKind
 from crawler.evidence.walls import wall_kind
 from crawler.text.urls import (DOCUMENT_EXTENSIONS, SKIP_EXTENSIONS, Scope, canonical, extension,
@@ -93,7 +95,9 @@ class SiteSpider(scrapy.Spider):
         for url in [self.start_url, *self.listed]:
             if url not in self.seen:
                 self.seen.add(url)
-                yield self._request(url, kind="page", depth=0, referer=None)
+                share = share_of(url) if self.listed or url != self.start_url else None
+                yield (self._share_request(url, share, 0, None) if share else
+                       self._request(url, kind="page", depth=0, referer=None))
 
     # -- deciding what to fetch -------------------------------------------------------------------
 
@@ -108,6 +112,17 @@ class SiteSpider(scrapy.Spider):
             headers={"Referer": referer} if referer else None,
         )
 
+    def _share_request(self, url: str, share: Share, depth: int, referer: str | None,
+                       level: int = 0) -> scrapy.Request:
+        """A Google Drive / OneDrive link: its file (or folder listing) is fetched, the record keeps the
+        link as linked (crawler/crawl/shares.py). A folder's listing is a page: its links are stored."""
+        request = self._request(url, "page" if share.folder else "document", depth, referer)
+        # robots.txt rules crawling a drive, which this never does: the file the district published is
+        # fetched once, as the assessor's click on the link opens it (folders: one level, capped).
+        request.meta.update(oit_share="folder" if share.folder else "file", oit_share_level=level,
+                            dont_obey_robotstxt=True)
+        return request.replace(url=share.fetch_url)
+
     def follow(self, response: Response, depth: int):
         """Requests for the links of an in-scope page (the CrawlLimits middleware bounds them)."""
         links = list(islice(self.link_targets(response), self.max_links + 1))
@@ -121,6 +136,10 @@ class SiteSpider(scrapy.Spider):
             if url in self.seen:         # menus repeat on every page: one URL is one resource
                 continue
             self.seen.add(url)
+            share = share_of(url)
+            if share is not None:
+                yield self._share_request(url, share, depth + 1, response.url)
+                continue
             ext = extension(url)
             if self.scope.contains(url) and ext not in DOCUMENT_EXTENSIONS and not self.listed:
                 yield self._request(url, "page", depth + 1, response.url)
@@ -175,6 +194,11 @@ class SiteSpider(scrapy.Spider):
         url = canonical(meta.get("oit_url") or response.request.url)
         if depth == 0 and url == self.start_url:
             self._settle_scope(response)
+        if meta.get("oit_share"):
+            shared = self.shared(response, url, html)
+            if shared is not None:
+                yield from shared
+                return
         if not html:
             kind = "document"        # /download?id=123 or a drive's uc?export=download turned out a file
         wall = _wall(response) if html else None
@@ -200,9 +224,70 @@ class SiteSpider(scrapy.Spider):
             from_cache="cached" in response.flags or response.status == 304,
             on_site=self.scope.contains(url),
         )
-        yield item
+        # The links are read before the page's record is yielded: should reading them fail, the page's
+        # only record is the crawler_error the CallbackErrors middleware makes of it.
+        onward = []
         if kind == "page" and html and (self.scope.contains(canonical(response.url)) or self.listed):
-            yield from self.follow(response, depth)
+            onward = list(self.follow(response, depth))
+        yield item
+        yield from onward
+
+    def shared(self, response: Response, url: str, html: bool):
+        """The answer to a share link where it is not an ordinary file: a sign-in page (not public),
+        Google's virus-scan page (followed once) or a folder listing (its files fetched). None: the
+        answer is the file, handled as any other."""
+        meta = response.meta
+        if is_sign_in(response.url):
+            return [self._not_public(response, url, f"HTTP {response.status}: sign-in page at {response.url}")]
+        if not html:
+            return None
+        if meta["oit_share"] == "file":
+            if meta.get("oit_confirmed"):       # one more hop at most: the answer now is what it is
+                return None
+            body = response.body[:200_000].decode(getattr(response, "encoding", None) or "utf-8", "replace")
+            # Google's virus-scan page's "Download anyway", or the Docs editor a Drive id led to (its export).
+            editor = share_of(canonical(response.url))
+            onward = confirm_url(body, response.url) or (
+                editor.fetch_url if editor and not editor.folder and editor.fetch_url != canonical(response.url) else None)
+            if onward is None:
+                return None
+            return [response.request.replace(url=onward, meta={**meta, "oit_confirmed": True})]
+        return self.follow_folder(response, url)
+
+    def follow_folder(self, response: Response, url: str) -> list:
+        """A shared folder's listing: each file one hop and each sub-folder down to MAX_FOLDER_DEPTH, at most
+        MAX_FOLDER_ENTRIES of them, after the record of the folder (a page, so its entries are stored as
+        its links). As in parse(), the entries are read before the record is made."""
+        meta = response.meta
+        depth, level = meta["oit_depth"], meta.get("oit_share_level", 0)
+        onward: list = []
+        for target in self.link_targets(response):
+            share = share_of(target)
+            if share is None or target in self.seen or target == url or (share.folder and level >= MAX_FOLDER_DEPTH):
+                continue
+            self.seen.add(target)
+            if len(onward) >= MAX_FOLDER_ENTRIES:
+                self.crawler.stats.inc_value("oit/limit")
+                onward.append(ResourceItem(
+                    url=target, kind="document", ok=False, depth=depth + 1, referer=url, error_kind=FailureKind.LIMIT,
+                    on_site=False, fetched_at=_now(),
+                    error=f"more than {MAX_FOLDER_ENTRIES} entries in the shared folder {url}: the rest not fetched"))
+                break
+            onward.append(self._share_request(target, share, depth + 1, url, level + (1 if share.folder else 0)))
+        folder = ResourceItem(
+            url=url, kind="page", ok=True, final_url=canonical(response.url), depth=depth,
+            referer=meta.get("referer"), status=response.status, content_type="text/html",
+            filename="", fetched_at=_now(), body=response.body, on_site=False,
+            from_cache="cached" in response.flags or response.status == 304)
+        return [folder, *onward]
+
+    def _not_public(self, response: Response, url: str, message: str) -> ResourceItem:
+        meta = response.meta
+        self.crawler.stats.inc_value("oit/not_public")
+        return ResourceItem(url=url, kind=meta["kind"], ok=False, depth=meta["oit_depth"],
+                            referer=meta.get("referer"), status=response.status, error_kind=FailureKind.NOT_PUBLIC,
+                            error=message[:500], final_url=canonical(response.url), fetched_at=_now(),
+                            on_site=False)
 
     def failed(self, failure):
         request = failure.request
@@ -211,7 +296,10 @@ class SiteSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             kind = _wall(failure.value.response) or FailureKind.of_http_status(status)
-            message = f"HTTP {status}" + (f" ({kind.value})" if kind in (FailureKind.BOT_WALL, FailureKind.LOGIN_WALL) else "")
+            if meta.get("oit_share") and status in (401, 403) and is_share_host(failure.value.response.url):
+                kind = FailureKind.NOT_PUBLIC    # the drive refuses an anonymous reader: the share is private
+            named = (FailureKind.BOT_WALL, FailureKind.LOGIN_WALL, FailureKind.NOT_PUBLIC)
+            message = f"HTTP {status}" + (f" ({kind.value})" if kind in named else "")
             wait = _header(failure.value.response, "Retry-After")
             if wait:
                 message += f" (Retry-After: {wait}; not retried beyond the cap)"

@@ -121,6 +121,15 @@ def test_generic_words_in_body_text_claim_nothing(checklist, matcher, word):
             assert field_match([body], element) is None, (item.id, element.id)
 
 
+def test_an_item_label_takes_its_name_away_but_not_a_title_that_starts_like_it(matcher):
+    """"O16 <the item's name>" beside a link names the item, not a document; a document titled
+    "หลักเกณฑ์การเลื่อนเงินเดือน" after the label shares only the name's first words and keeps them."""
+    assert ("O16", "hr_criteria") in _named(matcher, "O16 หลักเกณฑ์การเลื่อนเงินเดือน")
+    assert ("O16", "hr_criteria") in _named(matcher, "o16 หลักเกณฑ์การเลื่อนเงินเดือน พ.ศ. 2567")
+    assert _named(matcher, "O16 หลักเกณฑ์การบริหาร และพัฒนาทรัพยากรบุคคล") == set()
+    assert _named(matcher, "O16 หลักเกณฑ์การบริหารและพัฒนาทรัพยา…") == set()       # the name cut short
+
+
 def test_all_of_groups_must_stand_within_a_window(matcher):
     near = "ประกาศ จัดซื้อคอมพิวเตอร์"
     far = "ประกาศ " + " ".join(["สำนักงานเขตบางรัก กรุงเทพมหานคร ถนนเจริญกรุง"] * 6) + " จัดซื้อ"

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -230,3 +234,48 @@ def test_a_damaged_store_is_that_sites_failure_not_a_traceback(tmp_path, capsys)
     entry = FleetState(tmp_path / "s.json").read()["sites"]["http://127.0.0.1:9/x/"]
     assert "not a usable evidence store" in entry["error"]
     assert "not a usable evidence store" in (tmp_path / "dashboard" / "dashboard.html").read_text("utf-8")
+
+
+def test_sigterm_stops_a_round_as_ctrl_c_does_and_the_next_call_continues(make_site, tmp_path):
+    """`kill PID` (or a service being stopped) while a site is being crawled: every process of the round
+    stops, the crawl keeps what it fetched (its run is not left 'running'), the site is not counted as
+    done, and the exit and message say to run again."""
+    server = serve_pair(make_site("samphanthawong_2567", oversized_bytes=0))
+    path = tmp_path / "fleet.yaml"
+    path.write_text(yaml.safe_dump({
+        "jobs": 1, "state": "round.json", "crawl": {"delay": 0.5, "concurrency": 1},
+        "sites": [{"url": server.start_url, "fiscal_year": 2567, "as_of": "2024-06-30", "out": "reports/a"}],
+    }), encoding="utf-8")
+    db = store_path(load_fleet(path), load_fleet(path).sites[0])
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "fleet", str(path)], cwd=tmp_path,
+                               start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (db.exists() and _fetched(db) >= 3):
+            time.sleep(0.2)
+        assert _fetched(db) >= 3, "the crawl never started"
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        server.stop()
+    assert process.returncode == 130, err
+    assert "again to continue" in err and "Traceback" not in err
+    assert FleetState(tmp_path / "round.json").read()["sites"] == {}         # not done: the next call does it
+    assert [r["status"] for r in runs(db)] == ["incomplete"]                  # stopped, not left running
+    left = "?"
+    for _ in range(50):        # multiprocessing's resource tracker leaves a moment after the round
+        left = subprocess.run(["ps", "-o", "args=", "-s", str(process.pid)], capture_output=True, text=True).stdout
+        if not left:
+            break
+        time.sleep(0.1)
+    assert left == "", left                                                  # no crawl left running
+
+
+def _fetched(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT count(*) FROM resources").fetchone()[0]
+    except sqlite3.Error:
+        return 0

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from crawler.crawl.addresses import AddressPolicy, networks
-from crawler.extraction.limits import pdf_problem, zip_problem
+from crawler.extraction.limits import _lzw_size, _run_length_size, pdf_problem, zip_problem
 from crawler.text.sanitize import clean_text
-from sitegen.hostile import DOCX_PARTS, ESC_TITLE, SECRET, forged_zip, pdf_bomb, serve_hostile
+from sitegen.hostile import DOCX_PARTS, ESC_TITLE, SECRET, forged_zip, lzw_spaces, pdf_bomb, serve_hostile
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 PUBLIC = ["-s", "OIT_PUBLIC_NETWORKS=127.0.0.2/32"]
@@ -348,7 +348,18 @@ def test_forged_and_bomb_containers_are_found_while_inflating():
     assert "expands beyond" in zip_problem(forged_zip(DOCX_PARTS, "word/document.xml"))
     assert "expand beyond" in pdf_problem(pdf_bomb())
     assert pdf_problem(pdf_bomb(1 << 20)) is None
+    assert "expand beyond" in pdf_problem(pdf_bomb(lzw=True))     # 400 KB that PDFium died expanding
+    assert pdf_problem(pdf_bomb(1 << 20, lzw=True)) is None
     assert time.monotonic() - started < 5
+
+
+def test_lzw_streams_are_measured_as_they_really_decode():
+    from pdfminer.lzw import lzwdecode                            # an independent decoder
+    for size in (1, 1000, 3_000_000):
+        stream = lzw_spaces(size)
+        assert _lzw_size(memoryview(stream), 1 << 40) == len(lzwdecode(stream))
+    run_length = bytes([129, 32]) * 1000 + bytes([2]) + b"abc" + bytes([128])   # 1000 runs of 128 bytes, 3 literal
+    assert _run_length_size(memoryview(run_length), 1 << 40) == 128 * 1000 + 3
 
 
 @pytest.mark.parametrize("raw, shown", [

@@ -23,7 +23,7 @@ from crawler.audit.checklist import Checklist, Item, fill, load_checklist
 from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, index_for, judge_element,
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
-from crawler.evidence.failures import failure_label
+from crawler.evidence.failures import FailureKind, failure_label
 from crawler.evidence.walls import WALL_ADVICE, WALL_KINDS, is_gate_text
 from crawler.audit.scoring import empty_indicators, score_oit
 from crawler.audit.status import ItemStatus
@@ -74,7 +74,7 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
         reasons.append(f"เปิดหน้าแรกไม่ได้ ({start.error_kind or start.status}) / "
                        f"the start page failed: {start.error_kind or start.status}")
     attempted = [r for r in evidence.resources.values() if r.attempted]
-    failed = [r for r in attempted if not r.ok]
+    failed = _failed(attempted)
     share = len(failed) / len(attempted) if attempted else 1.0
     if attempted and share > FAILED_SHARE_LIMIT:
         reasons.append(f"ดึงข้อมูลไม่สำเร็จ {share:.0%} ของคำขอ (เกิน {FAILED_SHARE_LIMIT:.0%}) / "
@@ -99,9 +99,15 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
             "failed": len(failed), "walled": len(walled), "wall": bool(reasons and (walled or gated)), **counts}
 
 
+def _failed(attempted: list[Resource]) -> list[Resource]:
+    """The fetches that failed. A drive link that asks to sign in (not_public) answered: the share is
+    private, a finding about that link (its item fails), not a sign that the crawl did not see the site."""
+    return [r for r in attempted if not r.ok and r.error_kind != FailureKind.NOT_PUBLIC]
+
+
 def _listed_health(evidence: RunEvidence) -> dict:
     attempted = [r for r in evidence.resources.values() if r.attempted]
-    failed = [r for r in attempted if not r.ok]
+    failed = _failed(attempted)
     walled = [r for r in failed if r.error_kind in WALL_KINDS]
     reasons = []
     if not attempted or len(failed) == len(attempted):
@@ -148,6 +154,11 @@ def completeness(evidence: RunEvidence) -> list[str]:
     if limited:
         reasons.append(f"มีหน้าเว็บ {len(limited)} หน้าเกินขีดจำกัดการเก็บข้อมูล ({limited[0].error}) / "
                        f"{len(limited)} pages beyond the crawl's limits were not fetched ({limited[0].error})")
+    unread = [r for r in evidence.resources.values() if r.error_kind == FailureKind.CRAWLER_ERROR and r.kind == "page"]
+    if unread:
+        reasons.append(f"ระบบตรวจอ่านหน้าเว็บ {len(unread)} หน้าไม่สำเร็จ ลิงก์ในหน้านั้นจึงไม่ได้ตรวจ ({unread[0].url}) / "
+                       f"the crawler failed reading {len(unread)} pages, so their links were not followed "
+                       f"({unread[0].url})")
     lost = int((evidence.stats or {}).get("store_lost") or 0)
     if lost:
         reasons.append(f"บันทึกข้อมูลไม่ได้ {lost} รายการ (ฐานข้อมูลถูกล็อก) / "

@@ -245,8 +245,11 @@ class ItemNames:
         labels = [m for m in _ITEM_LABEL.finditer(result) if int(m.group(1)) in self._titles]
         for label in reversed(labels):
             after = result[label.end():]
-            cut = max((_common_prefix(after, title) for title in self._titles[int(label.group(1))]), default=0)
-            cut = cut if cut >= 6 else 0
+            # The item's name (whole, or cut short) follows its label; a document's own title that
+            # merely starts as the name does ("O16 หลักเกณฑ์การเลื่อนเงินเดือน" beside "หลักเกณฑ์การ
+            # บริหาร…") keeps its words: at least half of the name must be there.
+            cut = max((n for n, title in ((_common_prefix(after, t), t) for t in self._titles[int(label.group(1))])
+                       if n >= max(6, len(title) // 2)), default=0)
             result = result[:label.start()] + "|" + after[cut:]
         for label in reversed(list(_GROUP_LABEL.finditer(result))):
             title = self._groups.get(label.group(1))

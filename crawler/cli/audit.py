@@ -14,7 +14,9 @@ from crawler.cli.checks import check_out_dir, check_store
 from crawler.cli.crawl import crawl, start_failure
 from crawler.cli.options import add_crawl_options, crawl_settings, fiscal_year, iso_date, note, positive_int
 from crawler.errors import EXIT_BELOW, EXIT_OK, EXIT_UNHEALTHY, InputError
+from crawler.evidence.failures import failure_label
 from crawler.evidence.store import Store
+from crawler.evidence.walls import SHARE_ADVICE
 from crawler.text.format import fmt_num
 from crawler.text.sanitize import clean, clean_text
 from crawler.text.urls import check_url
@@ -259,6 +261,12 @@ def print_summary(report: dict, paths: list[Path], stream=None) -> None:
                 score = "" if item.get("score") is None else f" {item['score']:g}"
                 w(f"  {item_id}{score}  {item['title_th']} — {reason}"
                   + (f" / {item['reason_en']}" if item.get("reason_en") else ""))
+    private = [f for f in crawl.get("failures") or [] if f.get("kind") == "not_public"]
+    if private:       # drive links staff must re-share: named with what to do
+        w(f"{failure_label('not_public')}/shared files not public ({len(private)}):")
+        for failure in private:
+            w(f"  ✗ {failure['url']}")
+        w(f"  {SHARE_ADVICE}")
     if crawl.get("ocr_available") is False and any(
             e.get("reason") == "review_scan_unread" for item in report["items"] for e in item.get("elements", [])):
         from crawler.extraction.ocr import INSTALL_HINT     # OCR's module loads only when its hint is due

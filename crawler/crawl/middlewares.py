@@ -15,9 +15,16 @@ barren variants of one path, further variants of that path are bounded: the cale
 pagination past the last page and sort orders repeat the same content.
 
 RetryAfter (a downloader middleware in place of Scrapy's RetryMiddleware) honours Retry-After.
+
+CallbackErrors turns an exception inside the spider's callback (a bug of ours, or a page our code cannot
+read) into a record of that URL (error_kind "crawler_error") instead of a Scrapy stat and a log line: the
+page counts as failed, and the audit knows the links on it were never read.
+
+ShareHosts lets the tests stand in for Google Drive and OneDrive on loopback (setting OIT_SHARE_HOSTS).
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -25,6 +32,8 @@ from urllib.parse import urlsplit
 from email.utils import parsedate_to_datetime
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
@@ -32,7 +41,9 @@ from twisted.internet.task import deferLater
 
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
-from crawler.text.urls import looks_like_trap
+from crawler.text.urls import canonical, looks_like_trap
+
+logger = logging.getLogger(__name__)
 
 
 class CrawlLimits:
@@ -178,3 +189,65 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class CallbackErrors:
+    """The record of an answer the spider's callback failed on, in place of whatever the callback had
+    still to yield. The spider yields a page's own record after everything that can fail (its links
+    read), so this record is the URL's only one."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception, spider=None):
+        if isinstance(exception, (HttpError, IgnoreRequest)):     # Scrapy's own: the errback records them
+            return None
+        meta = response.meta
+        url = canonical(meta.get("oit_url") or response.request.url)
+        logger.error("the crawler failed on %s", response.url, exc_info=exception)
+        self.crawler.stats.inc_value("oit/crawler_errors")
+        scope = getattr(self.crawler.spider, "scope", None)
+        return [ResourceItem(
+            url=url, kind=meta.get("kind", "page"), ok=False, depth=meta.get("oit_depth", 0),
+            referer=meta.get("referer"), status=response.status, error_kind=FailureKind.CRAWLER_ERROR,
+            error=f"{type(exception).__name__}: {exception}"[:500], final_url=canonical(response.url),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            on_site=scope.contains(url) if scope is not None else True)]
+
+
+class ShareHosts:
+    """Downloader middleware for tests only: a request for a host listed in OIT_SHARE_HOSTS (host -> base
+    URL on loopback) is sent to the base instead, and the answer comes back under the real address, so
+    the spider, the redirects to sign-in hosts and the records see Google's and Microsoft's own URLs
+    while nothing leaves 127.0.0.1. It sits before the address policy, which checks the loopback
+    address actually connected to. Off (NotConfigured) when the setting is empty."""
+
+    def __init__(self, hosts: dict[str, str]):
+        self.hosts = {host.lower(): base.rstrip("/") for host, base in hosts.items()}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        hosts = crawler.settings.getdict("OIT_SHARE_HOSTS")
+        if not hosts:
+            raise NotConfigured
+        return cls(hosts)
+
+    def process_request(self, request, spider=None):
+        parts = urlsplit(request.url)
+        base = self.hosts.get((parts.hostname or "").lower())
+        if base is None:
+            return None
+        rest = parts.path + (f"?{parts.query}" if parts.query else "")
+        # A new request: Scrapy sends it through every downloader middleware again.
+        return request.replace(url=base + rest, meta={**request.meta, "oit_share_host": parts.hostname},
+                               dont_filter=True)
+
+    def process_response(self, request, response, spider=None):
+        for host, base in self.hosts.items():
+            if response.url == base or response.url.startswith(base + "/") or response.url.startswith(base + "?"):
+                return response.replace(url=f"https://{host}{response.url[len(base):]}")
+        return response

@@ -75,9 +75,11 @@ TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
 # Depth, page and document budgets, traps (crawler/crawl/middlewares.py), as Scrapy's DepthMiddleware does depth.
 SPIDER_MIDDLEWARES = {
     "crawler.crawl.middlewares.CrawlLimits": 900,
+    "crawler.crawl.middlewares.CallbackErrors": 950,    # next to the spider: its exceptions come here first
 }
 # One dict for every downloader middleware we change (a second DOWNLOADER_MIDDLEWARES would replace this).
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.crawl.middlewares.ShareHosts": 40,     # tests only (OIT_SHARE_HOSTS): before the address policy
     "crawler.crawl.addresses.AddressGuard": 50,     # before robots.txt, retries, redirects, the cache
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.middlewares.RetryAfter": 550,    # Retry-After honoured within a cap
@@ -85,6 +87,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "crawler.crawl.httpcache.ObservingCacheMiddleware": 900,
 }
+# Tests stand in for Google Drive and OneDrive: {"drive.google.com": "http://127.0.0.2:PORT/drive.google.com", …}
+# sends each request for a listed host to the loopback base instead (crawler/crawl/middlewares.py).
+# Empty (always, outside the tests): the middleware is off.
+OIT_SHARE_HOSTS: dict = {}
 OIT_RETRY_AFTER_MAX = 60              # seconds a 429/503 Retry-After may make a retry wait
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,

@@ -33,6 +33,8 @@ class FailureKind(StrEnum):
     BLOCKED = "blocked"            # a private or loopback address the address policy refused (crawler/crawl/addresses.py)
     BOT_WALL = "bot_wall"          # a bot-protection challenge (Cloudflare and similar; crawler/evidence/walls.py)
     LOGIN_WALL = "login_wall"      # sent to a sign-in page (401, central login)
+    NOT_PUBLIC = "not_public"      # a Google Drive / OneDrive share link that asks to sign in (crawler/crawl/shares.py)
+    CRAWLER_ERROR = "crawler_error"  # the tool's own code failed reading the answer (its links unread)
     ERROR = "error"                # anything else
     # Records of URLs the crawl chose not to fetch: no answer to judge.
     ROBOTS = "robots"
@@ -77,6 +79,9 @@ FAILURE_LABELS: dict[FailureKind, tuple[str, str]] = {
     FailureKind.BLOCKED: ("ที่อยู่ภายในเครือข่าย ไม่เปิดตามนโยบายความปลอดภัย", "Private address, refused by policy"),
     FailureKind.BOT_WALL: ("ถูกระบบป้องกันบอตกั้น (เช่น Cloudflare)", "Stopped by bot protection (e.g. Cloudflare)"),
     FailureKind.LOGIN_WALL: ("ถูกส่งไปหน้าเข้าสู่ระบบ", "Sent to a login page"),
+    FailureKind.NOT_PUBLIC: ("ไฟล์ไม่ได้เปิดสาธารณะ", "Shared file not public"),
+    FailureKind.CRAWLER_ERROR: ("ระบบตรวจอ่านหน้านี้ไม่สำเร็จ (โปรดแจ้งผู้ดูแลระบบตรวจ)",
+                                "The crawler failed reading this answer (please report it)"),
     FailureKind.ERROR: ("ข้อผิดพลาดอื่น", "Other error"),
     FailureKind.ROBOTS: ("robots.txt ไม่อนุญาต", "Disallowed by robots.txt"),
     FailureKind.LIMIT: ("เกินขอบเขตการเก็บข้อมูล", "Beyond the crawl's limits"),

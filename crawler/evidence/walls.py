@@ -37,6 +37,11 @@ WALL_ADVICE = ("ให้ผู้ดูแลเว็บไซต์อนุ�
                "หรือตรวจจากรายการ URL (oit audit --urls ไฟล์) / ask the site's administrator to allow this "
                "tool's User-Agent (name a contact with --contact), or audit from a URL list (oit audit --urls FILE)")
 
+# What staff can do about a Google Drive / OneDrive link that asks to sign in (FailureKind.NOT_PUBLIC).
+SHARE_ADVICE = ("ตั้งค่าการแชร์ไฟล์/โฟลเดอร์เป็น \"ทุกคนที่มีลิงก์\" (Anyone with the link) ให้ดูได้ "
+                "แล้วตรวจอีกครั้ง / set the file's or folder's sharing to \"Anyone with the link\" can view, "
+                "then audit again")
+
 
 def wall_kind(status: int, headers: Mapping[str, str], body: str, url: str = "") -> FailureKind | None:
     """The wall an answer is, or None for an ordinary answer. `headers`: lower-case names; `body`: the

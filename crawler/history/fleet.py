@@ -36,7 +36,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from multiprocessing import get_context
+from multiprocessing import active_children, get_context
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -192,6 +192,7 @@ def _stop(signum, frame) -> None:      # Ctrl-C reaches the crawl too; the site 
 def crawl_host(host: str, sites: list[SiteConfig], stores: dict[str, str], state: str, time_cap: float) -> int:
     """One worker: the sites of one host, one after another. Returns how many it finished."""
     signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)     # a service stopped: the crawl (told too) keeps what it has
     done = 0
     for site in sites:
         if _stopping:
@@ -213,6 +214,18 @@ def crawl_host(host: str, sites: list[SiteConfig], stores: dict[str, str], state
         FleetState(Path(state)).record(site.url, entry)
         done += 1
     return done
+
+
+def _terminated(signum, frame) -> None:
+    """`systemctl stop` (SIGTERM) ends a round as Ctrl-C does: every worker and crawl is asked to stop,
+    keeps what it fetched, and the sites not done are done by the next call."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)          # a second SIGTERM ends it at once
+    if os.getpgrp() == os.getpid():          # a service's or a terminal's own group: its crawls too
+        os.killpg(os.getpgrp(), signal.SIGINT)
+        return                               # SIGINT raises KeyboardInterrupt here as well
+    for child in active_children():
+        os.kill(child.pid, signal.SIGINT)
+    raise KeyboardInterrupt
 
 
 def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None, redis_url: str | None = None,
@@ -241,8 +254,35 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
     print(f"== {len(pending)} เว็บไซต์ / sites on {len(groups)} host(s), {where}, "
           f"time cap {config.site_timeout:g} s per site", flush=True)
     stores = {s.url: str(store_path(config, s)) for s in pending}
+    previous_handler = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        interrupted = _run_round(config, round_, state, groups, pending, stores, jobs, connection, redis_url,
+                                 lock_ttl)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+    round_ = state.read() or round_
+    done = [s for s in config.sites if s.url in round_["sites"]]
+    entries = [round_["sites"][s.url] for s in done]
+    missing = [s for s in config.sites if s.url not in round_["sites"]]
+    if not missing:
+        round_ = state.finish()
+    paths = write_dashboard(build_dashboard(config, round_), config.dashboard)
+    ok = send_summary(config.watch, entries, done)
+    for path in paths:
+        print(f"แดชบอร์ด/dashboard: {path}")
+    if interrupted or missing:
+        print(f"oit: หยุดก่อนครบ {len(missing)} เว็บไซต์ / stopped with {len(missing)} site(s) not done; "
+              f"run `oit fleet {config.watch.path}` again to continue", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK if ok else EXIT_UNHEALTHY
+
+
+def _run_round(config: FleetConfig, round_: dict, state: FleetState, groups: dict, pending: list, stores: dict,
+               jobs: int, connection, redis_url: str | None, lock_ttl: float | None) -> bool:
+    """The sites not yet done, on Redis or on this machine's workers; True when stopped before the end."""
     interrupted = False
     if groups and connection is not None:
+        from crawler.history import scaleout
         queued = scaleout.enqueue_round(config, round_, connection, {s.url for s in pending},
                                         store_path=store_path, by_host=by_host,
                                         lock_ttl=lock_ttl or scaleout.LOCK_TTL)
@@ -266,18 +306,4 @@ def fleet(config: FleetConfig, *, restart: bool = False, jobs: int | None = None
             except KeyboardInterrupt:
                 interrupted = True
                 pool.shutdown(wait=True, cancel_futures=True)
-    round_ = state.read() or round_
-    done = [s for s in config.sites if s.url in round_["sites"]]
-    entries = [round_["sites"][s.url] for s in done]
-    missing = [s for s in config.sites if s.url not in round_["sites"]]
-    if not missing:
-        round_ = state.finish()
-    paths = write_dashboard(build_dashboard(config, round_), config.dashboard)
-    ok = send_summary(config.watch, entries, done)
-    for path in paths:
-        print(f"แดชบอร์ด/dashboard: {path}")
-    if interrupted or missing:
-        print(f"oit: หยุดก่อนครบ {len(missing)} เว็บไซต์ / stopped with {len(missing)} site(s) not done; "
-              f"run `oit fleet {config.watch.path}` again to continue", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return EXIT_OK if ok else EXIT_UNHEALTHY
+    return interrupted

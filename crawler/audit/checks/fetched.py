@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from crawler.audit.checks.base import Check, Reason
+from crawler.evidence.failures import FailureKind, failure_label
 from crawler.evidence.model import Resource
 
 CHECK = Check(
@@ -16,7 +17,8 @@ def is_dead(resource: Resource) -> bool:
         return False
     kind = resource.error_kind or ""
     # broken_*: the site answered with an empty, truncated, encrypted or mojibake file.
-    return kind.startswith(("http_4", "broken_")) or (resource.status is not None and 400 <= resource.status < 500)
+    # not_public: a drive share link that asks to sign in; assessors cannot open it either.
+    return kind.startswith(("http_4", "broken_")) or kind == FailureKind.NOT_PUBLIC or (resource.status is not None and 400 <= resource.status < 500)
 
 
 def is_transport_failure(resource: Resource) -> bool:
@@ -28,4 +30,6 @@ def failure_text(resource: Resource) -> str:
     kind = resource.error_kind or (f"http_{resource.status}" if resource.status else "error")
     if kind.startswith("broken_"):
         return f"{kind}: {resource.error}"
+    if kind == FailureKind.NOT_PUBLIC:          # the sign-in page's 200 would only confuse: say what it is
+        return f"{kind}: {failure_label(kind)}"
     return f"{kind}{f' ({resource.status})' if resource.status and str(resource.status) not in kind else ''}"

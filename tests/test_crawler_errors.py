@@ -1,0 +1,56 @@
+"""A bug of ours inside the spider's callback (here injected: reading the links of one page raises) is
+recorded as a failure of that URL, never only a Scrapy stat: the page shows as "the crawler failed
+reading it", the pages only it linked to are known to be unseen, and the run publishes no score."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+from crawler.evidence.failures import failure_label
+from sitegen.layouts import layout
+from sitegen.server import serve_pair
+
+# A crawl in which reading the links of /page/6 fails, as a bug in link extraction would.
+FAULTY = textwrap.dedent("""
+    import sys
+    from spiders.site import SiteSpider
+    read_links = SiteSpider.link_targets
+    def failing(response):
+        if response.url.endswith("/page/6"):
+            raise RuntimeError("injected fault")
+        return read_links(response)
+    SiteSpider.link_targets = staticmethod(failing)
+    from crawler.cli.main import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def test_an_exception_in_the_callback_is_a_recorded_failure_and_no_score(tmp_path):
+    server = serve_pair(layout("redirect_home"))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", FAULTY, "--db", "e.sqlite", "audit", server.url + "/", "--fiscal-year", "2567",
+             "--as-of", "2024-06-30", "--out", "out", "--format", "json,html", "--delay", "0", "--no-progress"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    finally:
+        server.stop()
+    assert "Traceback" not in result.stderr, result.stderr
+    con = sqlite3.connect(tmp_path / "e.sqlite")
+    con.row_factory = sqlite3.Row
+    stored = {r["url"]: r for r in con.execute("SELECT * FROM resources")}
+    page6 = stored[server.url + "/page/6"]
+    assert not page6["ok"] and page6["error_kind"] == "crawler_error"
+    assert "RuntimeError: injected fault" in page6["error"]
+    assert server.url + "/page/7" not in stored          # only /page/6 links there: never reached
+    assert stored[server.url + "/page/5"]["ok"]          # the rest of the crawl went on
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["oit_score"] is None                   # items not passed may lie behind /page/6
+    assert result.returncode != 0
+    reasons = [i["reason_th"] for i in report["items"] if i["status"] == "not_checked"]
+    assert reasons and all("ระบบตรวจอ่านหน้าเว็บ 1 หน้าไม่สำเร็จ" in r for r in reasons)
+    assert report["crawl"]["failures"][0]["kind"] == "crawler_error"
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert failure_label("crawler_error") in page                 # said in Thai where staff read it
