@@ -8,8 +8,6 @@ MAX_ROWS items, each fix cut to MAX_FIX_CHARS; the rest is in report.html.
 """
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from datetime import date, timedelta
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.audit.status import STATUS_LABELS
+from crawler.crawl import browser
 from crawler.errors import InputError
 from crawler.text.format import fmt_num, site_name, thai_date, thai_datetime
 from reports.writer import Report, ReportWriter, is_published, item_fix_text, items_to_fix, register
@@ -25,7 +24,6 @@ MAX_ROWS = 8
 MAX_FIX_CHARS = 100
 # The due date proposed for every fix: the officer crosses it out and writes another before signing.
 DUE_DAYS = 30
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PRINT_TIMEOUT_S = 90
 
 
@@ -34,32 +32,21 @@ class PdfRendererMissing(InputError):
 
 
 def find_chromium() -> str:
-    """$OIT_CHROMIUM, else the first Chromium or Chrome on PATH."""
-    configured = os.environ.get("OIT_CHROMIUM")
-    if configured:
-        if Path(configured).is_file() and os.access(configured, os.X_OK):
-            return configured
-        raise PdfRendererMissing(f"OIT_CHROMIUM ชี้ไปที่ {configured} ซึ่งไม่ใช่โปรแกรมที่เรียกใช้ได้ "
-                                 f"(OIT_CHROMIUM is not an executable)")
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise PdfRendererMissing("สร้าง PDF ไม่ได้: ไม่พบ Chromium — ติดตั้งด้วย `apt-get install chromium` หรือกำหนด "
-                             "OIT_CHROMIUM=/ที่อยู่/ของ/chromium; รายงานรูปแบบอื่นสร้างได้ตามปกติ "
-                             "(cannot write the PDF: Chromium not found)")
+    """$OIT_CHROMIUM, else the first Chromium or Chrome on PATH (crawler.crawl.browser.find_chromium)."""
+    try:
+        return browser.find_chromium()
+    except browser.BrowserMissing as exc:
+        raise PdfRendererMissing(f"สร้าง PDF ไม่ได้: {exc.message} — ติดตั้งด้วย `apt-get install chromium` หรือกำหนด "
+                                 "OIT_CHROMIUM=/ที่อยู่/ของ/chromium; รายงานรูปแบบอื่นสร้างได้ตามปกติ "
+                                 "(cannot write the PDF: Chromium not found)") from None
 
 
 def print_to_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None) -> Path:
     """Print a local HTML file to PDF with headless Chromium (its own throwaway profile, time-bounded)."""
-    browser = chromium or find_chromium()
+    chromium = chromium or find_chromium()
     with tempfile.TemporaryDirectory(prefix="oit-pdf-") as profile:
-        cmd = [browser, "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--disable-extensions",
-               "--no-pdf-header-footer", f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}",
-               html_path.resolve().as_uri()]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd.insert(1, "--no-sandbox")      # Chromium refuses to start its sandbox as root (containers)
+        cmd = [chromium, "--headless", *browser.chromium_args(), "--no-pdf-header-footer",
+               f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S)
         except subprocess.TimeoutExpired:

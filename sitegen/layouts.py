@@ -14,6 +14,8 @@
 - login: the start page is a login form.
 - cloudflare: every page answers as a Cloudflare challenge does (403, cf-ray, cf-mitigated, "Just a moment...").
 - central_login: the start page redirects to a central sign-in page (/login?next=/).
+- scripted: the ITA page's item links (O5, O6) are written by a script after load (browser mode); its
+  script also reads the second host's /secret, and /moved redirects there; /gone is a 404.
 - drive_links: the ITA page links its documents on Google Drive (a file view, a folder view with a
   sub-folder and a sub-sub-folder, a big file behind the virus-scan page, a private file); the second
   host is a stand-in for drive.google.com, drive.usercontent.google.com and accounts.google.com, each
@@ -196,6 +198,57 @@ def central_login() -> Site:
     return Site(res, _manifest("central_login", "/", "/"))
 
 
+# The ITA page of `scripted`: its item list is written by a script once the page has loaded, as on
+# sites built with Next.js or Google Sites; without JavaScript the page is a heading and a notice.
+SCRIPTED_ITEMS = [("/files/action-plan-2567.docx", "O5 แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567"),
+                  ("/files/annual-report-2566.docx", "O5 รายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566"),
+                  ("/files/manual.docx", "O6 คู่มือการปฏิบัติงาน ฝ่ายทะเบียน")]
+SCRIPTED_SECRET = "/secret"     # on the second host (127.0.0.2): the page's script tries to read it
+
+
+def _scripted_index() -> Resource:
+    items = ",".join(f"[{href!r}, {label!r}]" for href, label in SCRIPTED_ITEMS)
+    script = ("window.addEventListener('load', function () {"
+              f" var items = [{items}]; var list = document.createElement('ul');"
+              " items.forEach(function (item) { var li = document.createElement('li');"
+              " var a = document.createElement('a'); a.href = item[0]; a.textContent = item[1];"
+              " li.appendChild(a); list.appendChild(li); });"
+              " document.getElementById('app').appendChild(list);"
+              " fetch('http://{{HOST2}}" + SCRIPTED_SECRET + "').catch(function () {}); });")
+    body = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>ITA 2567 {html.escape(ITA_TITLE)}</title>"
+            f"</head><body><h1>ITA 2567</h1><div id=\"app\"></div>"
+            "<noscript>กรุณาเปิดใช้งาน JavaScript เพื่อดูหน้านี้</noscript>"
+            f"<script>{script}</script></body></html>")
+    return Resource(body.encode("utf-8"), CONTENT_TYPES["html"], last_modified=MODIFIED)
+
+
+def _docx(title: str, text: str) -> Resource:
+    from sitegen.documents import DocContent, Heading, render
+    content = DocContent(title=title, blocks=[Heading(title, center=True), text], issued=date(2024, 1, 15),
+                         author="สำนักงานเขตทดสอบ")
+    return Resource(render(content, "docx").body, CONTENT_TYPES["docx"], last_modified=MODIFIED)
+
+
+def scripted() -> Site:
+    """A tiny district site whose ITA page writes its item links from JavaScript (see SCRIPTED_ITEMS)."""
+    res = _sections("/", 5)
+    res["/"] = page("สำนักงานเขตทดสอบ", [("/page/1", "ข้อมูลหน่วยงาน"), ("/page/2", "ประวัติ"), ("/ita", "ITA"),
+                                           ("/gone", "ข่าวเก่า"), ("/moved", "บริการภายใน")])
+    res["/ita"] = _scripted_index()
+    res["/moved"] = redirect("http://{{HOST2}}" + SCRIPTED_SECRET)     # a redirect to the second host
+    res["/files/action-plan-2567.docx"] = _docx(
+        "แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567 สำนักงานเขตทดสอบ",
+        "สำนักงานเขตทดสอบจัดทำแผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2567 เพื่อเป็นกรอบการปฏิบัติงาน")
+    res["/files/annual-report-2566.docx"] = _docx(
+        "รายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566 สำนักงานเขตทดสอบ",
+        "สำนักงานเขตทดสอบรายงานผลการปฏิบัติราชการประจำปีงบประมาณ พ.ศ. 2566 ครบทุกโครงการ")
+    res["/files/manual.docx"] = _docx(
+        "คู่มือการปฏิบัติงาน ฝ่ายทะเบียน สำนักงานเขตทดสอบ",
+        "ขั้นตอนการปฏิบัติงานทะเบียนราษฎร ตั้งแต่รับคำร้องจนถึงออกเอกสาร สำหรับเจ้าหน้าที่ฝ่ายทะเบียน")
+    second = {SCRIPTED_SECRET: page("ข้อมูลภายใน", [], "internal service")}
+    return Site(res, _manifest("scripted", "/", "/"), second=Site(second, _manifest("scripted-second", "/", "/")))
+
+
 # -- Google Drive stand-in --------------------------------------------------------------------------
 
 DRIVE_HOSTS = ("drive.google.com", "docs.google.com", "drive.usercontent.google.com", "accounts.google.com",
@@ -330,7 +383,8 @@ def drive_links() -> Site:
 
 
 LAYOUTS = {"inside_district": inside_district, "redirect_home": redirect_home, "endpoints": endpoints,
-           "hostile": hostile, "login": login, "cloudflare": cloudflare, "central_login": central_login, "drive_links": drive_links}
+           "hostile": hostile, "login": login, "cloudflare": cloudflare, "central_login": central_login, "drive_links": drive_links,
+           "scripted": scripted}
 
 
 def layout(name: str, **kw) -> Site:

@@ -191,8 +191,8 @@ class Site:
 
         resources = {}
         for path, res in self.resources.items():
-            if b"{{" in res.body:
-                res = Resource(sub(res.body), res.content_type, dict(res.headers), res.status,
+            if b"{{" in res.body or any("{{" in v for v in res.headers.values()):   # a Location too
+                res = Resource(sub(res.body), res.content_type, sub_text(dict(res.headers)), res.status,
                                res.last_modified, res.pad_to)
             resources[path] = res
         routes = {p: Route(r.kind, sub_text(r.params)) for p, r in self.routes.items()}

@@ -27,6 +27,7 @@ from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLoo
                                     TCPTimedOutError, TimeoutError)
 
 from crawler.crawl.addresses import BlockedRequest
+from crawler.crawl.browser import browser_failure_kind, page_meta
 from crawler.crawl.items import ResourceItem
 from crawler.crawl.shares import (MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES, Share, confirm_url, is_share_host,
                                   is_sign_in, share_of)
@@ -77,11 +78,14 @@ class SiteSpider(scrapy.Spider):
         self.scope = Scope.from_prefix(self.start_url, scope) if scope else Scope.from_start_url(self.start_url)
         self.seen: set[str] = set()      # canonical URLs already requested or recorded as bounded
         self.listed: list[str] = []       # the URL list of `oit audit --urls` (setting OIT_URL_LIST)
+        self.browser_meta: dict = {}       # --browser: the meta that sends a page through Chromium
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_links = crawler.settings.getint("OIT_MAX_LINKS_PER_PAGE")
+        if crawler.settings.getbool("OIT_BROWSER"):      # --browser: pages rendered by Chromium
+            spider.browser_meta = page_meta()
         return spider
 
     async def start(self):
@@ -103,12 +107,14 @@ class SiteSpider(scrapy.Spider):
 
     def _request(self, url: str, kind: str, depth: int, referer: str | None) -> scrapy.Request:
         # oit_url: the URL as linked; a redirect changes request.url, the record keeps the link's URL.
+        # In browser mode only pages go through Chromium: documents and outside links are fetched directly.
+        browser = self.browser_meta if kind == "page" else {}
         return scrapy.Request(
             # dont_filter: `seen` already sends each URL once; the dupefilter would drop the second
             # leg of a redirect loop silently instead of letting it fail as one.
             url, callback=self.parse, errback=self.failed, dont_filter=True,
             meta={"kind": kind, "oit_depth": depth, "oit_url": url, "referer": referer,
-                  "handle_httpstatus_list": [304]},
+                  "handle_httpstatus_list": [304], **browser},
             headers={"Referer": referer} if referer else None,
         )
 
@@ -305,6 +311,8 @@ class SiteSpider(scrapy.Spider):
                 message += f" (Retry-After: {wait}; not retried beyond the cap)"
         elif failure.check(BlockedRequest):
             kind = FailureKind.BLOCKED
+        elif self.browser_meta and browser_failure_kind(failure.value):
+            kind = browser_failure_kind(failure.value)     # Chromium's net::ERR_… or a render time-out
         elif failure.check(IgnoreRequest):
             lowered = message.lower()
             kind = (FailureKind.ROBOTS if "robots" in lowered else

@@ -23,6 +23,7 @@ from crawler.audit.checklist import Checklist, Item, fill, load_checklist
 from crawler.audit.primitives import (REASONS, ElementVerdict, Frame, Outcome, index_for, judge_element,
                             reason_text, snippet)
 from crawler.evidence.model import Resource, RunEvidence
+from crawler.extraction import SCRIPT_BUILT
 from crawler.evidence.failures import FailureKind, failure_label
 from crawler.evidence.walls import WALL_ADVICE, WALL_KINDS, is_gate_text
 from crawler.audit.scoring import empty_indicators, score_oit
@@ -45,6 +46,9 @@ MAX_GATE_LINKS = 5
 OFFLINE_REASON = ("ยังไม่ได้ตรวจ: ตรวจจากไฟล์ในโฟลเดอร์ ข้อนี้ต้องตรวจบนเว็บไซต์ (บริการออนไลน์/ลิงก์ที่ใช้งานได้)",
                   "Not checked: audited from a folder; this item needs the live website (e-service, working links)")
 _GATE_REASON = "หน้าแรกเป็นหน้าเข้าสู่ระบบหรือหน้าตรวจสอบ"
+# What staff can do about pages that scripts build (crawler/crawl/browser.py).
+BROWSER_ADVICE = ("เก็บข้อมูลใหม่ด้วยโหมดเบราว์เซอร์ (เพิ่ม --browser) / crawl again in browser mode (add --browser): "
+                  "some pages build their content with JavaScript")
 
 
 # -- crawl health -----------------------------------------------------------------------------------
@@ -95,6 +99,8 @@ def crawl_health(evidence: RunEvidence, previous_runs: Iterable[dict] | None = N
                         f"{len(walled)} links were stopped by a bot or login wall")
     if reasons and (walled or gated):
         reasons.append(WALL_ADVICE)      # what staff can do: said once, after the reasons
+    if reasons and script_built_pages(evidence):
+        reasons.append(BROWSER_ADVICE)
     return {"healthy": not reasons, "reasons": reasons, "warnings": warnings, "attempted": len(attempted),
             "failed": len(failed), "walled": len(walled), "wall": bool(reasons and (walled or gated)), **counts}
 
@@ -144,10 +150,25 @@ def _is_gate(evidence: RunEvidence, start: Resource) -> bool:
     return outgoing <= MAX_GATE_LINKS and is_gate_text(f"{start.title} {start.text[:500]}")
 
 
+def script_built_pages(evidence: RunEvidence) -> list[Resource]:
+    """The site's pages whose content a script builds, read without a browser: their links were not seen."""
+    if evidence.browser:
+        return []
+    return [r for r in evidence.resources.values() if r.ok and r.kind == "page" and r.on_site
+            and any(w.startswith(SCRIPT_BUILT) for w in r.warnings)]
+
+
 def completeness(evidence: RunEvidence) -> list[str]:
     """Why the run may not have seen all of the site (empty when it did): interrupted, capped by a
-    limit, or resources it could not store. Then any item not passed may have evidence unseen."""
+    limit, pages whose content scripts build (read without a browser), or resources it could not store.
+    Then any item not passed may have evidence unseen."""
     reasons = []
+    scripted = script_built_pages(evidence)
+    if scripted:
+        reasons.append(f"หน้าเว็บ {len(scripted)} หน้าสร้างเนื้อหาด้วย JavaScript จึงไม่เห็นลิงก์ในหน้า (เช่น "
+                       f"{scripted[0].url}) ให้เก็บข้อมูลใหม่ด้วย --browser / {len(scripted)} pages build their "
+                       f"content with JavaScript, so their links were not seen (e.g. {scripted[0].url}): "
+                       "crawl again with --browser")
     if evidence.status != "complete":
         reasons.append(f"การเก็บข้อมูลถูกหยุดก่อนเสร็จ ({evidence.status}) / the crawl was interrupted ({evidence.status})")
     limited = [r for r in evidence.resources.values() if r.error_kind == "limit"]

@@ -51,6 +51,13 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
         s.set("OIT_MAX_DEPTH", max_depth, priority="cmdline")
     for key, value in (settings or {}).items():
         s.set(key, value, priority="cmdline")
+    if s.getbool("OIT_BROWSER"):
+        from crawler.crawl.browser import MIDDLEWARE, browser_settings, check_browser
+        chromium = s.get("OIT_CHROMIUM") or check_browser()      # BrowserMissing: exit 2, before any fetch
+        for key, value in browser_settings(chromium, s.getfloat("DOWNLOAD_TIMEOUT")).items():
+            s.set(key, value, priority="cmdline")
+        # By name: a helper that loads the classes would import the reactor before CrawlerProcess picks it.
+        s["DOWNLOADER_MIDDLEWARES"].set(*MIDDLEWARE, priority="cmdline")
     s.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(s)
     crawler = process.create_crawler(SiteSpider)

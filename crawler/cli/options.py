@@ -81,6 +81,10 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="also fetch private and loopback addresses a public site links or redirects to")
     p.add_argument("--contact", type=contact, metavar="URL_OR_EMAIL",
                    help="who runs the tool, named in its User-Agent (a site's administrator can then allow it)")
+    p.add_argument("--browser", action="store_true",
+                   help="เปิดหน้าเว็บด้วยเบราว์เซอร์ Chromium เพื่ออ่านลิงก์ที่สร้างด้วย JavaScript (ช้ากว่า) / render the "
+                        "site's pages in Chromium so links that scripts write are followed (slower; documents are "
+                        "still fetched directly)")
     p.add_argument("--scope", metavar="PREFIX",
                    help="the site's path prefix (/district/ or a URL); default: the start URL's site")
 
@@ -97,7 +101,7 @@ def parse_settings(pairs: list[str]) -> dict:
 
 def crawl_settings(args) -> dict:
     """Scrapy settings from the crawl options (-s NAME=VALUE, --delay, --concurrency, --allow-private,
-    --no-progress); a setting name or value that cannot be right is an InputError (crawler/cli/checks.py)."""
+    --no-progress, --browser); a setting name or value that cannot be right is an InputError (crawler/cli/checks.py)."""
     from crawler.cli.checks import check_settings        # Scrapy's Settings: loaded only for a crawl
     settings = check_settings(parse_settings(getattr(args, "set", None)))
     if getattr(args, "delay", None) is not None:
@@ -112,6 +116,10 @@ def crawl_settings(args) -> dict:
         settings["OIT_ALLOW_PRIVATE"] = True
     if getattr(args, "no_progress", False):
         settings["OIT_PROGRESS"] = False
+    if getattr(args, "browser", False):
+        from crawler.crawl.browser import check_browser     # what is missing, said before anything is fetched
+        settings["OIT_BROWSER"] = True
+        settings["OIT_CHROMIUM"] = check_browser(settings.get("OIT_CHROMIUM"))
     if getattr(args, "contact", None):
         from crawler.crawl.settings import user_agent
         settings["USER_AGENT"] = user_agent(args.contact)

@@ -37,7 +37,7 @@ from crawler.evidence.store import Store, is_locked, is_storage_failure
 from crawler.text.thai import is_garbage_thai, normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
-EXTRACTOR_VERSION = f"oit-extract/{__version__}/4"
+EXTRACTOR_VERSION = f"oit-extract/{__version__}/5"
 STORE_LOCK_STEP = 0.05     # seconds one write blocks the crawl waiting for another process's lock
 STORED_APART = ("body", "charset")
 

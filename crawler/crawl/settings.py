@@ -44,6 +44,11 @@ OIT_MAX_URL_LENGTH = 1000
 OIT_MAX_LINKS_PER_PAGE = 5000         # links read from one page; more are recorded once as a limit
 OIT_MAX_DOCUMENTS = 20000             # documents and outside links fetched per run; more are limit records
 
+# Browser mode (`--browser`, crawler/crawl/browser.py): in-scope pages rendered by Chromium through
+# scrapy-playwright, so that links a script writes are followed; documents are fetched as always.
+OIT_BROWSER = False
+OIT_CHROMIUM = ""                     # Chromium's path; "" = $OIT_CHROMIUM, else chromium on PATH
+
 # Evidence store.
 OIT_DB = "oit-evidence.sqlite"
 OIT_STORE_LOCK_WAIT = 120             # seconds a write waits for another process's lock, then gives up (said)

@@ -57,6 +57,7 @@ class Resource:
     size: int | None = None
     depth: int | None = None
     last_modified: str | None = None
+    warnings: list[str] = field(default_factory=list)   # what its extraction noticed (crawler.extraction)
 
     @property
     def attempted(self) -> bool:
@@ -84,6 +85,7 @@ class RunEvidence:
     resources: dict[str, Resource]   # by canonical URL
     links: list[LinkRef]
     stats: dict = field(default_factory=dict)
+    browser: bool = False            # pages were rendered by Chromium (`--browser`): scripts ran
 
     def links_to(self, url: str) -> list[LinkRef]:
         return [link for link in self.links if link.target_url == url]

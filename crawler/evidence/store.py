@@ -373,7 +373,8 @@ class Store:
         one = lambda s: shared.setdefault(s, s) if s else s  # noqa: E731
         resources: dict[str, Resource] = {}
         rows = self.db.execute(
-            """SELECT r.*, t.format, t.title, t.text_layer, t.language, t.ocr, t.dates AS text_dates
+            """SELECT r.*, t.format, t.title, t.text_layer, t.language, t.ocr, t.dates AS text_dates,
+                      t.warnings
                FROM resources r LEFT JOIN texts t ON t.sha256 = r.sha256
                WHERE r.run_id = ? ORDER BY r.id""", (run_id,))
         for row in rows:
@@ -387,7 +388,7 @@ class Store:
                 dates=[DateFound(**{k: one(v) if isinstance(v, str) else v for k, v in d.items()}) for d in dates],
                 on_site=bool(row["on_site"]), ocr=json.loads(row["ocr"]) if row["ocr"] else None,
                 sha256=row["sha256"] or "", size=row["size"], depth=row["depth"],
-                last_modified=row["last_modified"],
+                last_modified=row["last_modified"], warnings=json.loads(row["warnings"] or "[]"),
             )
         links = [
             LinkRef(source_url=one(r[0]), target_url=one(r[1]), text=one(r[2]) or "", context=one(r[3]) or "",
@@ -397,7 +398,7 @@ class Store:
         ]
         return RunEvidence(run_id=run_id, site_url=run["site_url"], started_at=run["started_at"],
                            finished_at=run["finished_at"], status=run["status"], resources=resources,
-                           links=links, stats=run["stats"])
+                           links=links, stats=run["stats"], browser=bool(run["settings"].get("OIT_BROWSER")))
 
     # -- audits -----------------------------------------------------------------------------------
 

@@ -37,6 +37,11 @@ class Table:
     rows: list[list[str]]      # normalised cell text
 
 
+# The warning that marks an HTML page whose content a script builds (crawler/extraction/html.py): read
+# without a browser it shows next to nothing, so its links were not seen (crawler/audit/judge.py).
+SCRIPT_BUILT = "script-built page"
+
+
 @dataclass
 class Extraction:
     format: str                # html pdf xlsx xls docx doc ods odt csv image other

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.extraction import Extraction, Link, Table, looks_binary, one_line, text_layer_of
+from crawler.extraction import SCRIPT_BUILT, Extraction, Link, Table, looks_binary, one_line, text_layer_of
 from crawler.text.thai import compact, is_garbage_thai, looks_thai, normalize, thai_ratio
 from crawler.text.urls import canonical
 
@@ -58,6 +58,15 @@ _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+# A page whose content a script builds: a script that writes markup, or an application bundle, or a
+# <noscript> notice; and, outside the menus, next to no text or links of its own (SCRIPT_BUILT).
+_BUILDS_MARKUP = re.compile(r"document\.write|innerHTML|insertAdjacentHTML|appendChild|createElement|"
+                            r"\.append\(|hydrate|render\(", re.IGNORECASE)
+_APP_BUNDLE = re.compile(r"/_next/|/_nuxt/|react|vue|angular|webpack|bundle|/static/js/", re.IGNORECASE)
+SHELL_MAX_CHARS = 300           # characters of its own text (outside menus) a script-built page shows
+SHELL_MAX_LINKS = 2             # links of its own (outside menus)
+_SCRIPT_SAMPLE = 50_000         # characters of inline script read for the signs above
 
 _THAI_CHARSETS = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso_8859-11",
                   "iso885911", "windows-874", "x-windows-874", "cp874", "ms874", "dos-874", "thai"}
@@ -187,6 +196,7 @@ class _Walker:
         self.cells = 0
         self.too_many_links = False
         self.warnings: list[str] = []
+        self.own_chars = 0                            # text outside menus (SCRIPT_BUILT)
 
     # -- text
     def add(self, text: str) -> None:
@@ -195,6 +205,8 @@ class _Walker:
         if text:
             self.pieces.append(text)
             self.length += len(text)
+            if not self.nav_depth:
+                self.own_chars += len(text.strip())
 
     def newline(self) -> None:
         if self.pieces and self.pieces[-1] != "\n":
@@ -418,6 +430,13 @@ class _Events:
         self.pending: list[str] = []
         self.title: list[str] | None = None    # the strings of the first <title>, wherever it is
         self.title_depth = 0
+        # Scripts and <noscript>, wherever they are (SCRIPT_BUILT): dropped from the text, read here.
+        self.scripts = 0
+        self.in_script = self.in_noscript = 0
+        self.script_text: list[str] = []
+        self.script_chars = 0
+        self.bundle = False
+        self.noscript_chars = 0
 
     def _flush(self) -> None:
         if self.pending:
@@ -430,6 +449,14 @@ class _Events:
 
     def start(self, tag: str, attrib: dict) -> None:
         self._flush()
+        if tag == "script":
+            self.scripts += 1
+            self.in_script += 1
+            src = attrib.get("src")
+            if isinstance(src, str) and _APP_BUNDLE.search(src):
+                self.bundle = True
+        elif tag == "noscript":
+            self.in_noscript += 1
         if self.title_depth:
             self.title_depth += 1
         elif tag == "title" and self.title is None:
@@ -445,6 +472,10 @@ class _Events:
 
     def end(self, tag: str) -> None:
         self._flush()
+        if tag == "script" and self.in_script:
+            self.in_script -= 1
+        elif tag == "noscript" and self.in_noscript:
+            self.in_noscript -= 1
         if self.title_depth:
             self.title_depth -= 1
         if self.dropped:
@@ -453,7 +484,20 @@ class _Events:
             self.walker.exit(self.frames.pop())
 
     def data(self, text: str) -> None:
+        if self.in_script:
+            if self.script_chars < _SCRIPT_SAMPLE:
+                self.script_text.append(text)
+                self.script_chars += len(text)
+            return
+        if self.in_noscript:
+            self.noscript_chars += len(text.strip())
         self.pending.append(text)
+
+    def script_built(self, own_links: int) -> bool:
+        """Does a script build this page's content? (It says so, and the page shows almost nothing else.)"""
+        if not self.scripts or own_links > SHELL_MAX_LINKS or self.walker.own_chars > SHELL_MAX_CHARS:
+            return False
+        return bool(self.noscript_chars or self.bundle or _BUILDS_MARKUP.search("".join(self.script_text)))
 
     def comment(self, text: str) -> None:
         self._flush()
@@ -522,6 +566,10 @@ def extract_html(body: bytes, *, charset: str | None = None, url: str | None = N
     title = title or walker.first_h1
     links = [_finish_link(link) for link in walker.links]
     tables = [Table(where=f"table {i}", rows=t.rows) for i, t in enumerate(walker.tables, 1)]
+    own_links = sum(1 for link in walker.links if not link.in_nav)
+    if events.script_built(own_links):
+        warnings.append(f"{SCRIPT_BUILT}: its content is written by scripts; read without a browser it shows "
+                        f"{walker.own_chars} characters and {own_links} links of its own")
     return Extraction(
         format="html", title=title[:500], text=full_text, text_layer=text_layer_of(full_text),
         tables=tables, links=links, extractor="lxml",

@@ -14,7 +14,7 @@ reports, diff against the site's previous run, then (optionally) tell the workin
         checklist: bma-district-2568     # optional (default bma-district-<fiscal_year>)
         survey: survey.yaml              # optional: IIT/EIT scores for the ITA total
         as_of: 2025-06-30                # optional (default: the day of the run)
-        crawl: {max_pages: 500}          # optional, per site
+        crawl: {max_pages: 500}          # optional, per site ({browser: true}: render pages, --browser)
         partial: true                    # optional: publish a labelled partial score of a capped crawl
         site_timeout: 7200               # optional: seconds this site's crawl may take (then: its failure)
         report_url: https://intranet.example/oit/samphanthawong/report.html   # optional, else from the base
@@ -53,7 +53,8 @@ from reports.diff import write_diff
 SITE_KEYS = {"url", "fiscal_year", "out", "checklist", "survey", "as_of", "name", "crawl", "partial",
              "report_url", "overrides", "site_timeout"}
 TOP_KEYS = {"db", "webhook", "webhook_timeout", "crawl", "sites", "notify", "report_base_url"}
-CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict}
+CRAWL_KEYS = {"delay": float, "concurrency": int, "max_pages": int, "max_depth": int, "settings": dict,
+              "browser": bool}
 
 
 class WatchConfigError(InputError):
@@ -150,7 +151,7 @@ def _crawl_options(data, where: str, bad) -> dict:
         kind = CRAWL_KEYS.get(key)
         if kind is None:
             raise bad(f"{where}.{key}", f"unknown crawl option (known: {', '.join(CRAWL_KEYS)})")
-        ok = isinstance(value, dict) if kind is dict else (
+        ok = isinstance(value, kind) if kind in (dict, bool) else (
             isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
             and (kind is float or float(value).is_integer()) and (key == "delay" or value > 0))
         if not ok:
@@ -224,6 +225,8 @@ def crawl_command(site: SiteConfig, db: Path, progress: bool) -> list[str]:
             cmd += [f"--{key.replace('_', '-')}", str(site.crawl[key])]
     for name, value in site.crawl.get("settings", {}).items():
         cmd += ["-s", f"{name}={value}"]
+    if site.crawl.get("browser"):
+        cmd.append("--browser")
     if not progress:
         cmd.append("--no-progress")
     return cmd
