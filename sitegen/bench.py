@@ -46,6 +46,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench-out"
@@ -388,6 +389,92 @@ def report_per_site(figures: dict, results: dict) -> list[str]:
             f"{_mb(figures['httpcache_bytes'])}"]
 
 
+AUDIT_PAGES = 12_000             # issue 16: the audit of a run this large stays under 400 MB
+MAX_AUDIT_MB = 400
+
+
+def synthesize_run(source: Path, run_id: int, dest: Path, pages: int = AUDIT_PAGES) -> dict:
+    """A stored run of at least `pages` pages made from a real crawl's run: its resources, texts and links
+    copied under URL prefixes (SITE/c1/…, SITE/c2/…; the first copy is the run itself), each copy's
+    texts stored as rows of their own, as a site that large has. Written to the store directly: the
+    audit reads a store, however its rows got there."""
+    from crawler.evidence.store import Store
+
+    Store(dest).close()                  # the schema
+    con = sqlite3.connect(dest, isolation_level=None)
+    try:
+        con.execute("ATTACH DATABASE ? AS src", (str(source),))
+        site, settings, stats, started = con.execute(
+            "SELECT site_url, settings, stats, started_at FROM src.runs WHERE id=?", (run_id,)).fetchone()
+        have = con.execute("SELECT COUNT(*) FROM src.resources WHERE run_id=? AND kind='page' AND ok",
+                           (run_id,)).fetchone()[0]
+        copies = max(1, -(-pages // max(1, have)))
+        con.execute("BEGIN")
+        new_run = con.execute("INSERT INTO runs (site_url, started_at, status, settings, stats) VALUES (?,?,?,?,?)",
+                              (site, started, "running", settings, stats)).lastrowid
+        columns = [r[1] for r in con.execute("PRAGMA table_info(resources)") if r[1] not in ("id", "run_id")]
+        text_columns = [r[1] for r in con.execute("PRAGMA table_info(texts)")]
+        for k in range(copies):
+            con.create_function("copied", 1, lambda url, k=k: _copied_url(url, k), deterministic=True)
+            suffix = f"-c{k}" if k else ""
+            con.execute(
+                f"INSERT OR IGNORE INTO texts ({', '.join(text_columns)}) SELECT "
+                + ", ".join("sha256 || ?1" if c == "sha256" else c for c in text_columns)
+                + " FROM src.texts WHERE sha256 IN (SELECT sha256 FROM src.resources WHERE run_id = ?2)",
+                (suffix, run_id))
+            rewritten = {"url": "copied(url)", "final_url": "copied(final_url)", "referer": "copied(referer)",
+                         "sha256": "sha256 || ?1"}
+            con.execute(
+                f"INSERT INTO resources (run_id, {', '.join(columns)}) SELECT ?2, "
+                + ", ".join(rewritten.get(c, c) for c in columns) + " FROM src.resources WHERE run_id = ?3",
+                (suffix, new_run, run_id))
+            con.execute(
+                "INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav, is_nav) "
+                "SELECT ?1, copied(source_url), copied(target_url), text, context, heading, in_nav, is_nav "
+                "FROM src.links WHERE run_id = ?2 ORDER BY id", (new_run, run_id))
+        con.execute("UPDATE runs SET status='complete', finished_at=started_at WHERE id=?", (new_run,))
+        con.execute("COMMIT")
+        counts = con.execute("SELECT SUM(kind='page' AND ok), COUNT(*) FROM resources WHERE run_id=?",
+                             (new_run,)).fetchone()
+        links = con.execute("SELECT COUNT(*) FROM links WHERE run_id=?", (new_run,)).fetchone()[0]
+    finally:
+        con.close()
+    return {"run_id": new_run, "copies": copies, "pages": counts[0], "resources": counts[1], "links": links,
+            "store_bytes": _bytes_under(dest)}
+
+
+def _copied_url(url: str | None, k: int) -> str | None:
+    """`url` in the k-th copy of a run: its path under /c<k> on the same host (the first copy: itself)."""
+    if not url or not k:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/c{k}{parts.path or '/'}")) if parts.netloc else url
+
+
+def measure_audit_large(bench: Bench, results: dict) -> dict:
+    """`oit audit --run` (audit and every report) of a stored run of 12,000 pages, made from the first
+    crawl's run (synthesize_run): its own peak memory and time."""
+    db = bench.work / "audit-large" / "large.sqlite"
+    shutil.rmtree(db.parent, ignore_errors=True)
+    db.parent.mkdir(parents=True)
+    first = results["pairs"]["pairs"][0]["crawl"]["run"]
+    print(f"bench: a stored run of {AUDIT_PAGES:,} pages, audited …", flush=True)
+    run = synthesize_run(Path(results["pairs"]["store"]), first["run_id"], db)
+    audit = bench.launcher.run(oit_argv("--db", str(db), "audit", "--run", str(run["run_id"]), "--fiscal-year",
+                                        "2567", "--as-of", "2024-06-30", "--out", str(db.parent / "report")),
+                               log=db.parent / "audit.log", cwd=ROOT)
+    return {"run": run, "audit": audit, "audit12k_peak_mb": audit["peak_tree_rss_mb"],
+            "audit12k_wall_s": audit["wall_s"], "audit12k_cpu_s": audit["cpu_s"]}
+
+
+def report_audit_large(figures: dict, results: dict) -> list[str]:
+    run, audit, peak = figures["run"], figures["audit"], figures["audit12k_peak_mb"]
+    return [f"audit of a large stored run ({run['pages']:,} pages, {run['resources']:,} resources, {run['links']:,} "
+            f"links; {run['copies']} copies of the first crawl's run, store {_mb(run['store_bytes'])}): "
+            f"oit audit --run {_n(audit['wall_s'])} s wall, {_n(audit['cpu_s'])} CPU s, exit {audit['exit']}, "
+            f"peak {peak:.0f} MB ({'ผ่าน/within' if peak <= MAX_AUDIT_MB else 'เกิน/over'} the {MAX_AUDIT_MB} MB aim)"]
+
+
 # -- the report -------------------------------------------------------------------------------------
 
 HOSTILE_CRAWL = ["--no-progress", "--delay", "0", "--max-pages", "50", "-s", "DOWNLOAD_TIMEOUT=5",
@@ -514,6 +601,7 @@ CASES = [
     Case("extract_only", measure_extract_only, report_extract_only),
     Case("ocr", measure_ocr, report_ocr),
     Case("per_site", measure_per_site, report_per_site),
+    Case("audit_large", measure_audit_large, report_audit_large),
     Case("hostile", measure_hostile, report_hostile),
 ]
 
@@ -521,14 +609,15 @@ CASES = [
 def final_line(results: dict) -> str:
     """The one line a script or a person compares across commits."""
     pairs, history = results.get("pairs") or {}, results.get("history") or {}
-    hostile = results.get("hostile") or {}
+    hostile, audit_large = results.get("hostile") or {}, results.get("audit_large") or {}
     figures = [("ratio_wall", pairs.get("ratio_wall"), "{:.2f}"), ("ratio_cpu", pairs.get("ratio_cpu"), "{:.2f}"),
                ("peak_rss_mb", pairs.get("peak_rss_mb"), "{:.0f}"),
                ("recrawl_bytes_pct", history.get("recrawl_bytes_pct"), "{:.2f}"),
                ("recrawl_s_run2", history.get("recrawl_s_run2"), "{:.1f}"),
                ("recrawl_s_run10", history.get("recrawl_s_run10"), "{:.1f}"),
                ("hostile_peak_rss_mb", hostile.get("hostile_peak_rss_mb"), "{:.0f}"),
-               ("hostile_inspect_peak_rss_mb", hostile.get("hostile_inspect_peak_rss_mb"), "{:.0f}")]
+               ("hostile_inspect_peak_rss_mb", hostile.get("hostile_inspect_peak_rss_mb"), "{:.0f}"),
+               ("audit12k_peak_mb", audit_large.get("audit12k_peak_mb"), "{:.0f}")]
     return "bench: " + " ".join(f"{name}={'-' if value is None else fmt.format(value)}" for name, value, fmt in figures)
 
 

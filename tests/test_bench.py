@@ -37,7 +37,8 @@ def test_the_last_line_has_every_figure_and_a_dash_for_what_was_not_measured():
     results = {"pairs": {"ratio_wall": 1.234, "ratio_cpu": 2.5, "peak_rss_mb": 287.4},
                "history": {"recrawl_bytes_pct": 0.712, "recrawl_s_run2": 8.04, "recrawl_s_run10": None}}
     assert final_line(results) == ("bench: ratio_wall=1.23 ratio_cpu=2.50 peak_rss_mb=287 recrawl_bytes_pct=0.71 "
-                                   "recrawl_s_run2=8.0 recrawl_s_run10=- hostile_peak_rss_mb=- hostile_inspect_peak_rss_mb=-")
+                                   "recrawl_s_run2=8.0 recrawl_s_run10=- hostile_peak_rss_mb=- hostile_inspect_peak_rss_mb=- "
+                                   "audit12k_peak_mb=-")
 
 
 def test_the_per_site_line_gives_cpu_seconds_and_megabytes_for_the_capacity_model():

@@ -143,6 +143,34 @@ def test_reaudit_for_another_fiscal_year_follows_the_documents_years(audited):
     assert o1["status"] == "pass"
 
 
+def test_a_stored_runs_texts_are_read_as_the_audit_needs_them_and_judged_the_same(audited):
+    """Store.load_run keeps texts and tables in the store until they are used (issue 16: a 12,000-page
+    run is audited in under 400 MB; `make bench` measures it): the report is the one the same evidence
+    gives with every text in memory, and the texts were really read (the seed's score needs them)."""
+    from dataclasses import fields, replace
+    from datetime import date
+
+    from crawler.audit.judge import audit
+    from crawler.evidence.model import Resource
+    from crawler.service import choose_checklist
+
+    a = audited["samphanthawong_2567"]
+    manifest = a.server.site.manifest
+    checklist = choose_checklist(None, manifest.fiscal_year).checklist
+    store = Store(a.db)
+    try:
+        stored = store.load_run(a.report["crawl"]["run_id"])
+        held = replace(stored, resources={url: Resource(**{f.name: getattr(r, f.name) for f in fields(Resource)})
+                                          for url, r in stored.resources.items()})
+        judged = [audit(evidence, checklist, manifest.fiscal_year, date.fromisoformat(manifest.as_of),
+                        generated_at="pinned") for evidence in (stored, held)]
+    finally:
+        store.close()
+    assert sum(len(r.text) for r in held.resources.values()) > 10_000
+    assert judged[0] == judged[1]
+    assert judged[0]["oit_score"] == pytest.approx(73.75, abs=0.005)
+
+
 def test_fail_under_gates_a_submission(audited):
     a = audited["samphanthawong_2567"]
     run = str(a.report["crawl"]["run_id"])

@@ -50,3 +50,21 @@ def test_a_pool_extracts_recycles_and_hands_large_bodies_over_as_files():
     finally:
         pool.close()
     assert spool is not None and not spool.exists()
+
+
+def test_a_retired_pool_finishes_its_work_before_the_next_one_starts():
+    """Old and new workers at once were the crawl's peak memory (make bench): the crawl waits for the
+    retired pool (ExtractionPool.retire_if_due) before it gives the next document."""
+    pool = ExtractionPool(1, recycle=2)
+    try:
+        given = [pool.submit(page(n), content_type="text/html", url=f"http://h/x/p{n}")[0] for n in range(2)]
+        drained = pool.retire_if_due()           # the worker is still starting: its two documents wait
+        assert drained is not None and not all(f.done() for f in given)
+        assert pool.retire_if_due() is drained   # asked again while it works: the same wait
+        drained.result(timeout=120)
+        assert all(f.done() and f.exception() is None for f in given)
+        assert pool.retire_if_due() is None and pool.recycled == 1
+        later, executor = pool.submit(page(9), content_type="text/html", url="http://h/x/p9")
+        assert later.result(timeout=120)[0].title == "หน้า 9"
+    finally:
+        pool.close()

@@ -39,7 +39,7 @@ from __future__ import annotations
 import calendar
 import re
 import weakref
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
@@ -73,6 +73,9 @@ HEAD_CHARS = 300                 # a resource's heading lines: at most this many
 HEAD_LINES = 3                   # ... from at most this many of its first own lines
 LOW_CONFIDENCE = 0.5             # below this a date is unsure whatever its source
 SNIPPET_CHARS = 160
+COMPACT_CACHE = 100_000          # compact forms of short texts kept (link texts, rows, lines)
+SHARED_SETS = 50_000             # distinct atom sets kept by Matcher.shared
+OWN_CACHE = 64                   # candidates' own texts kept (EvidenceIndex.own)
 EMPTY_PAGE_CHARS = 40            # compact characters of a page's own content below which it is empty
 BOILERPLATE_SHARE = 0.5          # a line on at least this share of the pages is the site's frame
 _ITEM_LABEL = re.compile(r"(?<![a-z])[o\u25cb\u25ef](\d{1,2})(?!\d)")
@@ -127,6 +130,7 @@ class Matcher:
         self._ocr_atoms = stripped
         self._ocr_finders: tuple[WordFinder, AtomFinder] | None = None     # built when an OCR text comes
         self.names = ItemNames(checklist)
+        self._sets: dict[frozenset, frozenset] = {}
 
     def _ocr(self) -> tuple[WordFinder, AtomFinder]:
         if self._ocr_finders is None:
@@ -148,7 +152,17 @@ class Matcher:
         limit = self.checklist.settings.head_words
         head = frozenset(a for a, (start, _) in spans.items()
                          if self.segmenter.content_words_before(text, start, limit) <= limit)
-        return Field(name, text, head, link, wide=self._too_wide(text, spans), anywhere=frozenset(spans))
+        return Field(name, text, self.shared(head), link, wide=self.shared(self._too_wide(text, spans)),
+                     anywhere=self.shared(frozenset(spans)))
+
+    def shared(self, atoms: frozenset) -> frozenset:
+        """One copy of each set of atoms: a large run's fields hold a few hundred distinct sets, not one each."""
+        found = self._sets.get(atoms)
+        if found is None:
+            if len(self._sets) >= SHARED_SETS:
+                self._sets.clear()
+            found = self._sets[atoms] = atoms
+        return found
 
     def body_atoms(self, text: str, ocr: bool = False) -> frozenset[str]:
         """Atoms that occur as contiguous runs in a body text (support only, never identity)."""
@@ -156,7 +170,7 @@ class Matcher:
         if ocr:
             extra = self._ocr()[1].find(strip_tone_marks(text))
             atoms = atoms | frozenset(a for s in extra for a in self._ocr_atoms[s])
-        return atoms
+        return self.shared(atoms)
 
     def _too_wide(self, text: str, spans: dict[str, tuple[int, int]]) -> frozenset[tuple[str, ...]]:
         """All-of groups whose parts are all present but spread over more than group_window words."""
@@ -246,6 +260,8 @@ class ItemNames:
             if title in result:
                 result = result.replace(title, "|")
         if cacheable:
+            if len(self._cache) >= COMPACT_CACHE:
+                self._cache.clear()
             self._cache[text] = result
         return result
 
@@ -354,10 +370,10 @@ def month_named(text: str) -> int | None:
 
 # -- candidates -------------------------------------------------------------------------------------
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Field:
     name: str                                # title | link_text | context | filename | text
-    compact: str
+    compact: str                             # "" for a body text (not kept: EvidenceIndex.own makes it)
     atoms: frozenset[str]
     link: LinkRef | None = None
     wide: frozenset[tuple[str, ...]] = frozenset()  # all-of groups present but not within the window
@@ -370,7 +386,6 @@ class Candidate:
     resource: Resource
     links: list[LinkRef]                     # non-navigation links pointing here
     fields: list[Field]
-    own: str = ""                            # compact own text (a page: without menus and linked rows)
     own_atoms: frozenset[str] = frozenset()
     placeholder: bool = False                # linked but never fetched
     empty: bool = False                      # a page with nothing of its own ("อยู่ระหว่างปรับปรุงข้อมูล")
@@ -399,6 +414,7 @@ class EvidenceIndex:
         self.vocabulary_atoms = self.matcher.vocabulary
         self.names = self.matcher.names
         self._compact_cache: dict[str, str] = {}
+        self._own_cache: OrderedDict[str, str] = OrderedDict()
         self._dates_cache: dict[str, list[DateFound]] = {}
 
         resources = evidence.resources
@@ -452,8 +468,24 @@ class EvidenceIndex:
             return compact_normalized(text)
         value = self._compact_cache.get(text)
         if value is None:
+            if len(self._compact_cache) >= COMPACT_CACHE:
+                self._compact_cache.clear()
             value = self._compact_cache[text] = compact_normalized(text)
         return value
+
+    def own(self, candidate: Candidate) -> str:
+        """The candidate's compact own text (a page's: without menus and linked rows; see _own_text).
+        Made again when asked, the last few kept: all of them at once weigh as much as the run's texts."""
+        resource = candidate.resource
+        found = self._own_cache.get(candidate.url)
+        if found is None:
+            found = self._own_text(resource) if _has_own_text(resource) else ""
+            self._own_cache[candidate.url] = found
+            if len(self._own_cache) > OWN_CACHE:
+                self._own_cache.popitem(last=False)
+        else:
+            self._own_cache.move_to_end(candidate.url)
+        return found
 
     def dates(self, text: str) -> list[DateFound]:
         """DateFound for a link text or context (the pipeline stores dates of resources only)."""
@@ -520,13 +552,13 @@ class EvidenceIndex:
                 title = self.names.strip(title)
             if title:
                 fields.append(self.matcher.field("title", title, ocr=ocr))
-            if resource.text and resource.text_layer != "garbage":
+            if _has_own_text(resource):
                 own = self._own_text(resource)
                 heading = self._heading(resource, is_page)
                 if heading:
                     fields.append(self.matcher.field("heading", heading, ocr=ocr))
                 if own:
-                    fields.append(Field("text", own, self.matcher.body_atoms(own, ocr)))
+                    fields.append(Field("text", "", self.matcher.body_atoms(own, ocr)))
         name = self.compact(resource.filename or _url_name(resource.url))
         if name:
             fields.append(self.matcher.field("filename", name))
@@ -537,11 +569,12 @@ class EvidenceIndex:
             if context:
                 value = self.names.strip(context)
                 fields.append(self.matcher.field("context", value, link))
-        candidate = Candidate(resource.url, resource, links, fields, own=own,
+        candidate = Candidate(resource.url, resource, links, fields,
                               family=format_family(resource, self.checklist.settings))
         if resource.ok and (resource.format == "html" or resource.kind == "page"):
             candidate.empty = self._empty_page(resource)
-        candidate.own_atoms = frozenset().union(*(f.atoms for f in fields if f.name in ("title", "heading", "text")))
+        candidate.own_atoms = self.matcher.shared(
+            frozenset().union(*(f.atoms for f in fields if f.name in ("title", "heading", "text"))))
         return candidate
 
     def _empty_page(self, resource: Resource) -> bool:
@@ -609,7 +642,7 @@ class EvidenceIndex:
             r = candidate.resource
             ocr = r.ocr is not None
             stamps: list[Stamp] = []
-            page_text = candidate.own if candidate.is_page else None
+            page_text = self.own(candidate) if candidate.is_page else None
             rows: list[str] | None = None
             for found in r.dates:
                 if found.source == "text" and page_text is not None:
@@ -634,6 +667,10 @@ class EvidenceIndex:
                                             found.role))
             candidate._stamps = stamps
         return candidate._stamps
+
+
+def _has_own_text(resource: Resource) -> bool:
+    return resource.ok and bool(resource.text) and resource.text_layer != "garbage"
 
 
 def _url_name(url: str) -> str:
@@ -925,7 +962,7 @@ def monthly(candidate: Candidate, stamps: list[Stamp], reading: YearReading, fra
 def content_problem(ix: EvidenceIndex, candidate: Candidate, element: Element,
                     out: Outcome) -> tuple[str, str] | None:
     """contact, names_school, addressed_to_director, min_months: (reason, detail) or None."""
-    own = candidate.own + "|" + ix.compact(candidate.resource.title)
+    own = ix.own(candidate) + "|" + ix.compact(candidate.resource.title)
     settings = ix.checklist.settings
     if element.contact:
         has_form = any(all(x in candidate.own_atoms for x in p.atoms) for p in ix.vocabulary_atoms["web_form"])

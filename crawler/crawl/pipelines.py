@@ -28,8 +28,8 @@ from crawler import __version__
 from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
 from crawler.extraction.dating import dates_found, evidence_dates
-from crawler.extraction.workers import (BrokenProcessPool, ExtractionPool, extract_evidence, file_bytes,
-                                       recycle_after, worker_count)
+from crawler.extraction.workers import (DRAIN_WAIT_S, BrokenProcessPool, ExtractionPool, extract_evidence,
+                                       file_bytes, recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
 from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
@@ -151,6 +151,9 @@ class ExtractionPipeline:
         if self.pool is None:
             return extract_evidence(body, **hints)
         for _attempt in range(2):
+            drained = self.pool.retire_if_due()
+            if drained is not None:      # the retired workers finish first: never two pools in memory
+                await maybe_deferred_to_future(self._when_done(drained, DRAIN_WAIT_S))
             try:
                 return await maybe_deferred_to_future(self._in_worker(body, **hints))
             except BrokenProcessPool as exc:
@@ -159,6 +162,19 @@ class ExtractionPipeline:
         extraction = Extraction(format=sniff_format(body, **hints),
                                 error=f"the extractor crashed on this file ({error_message(crash)})")
         return extraction, []
+
+    @staticmethod
+    def _when_done(future, timeout: float) -> Deferred:
+        """A Deferred fired in the reactor thread when `future` is done, or after `timeout` seconds."""
+        waited = Deferred()
+
+        def fire() -> None:
+            if not waited.called:
+                waited.callback(None)
+        timer = reactor.callLater(timeout, fire)
+        future.add_done_callback(lambda _: reactor.callFromThread(fire))
+        waited.addBoth(lambda result: (timer.cancel() if timer.active() else None, result)[1])
+        return waited
 
     def _in_worker(self, body: bytes, **hints) -> Deferred:
         """extract_evidence(body, **hints) in a worker, as a Deferred fired in the reactor thread."""

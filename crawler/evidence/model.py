@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from crawler.evidence.failures import NOT_ATTEMPTED
 
 
-@dataclass
-class DateFound:
+@dataclass(slots=True)
+class DateFound:           # slots: a large run holds a hundred thousand of them
     """A date or fiscal year found in a resource, and where it was found."""
 
     fiscal_year: int | None          # BE fiscal year the hit maps to (None if it spans several)
@@ -65,8 +65,8 @@ class Resource:
         return self.ok or (self.error_kind or "") not in NOT_ATTEMPTED
 
 
-@dataclass
-class LinkRef:
+@dataclass(slots=True)
+class LinkRef:             # slots: a large run holds half a million of them
     source_url: str                  # the page the link is on
     target_url: str                  # absolute, canonical
     text: str                        # normalised anchor text

@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -366,32 +367,38 @@ class Store:
     # -- reading evidence -------------------------------------------------------------------------
 
     def load_run(self, run_id: int) -> RunEvidence:
+        """The run's evidence. Texts and tables stay in the store until read (a StoredResource reads its
+        own on first use, and only the last few read are kept): they are tens of MB per thousand pages,
+        and the audit needs each briefly. The strings links repeat on every page (menus, footers) are
+        shared, not one copy per page."""
         run = self.run(run_id)
+        texts = _TextReader(self.db)
+        shared: dict[str, str] = {}       # one copy of each repeated string (formats, dates, menu links)
+        one = lambda s: shared.setdefault(s, s) if s else s  # noqa: E731
         resources: dict[str, Resource] = {}
         rows = self.db.execute(
-            """SELECT r.*, t.format, t.title, t.text, t.text_layer, t.language, t.tables, t.ocr,
-                      t.dates AS text_dates, t.warnings
+            """SELECT r.*, t.format, t.title, t.text_layer, t.language, t.ocr, t.dates AS text_dates,
+                      t.warnings
                FROM resources r LEFT JOIN texts t ON t.sha256 = r.sha256
                WHERE r.run_id = ? ORDER BY r.id""", (run_id,))
         for row in rows:
-            resources[row["url"]] = Resource(
-                url=row["url"], final_url=row["final_url"] or row["url"], kind=row["kind"],
-                ok=bool(row["ok"]), status=row["status"], error_kind=row["error_kind"],
-                error=row["error"], content_type=row["content_type"] or "",
-                format=row["format"] or "", filename=row["filename"] or "", title=row["title"] or "",
-                text=row["text"] or "", text_layer=row["text_layer"] or "n/a",
-                language=row["language"] or "",
-                tables=[Table(**t) for t in json.loads(row["tables"] or "[]")],
-                dates=[DateFound(**d) for d in json.loads(row["text_dates"] or "[]")
-                       + json.loads(row["dates"] or "[]")],
+            dates = json.loads(row["text_dates"] or "[]") + json.loads(row["dates"] or "[]")
+            resources[row["url"]] = StoredResource(
+                texts, url=row["url"], final_url=row["final_url"] or row["url"], kind=one(row["kind"]),
+                ok=bool(row["ok"]), status=row["status"], error_kind=one(row["error_kind"]),
+                error=row["error"], content_type=one(row["content_type"]) or "",
+                format=one(row["format"]) or "", filename=row["filename"] or "", title=row["title"] or "",
+                text_layer=one(row["text_layer"]) or "n/a", language=one(row["language"]) or "",
+                dates=[DateFound(**{k: one(v) if isinstance(v, str) else v for k, v in d.items()}) for d in dates],
                 on_site=bool(row["on_site"]), ocr=json.loads(row["ocr"]) if row["ocr"] else None,
                 sha256=row["sha256"] or "", size=row["size"], depth=row["depth"],
                 last_modified=row["last_modified"], warnings=json.loads(row["warnings"] or "[]"),
             )
         links = [
-            LinkRef(source_url=r["source_url"], target_url=r["target_url"], text=r["text"] or "",
-                    context=r["context"] or "", heading=r["heading"] or "", is_nav=bool(r["is_nav"]))
-            for r in self.db.execute("SELECT * FROM links WHERE run_id=? ORDER BY id", (run_id,))
+            LinkRef(source_url=one(r[0]), target_url=one(r[1]), text=one(r[2]) or "", context=one(r[3]) or "",
+                    heading=one(r[4]) or "", is_nav=bool(r[5]))
+            for r in self.db.execute("SELECT source_url, target_url, text, context, heading, is_nav FROM links "
+                                     "WHERE run_id=? ORDER BY id", (run_id,))
         ]
         return RunEvidence(run_id=run_id, site_url=run["site_url"], started_at=run["started_at"],
                            finished_at=run["finished_at"], status=run["status"], resources=resources,
@@ -454,6 +461,63 @@ class Store:
         return [dict(r) for r in self.db.execute(
             """SELECT url, kind, status, error_kind, error, referer FROM resources
                WHERE run_id=? AND ok=0 ORDER BY id""", (run_id,))]
+
+
+class _TextReader:
+    """Texts and tables of a stored run, read by content hash when a resource is asked for them; the
+    last few read are kept (the audit reads one resource's text several times in a row)."""
+
+    KEEP = 16
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.recent: OrderedDict[str, tuple[str, list[Table]]] = OrderedDict()
+
+    def read(self, sha256: str) -> tuple[str, list[Table]]:
+        if not sha256:
+            return "", []
+        found = self.recent.get(sha256)
+        if found is not None:
+            self.recent.move_to_end(sha256)
+            return found
+        row = self.db.execute("SELECT text, tables FROM texts WHERE sha256=?", (sha256,)).fetchone()
+        found = ("", []) if row is None else (row["text"] or "",
+                                               [Table(**t) for t in json.loads(row["tables"] or "[]")])
+        self.recent[sha256] = found
+        if len(self.recent) > self.KEEP:
+            self.recent.popitem(last=False)
+        return found
+
+
+class StoredResource(Resource):
+    """A Resource of a stored run whose text and tables are read from the store when used, and not
+    kept: Store.load_run of a large run holds every resource but not every text. A value set on it
+    (a test, a caller) stands instead."""
+
+    def __init__(self, texts: _TextReader, **fields):
+        super().__init__(**fields)
+        del self.__dict__["_text"], self.__dict__["_tables"]      # the defaults the dataclass set
+        self._texts = texts
+
+    @property
+    def text(self) -> str:
+        if "_text" in self.__dict__:
+            return self.__dict__["_text"]
+        return self._texts.read(self.sha256)[0]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.__dict__["_text"] = value
+
+    @property
+    def tables(self) -> list[Table]:
+        if "_tables" in self.__dict__:
+            return self.__dict__["_tables"]
+        return list(self._texts.read(self.sha256)[1])
+
+    @tables.setter
+    def tables(self, value: list[Table]) -> None:
+        self.__dict__["_tables"] = value
 
 
 def _run_dict(row: sqlite3.Row) -> dict:

@@ -15,8 +15,10 @@ Memory (issue 16): a worker imports the extractors and nothing of the crawl (no 
 this module and what it imports are the worker's whole program; tests/test_extraction.py checks it).
 The pool is replaced by a fresh one after OIT_EXTRACT_RECYCLE documents per worker, so whatever a
 long crawl leaves behind in a worker (pdfium's and pandas' heaps, caches) is given back; the old pool
-finishes what it was given. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary
-file, not pickled through the pool's pipe (one copy less in each process).
+finishes what it was given, and the crawl waits until its processes are gone (ExtractionPool.
+retire_if_due, at most DRAIN_WAIT_S) before the new one starts: old and new workers at once were the
+crawl's peak memory. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary file, not
+pickled through the pool's pipe (one copy less in each process).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -40,6 +43,7 @@ SETTING = "OIT_EXTRACT_WORKERS"
 RECYCLE_SETTING, RECYCLE = "OIT_EXTRACT_RECYCLE", 500            # documents per worker
 FILE_BYTES_SETTING, FILE_BYTES = "OIT_EXTRACT_FILE_BYTES", 256 * 1024
 _PR_SET_PDEATHSIG = 1
+DRAIN_WAIT_S = 60.0      # a retired pool still busy after this long (a slow file) is no longer waited for
 
 
 def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
@@ -101,6 +105,7 @@ class ExtractionPool:
         self._executor: ProcessPoolExecutor | None = None
         self._given = 0                  # documents given to the current executor
         self._spool: Path | None = None  # temporary files of large bodies
+        self._drained: Future | None = None   # done when the retired executor's processes are gone
         self.restarts = 0
         self.recycled = 0
 
@@ -108,13 +113,30 @@ class ExtractionPool:
         """Start a worker now: it imports the extractors while the crawl fetches its first pages."""
         self._submit(int)
 
+    def retire_if_due(self) -> Future | None:
+        """Retire the pool when it has done its share: it finishes what it was given, then its processes
+        exit. Returns a Future done once they have, while they have not: a caller waits for it before
+        its next submit, so that old and new workers never hold memory at once. None: nothing to wait for."""
+        if self._executor is None:           # retired (or not started yet)
+            return self._drained if self._drained is not None and not self._drained.done() else None
+        if self._given < self.recycle * self.workers:
+            return None
+        old, self._executor = self._executor, None
+        self.recycled += 1
+        drained = self._drained = Future()
+
+        def retire() -> None:
+            try:
+                old.shutdown(wait=True)
+            finally:
+                drained.set_result(None)
+        threading.Thread(target=retire, name="oit-retire-extraction-pool", daemon=True).start()
+        return drained
+
     def submit(self, body: bytes, **hints) -> tuple[Future, ProcessPoolExecutor]:
         """extract_evidence(body, **hints) in a worker: (future, the executor it runs in); raises
         BrokenProcessPool when that executor is broken."""
-        if self._executor is not None and self._given >= self.recycle * self.workers:
-            self._executor.shutdown(wait=False)          # it finishes what it was given, then exits
-            self._executor = None
-            self.recycled += 1
+        self.retire_if_due()
         if len(body) < self.file_bytes:
             return self._submit(extract_evidence, body, **hints)
         if self._spool is None:

@@ -172,6 +172,8 @@ class AtomFinder:
                 found.add(atom)
         result = frozenset(found)
         if cacheable:
+            if len(self._cache) > 20_000:
+                self._cache.clear()
             self._cache[text] = result
         return result
 
