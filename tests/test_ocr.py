@@ -380,6 +380,11 @@ def test_a_second_crawl_of_the_same_files_does_no_ocr(runs):
     read, again = _stats(runs.db, 2), _stats(runs.db, 3)
     assert read["ocr_documents"] >= 5 and read["ocr_pages"] >= read["ocr_documents"]
     assert again.get("ocr_documents", 0) == 0 and not again.get("scans_unread")
-    assert again["extraction_reused"] >= read["ocr_documents"] + read["extraction_reused"]
+    # everything run 2 read is reused by run 3, except what run 3 fetched that run 2 did not (which
+    # variants of a trap path fit under its cap depends on the order answers arrive in)
+    with sqlite3.connect(runs.db) as con:
+        urls = {run: {u for (u,) in con.execute("SELECT url FROM resources WHERE run_id = ? AND ok", (run,))}
+                for run in (2, 3)}
+    assert again["extraction_reused"] >= read["ocr_documents"] + read["extraction_reused"] - len(urls[3] - urls[2])
     text, found = _text_of(runs.db, "/O19/risk-report.pdf")        # still the OCR text
     assert found is not None and reads(text, "เรียน ผู้อำนวยการเขต")

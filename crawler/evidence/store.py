@@ -9,6 +9,7 @@ number of runs stored.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -244,10 +245,25 @@ class Store:
     def fail_run(self, run_id: int, reason: str, stats: dict | None = None) -> None:
         """Close a run the disk or the store failed under: one small write (no navigation pass), so it
         has the best chance on a nearly full disk. What the run stored before stays."""
-        stats = {**(stats or {}), "failed_reason": reason}
-        with self.transaction() as db:
+        def mark(db: sqlite3.Connection, stats: dict) -> None:
             db.execute("UPDATE runs SET finished_at=?, status='failed', stats=? WHERE id=? AND status='running'",
                        (now_iso(), json.dumps(stats, ensure_ascii=False, default=str), run_id))
+        try:
+            with self.transaction() as db:
+                mark(db, {**(stats or {}), "failed_reason": reason})
+            return
+        except (sqlite3.DatabaseError, OSError) as exc:
+            if not is_storage_failure(exc):
+                raise
+        # A full disk: SQLite's connection may keep failing after an I/O error. On a new connection,
+        # move what the log holds into the store (the log then starts over) and write the reason alone,
+        # the smallest write that still says why.
+        with contextlib.suppress(sqlite3.DatabaseError, OSError):
+            self.db.execute("ROLLBACK")
+        with contextlib.closing(sqlite3.connect(self.path, isolation_level=None, timeout=5)) as fresh:
+            with contextlib.suppress(sqlite3.DatabaseError, OSError):
+                fresh.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mark(fresh, {"failed_reason": reason})
 
     def mark_dead_runs(self) -> None:
         """A run left 'running' by a process that no longer exists was interrupted."""
