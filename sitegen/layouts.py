@@ -252,7 +252,7 @@ def scripted() -> Site:
 # -- Google Drive stand-in --------------------------------------------------------------------------
 
 DRIVE_HOSTS = ("drive.google.com", "docs.google.com", "drive.usercontent.google.com", "accounts.google.com",
-               "api.onedrive.com",
+               "api.onedrive.com", "1drv.ms",
                "contoso.sharepoint.com", "login.microsoftonline.com")
 
 
@@ -299,6 +299,7 @@ DRIVE_MANUAL, DRIVE_FOLDER, DRIVE_PRIVATE, DRIVE_BIG = ("1aManualFileId000001", 
 DRIVE_SUBFOLDER, DRIVE_DEEP = "1eSubFolderId00000001", "1fDeepFolderId0000001"
 ONEDRIVE_PUBLIC, ONEDRIVE_PRIVATE = "https://1drv.ms/b/s!AkTaxStats000001?e=Ab12", "https://1drv.ms/b/s!AkPrivate0000001"
 SHAREPOINT_PRIVATE = "https://contoso.sharepoint.com/:b:/s/district/EPrivateRevenue01?e=x1"
+ONEDRIVE_FOLDER = "https://1drv.ms/f/s!AkPublicFolder001"     # public; its page lists nothing without scripts
 DOCS_PLAN, DOCS_REPORT = "1jDocsPlanId00000001", "1kDocsReportId000001"
 
 
@@ -376,6 +377,7 @@ def drive_links() -> Site:
         _at("contoso.sharepoint.com", "/:b:/s/district/EPrivateRevenue01", download="1", e="x1"): redirect(
             "https://login.microsoftonline.com/common/oauth2/authorize?client_id=00000003-0000-0ff1-ce00-000000000000"),
         "/login.microsoftonline.com/common/oauth2/authorize": login_form("Sign in to your account"),
+        _at("1drv.ms", "/f/s!AkPublicFolder001"): page("OneDrive", [], "OneDrive"),
         # A drive that asks crawlers to keep out: a share link is still one person's click, fetched once.
         "/robots.txt": Resource(b"User-agent: *\nDisallow: /\n", "text/plain"),
     }

@@ -258,6 +258,14 @@ class SiteSpider(scrapy.Spider):
             if onward is None:
                 return None
             return [response.request.replace(url=onward, meta={**meta, "oit_confirmed": True})]
+        if share_of(url).provider == "microsoft":
+            # Microsoft lists a shared folder's files only to a signed-in app (the shares API needs a
+            # token; the folder's page is a script): the files are unseen, said so, never "missing".
+            return [ResourceItem(
+                url=url, kind="page", ok=False, depth=meta["oit_depth"], referer=meta.get("referer"),
+                status=response.status, error_kind=FailureKind.FOLDER_UNLISTED, final_url=canonical(response.url),
+                error="a OneDrive/SharePoint folder: its files cannot be listed without signing in",
+                fetched_at=_now(), on_site=False)]
         return self.follow_folder(response, url)
 
     def follow_folder(self, response: Response, url: str) -> list:

@@ -18,7 +18,7 @@ import pytest
 from crawler.crawl.shares import confirm_url, is_sign_in, share_of
 from crawler.evidence.failures import failure_label
 from crawler.evidence.walls import SHARE_ADVICE
-from sitegen.layouts import (DOCS_PLAN, DOCS_REPORT, DRIVE_BIG, DRIVE_FOLDER, DRIVE_MANUAL, DRIVE_PRIVATE, ONEDRIVE_PRIVATE, ONEDRIVE_PUBLIC,
+from sitegen.layouts import (DOCS_PLAN, DOCS_REPORT, DRIVE_BIG, DRIVE_FOLDER, DRIVE_MANUAL, DRIVE_PRIVATE, ONEDRIVE_FOLDER, ONEDRIVE_PRIVATE, ONEDRIVE_PUBLIC,
                              SHAREPOINT_PRIVATE, layout, share_hosts)
 from sitegen.server import serve_pair
 
@@ -177,6 +177,26 @@ def test_a_url_list_with_share_links_is_audited_the_same_way(tmp_path):
     status = {i["id"]: i["status"] for i in report["items"]}
     assert status["O6"] == "pass" and status["O7"] == "pass" and status["O16"] == "fail"
     assert "ไฟล์ไม่ได้เปิดสาธารณะ" in result.stdout
+
+
+def test_a_public_onedrive_folder_is_said_unlisted_and_its_item_not_checked_never_missing(tmp_path):
+    """Microsoft lists a shared folder's files only to signed-in apps: the folder is recorded as
+    unlisted, and the items it might hold are not checked (not 0 for files the tool could not see)."""
+    listed = tmp_path / "list.txt"
+    with serve_pair(layout("drive_links")) as server:
+        listed.write_text(f"O1\n{server.url}/ita\nO11\n{ONEDRIVE_FOLDER}\n", encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "audit", "--urls", "list.txt", "--fiscal-year",
+             "2567", "--as-of", AS_OF, "--out", "out", "--format", "json", "--partial",
+             "-s", f"OIT_SHARE_HOSTS={json.dumps(share_hosts(server.second.url))}", *FAST],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    row = next(r for r in report["url_list"]["rows"] if r["item_id"] == "O11")
+    assert row["failure"] == "folder_unlisted" and "OneDrive/SharePoint" in row["failure_th"]
+    status = {i["id"]: i["status"] for i in report["items"]}
+    assert status["O11"] == "not_checked" and "fail" not in status.values()
+    assert any("could not be listed" in r for r in report["completeness"]["reasons"])
 
 
 def test_the_address_policy_applies_to_what_a_share_link_fetches(tmp_path):

@@ -180,6 +180,11 @@ def completeness(evidence: RunEvidence) -> list[str]:
         reasons.append(f"ระบบตรวจอ่านหน้าเว็บ {len(unread)} หน้าไม่สำเร็จ ลิงก์ในหน้านั้นจึงไม่ได้ตรวจ ({unread[0].url}) / "
                        f"the crawler failed reading {len(unread)} pages, so their links were not followed "
                        f"({unread[0].url})")
+    unlisted = [r for r in evidence.resources.values() if r.error_kind == FailureKind.FOLDER_UNLISTED]
+    if unlisted:
+        reasons.append(f"โฟลเดอร์ OneDrive/SharePoint {len(unlisted)} โฟลเดอร์เปิดดูรายการไฟล์ไม่ได้ ไฟล์ในนั้นจึงไม่ได้ตรวจ "
+                       f"({unlisted[0].url}) / {len(unlisted)} shared OneDrive/SharePoint folders could not be "
+                       f"listed, so their files were not checked ({unlisted[0].url})")
     lost = int((evidence.stats or {}).get("store_lost") or 0)
     if lost:
         reasons.append(f"บันทึกข้อมูลไม่ได้ {lost} รายการ (ฐานข้อมูลถูกล็อก) / "

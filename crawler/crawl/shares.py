@@ -22,7 +22,9 @@ Shapes recognised and what is fetched for them:
   rest-api/api/shares_get; anonymous with the link's authkey, https://stackoverflow.com/questions/36015295).
 - TENANT.sharepoint.com/:b:/… (:x: :w: :p: … a file): the share URL with download=1 added, which makes
   SharePoint answer with the file instead of its viewer. A folder (:f:, 1drv.ms/f/) is fetched as it
-  is, one hop: a public one cannot be listed without scripts, a private one still shows as not public.
+  is, one hop: a private one shows as not public; a public one cannot be listed (its page is a script,
+  and the shares API lists children only with a signed-in app's token), so it is recorded as
+  FailureKind.FOLDER_UNLISTED and the audit leaves the items it may hold not checked.
 
 A private share answers with a sign-in page: Google redirects to accounts.google.com (ServiceLogin),
 Microsoft to login.live.com or login.microsoftonline.com (`is_sign_in`); a 401/403 from a drive host is

@@ -33,6 +33,7 @@ class FailureKind(StrEnum):
     BLOCKED = "blocked"            # a private or loopback address the address policy refused (crawler/crawl/addresses.py)
     BOT_WALL = "bot_wall"          # a bot-protection challenge (Cloudflare and similar; crawler/evidence/walls.py)
     LOGIN_WALL = "login_wall"      # sent to a sign-in page (401, central login)
+    FOLDER_UNLISTED = "folder_unlisted"  # a public OneDrive/SharePoint folder: its files cannot be listed
     NOT_PUBLIC = "not_public"      # a Google Drive / OneDrive share link that asks to sign in (crawler/crawl/shares.py)
     CRAWLER_ERROR = "crawler_error"  # the tool's own code failed reading the answer (its links unread)
     ERROR = "error"                # anything else
@@ -80,6 +81,8 @@ FAILURE_LABELS: dict[FailureKind, tuple[str, str]] = {
     FailureKind.BOT_WALL: ("ถูกระบบป้องกันบอตกั้น (เช่น Cloudflare)", "Stopped by bot protection (e.g. Cloudflare)"),
     FailureKind.LOGIN_WALL: ("ถูกส่งไปหน้าเข้าสู่ระบบ", "Sent to a login page"),
     FailureKind.NOT_PUBLIC: ("ไฟล์ไม่ได้เปิดสาธารณะ", "Shared file not public"),
+    FailureKind.FOLDER_UNLISTED: ("โฟลเดอร์ OneDrive/SharePoint ที่ระบบตรวจเปิดดูรายการไฟล์ไม่ได้ ควรลิงก์ไปที่ไฟล์โดยตรง",
+                                  "OneDrive/SharePoint folder whose files cannot be listed: link the files themselves"),
     FailureKind.CRAWLER_ERROR: ("ระบบตรวจอ่านหน้านี้ไม่สำเร็จ (โปรดแจ้งผู้ดูแลระบบตรวจ)",
                                 "The crawler failed reading this answer (please report it)"),
     FailureKind.ERROR: ("ข้อผิดพลาดอื่น", "Other error"),
