@@ -15,7 +15,7 @@ import pytest
 from crawler.audit.judge import crawl_health
 from crawler.cli import main
 from crawler.evidence.model import Resource, RunEvidence
-from crawler.history.runs import run_summaries
+from crawler.history.runs import display_width, run_summaries
 from crawler.service import score_history
 from sitegen import Resource as Served503
 from crawler.evidence.store import Store
@@ -182,6 +182,11 @@ def test_runs_and_history_show_score_and_health_over_time(outage, capsys):
     assert "2567" in runs[1] and "73.75" in runs[1] and "healthy" in runs[1]
     assert "2567" in runs[2] and "UNHEALTHY" in runs[2]
     assert "เวลาไทย" in runs[0]                   # start times on the Bangkok clock, Buddhist Era, not UTC ISO
+    assert "สถานะ/status" in runs[0] and "ผลตรวจ/health" in runs[0] and "ไม่ปกติ/UNHEALTHY" in runs[2]
+    # columns line up on a terminal although Thai vowels and tone marks take no column of their own
+    end = lambda line, token: display_width(line[:line.index(token) + len(token)])  # noqa: E731
+    assert end(runs[0], "ปีงบ/FY") == end(runs[1], "2567") == end(runs[2], "2567")
+    assert end(runs[0], "OIT") == end(runs[1], "73.75")
     assert re.search(r"\s\d{1,2} [ก-ฮ.]+ 25\d\d \d\d:\d\d\s", runs[1]) and "+00:00" not in runs[1]
     assert main(["--db", db, "history", "--site", outage["url"]]) == 0
     history = capsys.readouterr().out

@@ -7,6 +7,8 @@ score: it shows as a gap, never as a drop.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass, field
 
 from crawler.evidence.store import Store
@@ -84,14 +86,38 @@ def _mb(value: int | None) -> str:
     return "—" if value is None else f"{value / 1e6:.1f}"
 
 
+STATUS_TH = {"complete": "ครบ", "incomplete": "ไม่ครบ", "failed": "ล้มเหลว", "running": "กำลังเก็บ"}
+HEALTH_TH = {"healthy": "ปกติ", "UNHEALTHY": "ไม่ปกติ", "INCOMPLETE": "ตรวจไม่ครบ"}
+# (Thai / English heading, width, right-aligned) of each column of `oit runs`
+RUN_COLUMNS = (("รอบ/run", 7, True), ("เริ่ม (เวลาไทย)/started", 25, False), ("สถานะ/status", 19, False),
+               ("หน้า/pages", 10, True), ("เอกสาร/docs", 11, True), ("ผิดพลาด/errors", 14, True),
+               ("MB", 6, True), ("ปีงบ/FY", 7, True), ("OIT", 6, True), ("ผลตรวจ/health", 20, False),
+               ("เว็บไซต์/site", 0, False))
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: Thai vowels and tone marks above or below a letter take none."""
+    return sum(0 if unicodedata.category(ch) in ("Mn", "Me", "Cf") else 1 for ch in text)
+
+
+def _cell(text: str, width: int, right: bool) -> str:
+    pad = " " * max(0, width - display_width(text))
+    return pad + text if right else text + pad
+
+
+def _row(cells: list[str]) -> str:
+    return "  ".join(_cell(text, width, right) for text, (_, width, right) in zip(cells, RUN_COLUMNS)).rstrip()
+
+
 def print_runs(summaries: list[RunSummary], out) -> None:
     w = lambda s="": print(s, file=out)  # noqa: E731
-    w(f"{'run':>4}  {'เริ่ม (เวลาไทย)/started':<25} {'status':<10} {'pages':>6} {'docs':>6} {'errors':>6} {'MB':>6}  "
-      f"{'FY':>4} {'OIT':>6}  {'health':<9}  site")
+    w(_row([heading for heading, _, _ in RUN_COLUMNS]))
     for s in summaries:
-        w(f"{s.run_id:>4}  {bangkok_datetime_th(s.started_at):<25} {s.status:<10} {s.pages:>6} {s.documents:>6} {s.errors:>6} "
-          f"{_mb(s.received_bytes):>6}  {s.fiscal_year or '—':>4} {_score(s.oit_score):>6}  {s.health:<9}  "
-          f"{s.site_url}")
+        status = f"{STATUS_TH[s.status]}/{s.status}" if s.status in STATUS_TH else s.status
+        health = f"{HEALTH_TH[s.health]}/{s.health}" if s.health in HEALTH_TH else s.health
+        w(_row([str(s.run_id), bangkok_datetime_th(s.started_at), status, str(s.pages), str(s.documents),
+                str(s.errors), _mb(s.received_bytes), str(s.fiscal_year or "—"), _score(s.oit_score), health,
+                s.site_url]))
 
 
 BAR_WIDTH = 40
