@@ -156,21 +156,24 @@ def test_a_private_share_is_not_public_in_the_report_and_on_the_terminal(drive_a
         assert label in text and SHARE_ADVICE in text, name
 
 
-def test_a_url_list_with_share_links_is_audited_the_same_way(tmp_path):
-    folder = f"https://drive.google.com/drive/folders/{DRIVE_FOLDER}?usp=sharing"
-    listed = tmp_path / "list.txt"
-    # The district's own page first: the list's first URL is its site (the address policy's start).
+def audit_list(tmp_path, lines: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """`oit audit --urls` of a list whose first URL is the district's own ITA page (the list's first URL
+    is its site, the address policy's start), then `lines` (item, URL lines); the drives stood in for."""
     with serve_pair(layout("drive_links")) as server:
-        listed.write_text(f"O1\n{server.url}/ita\nO6\nhttps://drive.google.com/file/d/{DRIVE_MANUAL}/view?usp=sharing\n"
-                          f"O7\n{folder}\n"
-                          f"O16\nhttps://drive.google.com/open?id={DRIVE_PRIVATE}\n", encoding="utf-8")
+        (tmp_path / "list.txt").write_text(f"O1\n{server.url}/ita\n{lines}", encoding="utf-8")
         result = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "audit", "--urls", "list.txt", "--fiscal-year",
              "2567", "--as-of", AS_OF, "--out", "out", "--format", "json", "--partial",
              "-s", f"OIT_SHARE_HOSTS={json.dumps(share_hosts(server.second.url))}", *FAST],
             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    return result, json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+
+
+def test_a_url_list_with_share_links_is_audited_the_same_way(tmp_path):
+    folder = f"https://drive.google.com/drive/folders/{DRIVE_FOLDER}?usp=sharing"
+    result, report = audit_list(tmp_path, f"O6\nhttps://drive.google.com/file/d/{DRIVE_MANUAL}/view?usp=sharing\n"
+                                          f"O7\n{folder}\nO16\nhttps://drive.google.com/open?id={DRIVE_PRIVATE}\n")
     rows = {r["item_id"]: r for r in report["url_list"]["rows"]}
     assert rows["O6"]["ok"] and rows["O7"]["ok"]
     assert rows["O16"]["failure"] == "not_public" and rows["O16"]["failure_th"] == "ไฟล์ไม่ได้เปิดสาธารณะ"
@@ -182,16 +185,7 @@ def test_a_url_list_with_share_links_is_audited_the_same_way(tmp_path):
 def test_a_public_onedrive_folder_is_said_unlisted_and_its_item_not_checked_never_missing(tmp_path):
     """Microsoft lists a shared folder's files only to signed-in apps: the folder is recorded as
     unlisted, and the items it might hold are not checked (not 0 for files the tool could not see)."""
-    listed = tmp_path / "list.txt"
-    with serve_pair(layout("drive_links")) as server:
-        listed.write_text(f"O1\n{server.url}/ita\nO11\n{ONEDRIVE_FOLDER}\n", encoding="utf-8")
-        result = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "audit", "--urls", "list.txt", "--fiscal-year",
-             "2567", "--as-of", AS_OF, "--out", "out", "--format", "json", "--partial",
-             "-s", f"OIT_SHARE_HOSTS={json.dumps(share_hosts(server.second.url))}", *FAST],
-            cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    _, report = audit_list(tmp_path, f"O11\n{ONEDRIVE_FOLDER}\n")
     row = next(r for r in report["url_list"]["rows"] if r["item_id"] == "O11")
     assert row["failure"] == "folder_unlisted" and "OneDrive/SharePoint" in row["failure_th"]
     status = {i["id"]: i["status"] for i in report["items"]}
