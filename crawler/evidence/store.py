@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import sqlite3
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -487,22 +487,14 @@ class _TextReader:
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
-        self.recent: OrderedDict[str, tuple[str, list[Table]]] = OrderedDict()
+        self.read = functools.lru_cache(maxsize=self.KEEP)(self._read)
 
-    def read(self, sha256: str) -> tuple[str, list[Table]]:
+    def _read(self, sha256: str) -> tuple[str, list[Table]]:
         if not sha256:
             return "", []
-        found = self.recent.get(sha256)
-        if found is not None:
-            self.recent.move_to_end(sha256)
-            return found
         row = self.db.execute("SELECT text, tables FROM texts WHERE sha256=?", (sha256,)).fetchone()
-        found = ("", []) if row is None else (row["text"] or "",
-                                               [Table(**t) for t in json.loads(row["tables"] or "[]")])
-        self.recent[sha256] = found
-        if len(self.recent) > self.KEEP:
-            self.recent.popitem(last=False)
-        return found
+        return ("", []) if row is None else (row["text"] or "",
+                                             [Table(**t) for t in json.loads(row["tables"] or "[]")])
 
 
 class StoredResource(Resource):
