@@ -24,6 +24,24 @@ def test_the_worker_program_imports_nothing_of_the_crawl():
     assert _crawl_modules(modules) == []
 
 
+def test_a_worker_reads_a_spreadsheet_without_pandas(tmp_path):
+    """pandas would add ~45 MB to every worker (make bench): spreadsheets go to python-calamine directly."""
+    import pandas as pd
+    sheet = tmp_path / "stats.xlsx"
+    pd.DataFrame([["สถิติการจัดเก็บภาษี ปีงบประมาณ พ.ศ. 2567", None], ["ภาษีป้าย", 1200.0]]).to_excel(
+        sheet, header=False, index=False)
+    pool = ExtractionPool(1)
+    try:
+        future, _ = pool.submit(sheet.read_bytes(), url="http://h/x/stats.xlsx")
+        extraction, dates = future.result(timeout=120)
+        names = pool._submit(eval, "list(__import__('sys').modules)")[0].result(timeout=60)
+    finally:
+        pool.close()
+    assert extraction.format == "xlsx" and extraction.tables[0].rows[1] == ["ภาษีป้าย", "1200"]
+    assert any(d["fiscal_year"] == 2567 for d in dates)
+    assert not [n for n in names if n.split(".")[0] in ("pandas", "numpy")]
+
+
 def page(n: int, filler: int = 0) -> bytes:
     return (f"<html><head><title>หน้า {n}</title></head><body><p>ประกาศ ปีงบประมาณ พ.ศ. 2568</p>"
             f"<p>{'ก' * filler}</p><a href='/x/{n}.pdf'>เอกสาร</a></body></html>").encode()

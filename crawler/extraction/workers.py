@@ -14,7 +14,7 @@ default on a one-core machine); unset: one per core but one, at most MAX_WORKERS
 Memory (issue 16): a worker imports the extractors and nothing of the crawl (no Scrapy, no Twisted:
 this module and what it imports are the worker's whole program; tests/test_extraction.py checks it).
 The pool is replaced by a fresh one after OIT_EXTRACT_RECYCLE documents per worker, so whatever a
-long crawl leaves behind in a worker (pdfium's and pandas' heaps, caches) is given back; the old pool
+long crawl leaves behind in a worker (pdfium's heaps, caches) is given back; the old pool
 finishes what it was given, and the crawl waits until its processes are gone (ExtractionPool.
 retire_if_due, at most DRAIN_WAIT_S) before the new one starts: old and new workers at once were the
 crawl's peak memory. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary file, not
