@@ -60,6 +60,9 @@ _TONES = frozenset(map(chr, range(0x0E48, 0x0E4C)))
 _CONSONANTS = frozenset(map(chr, range(0x0E01, 0x0E2F)))
 _SARA_AA, _SARA_AM = "\u0e32", "\u0e33"
 _MARK_OR_AM = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
+_MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")           # _MARKS as a pattern
+_SPACE = re.compile(r"\s")                                          # str.isspace() as a pattern
+_NO_CHAR = "\uffff"                   # stands for a character a repair removed, in _generated_gaps
 _SPACE_THEN_AM = re.compile(r"\s[\u0e48-\u0e4b]?\u0e33")
 _UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _TOKEN = re.compile(r"\S+")
@@ -85,16 +88,18 @@ class _Page:
         self._edge_refs = [ctypes.byref(edge) for edge in self._edges]
 
     def box(self, i: int) -> tuple[float, float, float, float]:
-        """(left, bottom, right, top) of a character; raw pdfium (the wrapper costs 5x more)."""
+        """(left, bottom, right, top) of a character, kept for the next call."""
         found = self.boxes.get(i)
         if found is None:
-            left, right, bottom, top = self._edges
-            if pdfium_c.FPDFText_GetCharBox(self.tp.raw, i, *self._edge_refs):
-                found = (left.value, bottom.value, right.value, top.value)
-            else:
-                found = (0.0, 0.0, 0.0, 0.0)
-            self.boxes[i] = found
+            found = self.boxes[i] = self._box(i)
         return found
+
+    def _box(self, i: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of a character; raw pdfium (the wrapper costs 5x more)."""
+        left, right, bottom, top = self._edges
+        if pdfium_c.FPDFText_GetCharBox(self.tp.raw, i, *self._edge_refs):
+            return (left.value, bottom.value, right.value, top.value)
+        return (0.0, 0.0, 0.0, 0.0)
 
     def font(self, i: int) -> bytes:
         self._font_buffer[0] = b"\0"           # pdfium leaves the buffer alone when it is too small
@@ -127,15 +132,27 @@ class _Page:
 
     def ordered(self, broken_am_fonts: frozenset[bytes] = frozenset()) -> list[tuple[str, int]]:
         """(character, char index) in reading order after the repairs."""
-        text = self.raw_text
-        if len(text) != self.count or not _MARK_OR_AM.search(text):
-            return [(ch, i) for i, ch in enumerate(text)]
-        chars = list(text)
-        if broken_am_fonts and _SARA_AM in text:
+        if not self._needs_repair():
+            return [(ch, i) for i, ch in enumerate(self.raw_text)]
+        chars, order, dropped = self._repaired(broken_am_fonts)
+        return [(chars[i], i) for i in order if chars[i] and i not in dropped]
+
+    def text(self, broken_am_fonts: frozenset[bytes] = frozenset()) -> str:
+        """The characters of ordered() as one string (without the list of pairs: the hot path)."""
+        if not self._needs_repair():
+            return self.raw_text
+        chars, order, dropped = self._repaired(broken_am_fonts)
+        return "".join([chars[i] for i in order if i not in dropped])      # "" (removed) adds nothing
+
+    def _needs_repair(self) -> bool:
+        return len(self.raw_text) == self.count and _MARK_OR_AM.search(self.raw_text) is not None
+
+    def _repaired(self, broken_am_fonts: frozenset[bytes]) -> tuple[list[str], list[int], set[int]]:
+        chars = list(self.raw_text)
+        if broken_am_fonts and _SARA_AM in self.raw_text:
             self._repair_am(chars, broken_am_fonts)
         order = self._reorder_marks(chars)
-        dropped = self._generated_gaps(chars, order)
-        return [(chars[i], i) for i in order if chars[i] and i not in dropped]
+        return chars, order, self._generated_gaps(chars, order)
 
     def _repair_am(self, chars: list[str], broken: frozenset[bytes]) -> None:
         """In a font that maps sara aa to ำ and nikhahit to a space: "space ำ" is ำ, a bare ำ is า.
@@ -159,16 +176,20 @@ class _Page:
         """Char indices with each mark moved after the consonant it is drawn over, if not there."""
         order: list[int] = []
         done = 0
-        for i in [i for i, ch in enumerate(chars) if ch in _MARKS]:
+        previous_base, marks = self._previous_base, _MARKS
+        # (the repairs before this one never add or remove a mark: its places are the raw text's)
+        for i in [match.start() for match in _MARK.finditer(self.raw_text)]:
             order.extend(range(done, i))          # other characters keep their place
             done = i + 1
             if order:
-                k = self._previous_base(chars, order, len(order) - 1)
+                last = len(order) - 1
+                ch = chars[order[last]]
+                k = last if ch and ch not in marks and not ch.isspace() else previous_base(chars, order, last)
                 # Positions are read only where a move is possible: after a Thai base that itself
                 # follows a consonant the mark could belong to.
-                k2 = self._previous_base(chars, order, k - 1) if k is not None and _is_thai(chars[order[k]]) else None
+                k2 = previous_base(chars, order, k - 1) if k is not None and "\u0e01" <= chars[order[k]] <= "\u0e5b" else None
                 if k2 is not None and chars[order[k2]] in _CONSONANTS:
-                    left, _, right, _ = self.box(i)
+                    left, _, right, _ = self._box(i)       # a mark's own box is read once: not kept
                     centre = (left + right) / 2
                     if not self._over(centre, order[k]) and self._over(centre, order[k2]):
                         j = k2 + 1
@@ -196,25 +217,29 @@ class _Page:
     def _generated_gaps(self, chars: list[str], order: list[int]) -> set[int]:
         """Whitespace pdfium generated next to a Thai mark between two letters of one word."""
         dropped: set[int] = set()
-        n = len(order)
+        n, size, marks = len(order), len(chars), _MARKS
         q = 0
-        for p in [p for p, i in enumerate(order) if chars[i].isspace()]:
+        # Whitespace found by a pattern over the ordered characters, a removed one standing as
+        # _NO_CHAR (not whitespace) so that positions stay those of `order`.
+        for found in _SPACE.finditer("".join([chars[i] or _NO_CHAR for i in order])):
+            p = found.start()
             if p < q:
                 continue                                    # inside the run just looked at
             q = p + 1
             while q < n and (chars[order[q]].isspace() or not chars[order[q]]):
                 q += 1
             run = [order[r] for r in range(p, q) if chars[order[r]]]
+            # Only a run with a mark beside it, now or before the marks moved, can be a gap.
+            if not ((p and chars[order[p - 1]] in marks) or (q < n and chars[order[q]] in marks)
+                    or (run[0] and chars[run[0] - 1] in marks)
+                    or (run[-1] + 1 < size and chars[run[-1] + 1] in marks)):
+                continue
             if self._drop_run(chars, order, p, q, run):
                 dropped.update(run)
         return dropped
 
     def _drop_run(self, chars: list[str], order: list[int], p: int, q: int, run: list[int]) -> bool:
-        neighbours = [order[p - 1]] if p else []
-        neighbours += [order[q]] if q < len(order) else []
-        neighbours += [run[0] - 1, run[-1] + 1]          # neighbours before the marks moved
-        if not any(0 <= j < len(chars) and chars[j] in _MARKS for j in neighbours):
-            return False
+        """A run of whitespace (order[p:q]) beside a mark: pdfium's, between two letters of one word?"""
         if not all(self.generated(i) for i in run):
             return False
         before = self._previous_base(chars, order, p - 1)
@@ -377,7 +402,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int,
         try:
             reader = _Page(textpage)
             reader.am_font_counts(am_stats)
-            text = "".join(ch for ch, _ in reader.ordered(_broken_am_fonts(am_stats)))
+            text = reader.text(_broken_am_fonts(am_stats))
         finally:
             textpage.close()
         few_chars = len("".join(text.split())) < SCAN_CHARS_PER_PAGE
@@ -395,7 +420,7 @@ def _reread_am_pages(pdf: pdfium.PdfDocument, texts: list[str], read_with: list[
         page = pdf[index]
         textpage = page.get_textpage()
         try:
-            texts[index] = "".join(ch for ch, _ in _Page(textpage).ordered(broken))
+            texts[index] = _Page(textpage).text(broken)
         finally:
             textpage.close()
             page.close()
