@@ -501,24 +501,12 @@ def _tables(pdf: pdfium.PdfDocument, body: bytes, broken_am_fonts: frozenset[byt
     try:
         with pdfplumber.open(io.BytesIO(body), password="") as plumb:
             for index, plumb_page in enumerate(plumb.pages):
-                found = plumb_page.find_tables()
-                if not found:
-                    continue
-                if plumb_page.rotation:
-                    for table in found:
-                        rows = [[one_line(cell or "") for cell in row] for row in table.extract()]
-                        _add_table(tables, index, rows)
-                    continue
-                page = pdf[index]
-                textpage = page.get_textpage()
                 try:
-                    reader = _Page(textpage)
-                    chars = reader.ordered(broken_am_fonts)
-                    for table in found:
-                        _add_table(tables, index, _fill(table, reader, chars, float(plumb_page.height)))
+                    _page_tables(tables, pdf, index, plumb_page, broken_am_fonts)
                 finally:
-                    textpage.close()
-                    page.close()
+                    # pdfplumber's own close() misses the pages used (its issue #1339): each kept
+                    # its characters for good, ~3 MB a document in a worker (make bench)
+                    plumb_page.close()
     except Exception as exc:   # pdfminer has many ways to fail on odd files; the text stands anyway
         warnings.append(f"tables skipped: {error_message(exc)}")
     return tables
@@ -528,6 +516,28 @@ def _add_table(tables: list[Table], index: int, rows: list[list[str]]) -> None:
     rows = [row for row in rows if any(row)]
     if rows:
         tables.append(Table(where=f"page {index + 1}", rows=rows))
+
+
+def _page_tables(tables: list[Table], pdf: pdfium.PdfDocument, index: int, plumb_page,
+                 broken_am_fonts: frozenset[bytes]) -> None:
+    found = plumb_page.find_tables()
+    if not found:
+        return
+    if plumb_page.rotation:
+        for table in found:
+            rows = [[one_line(cell or "") for cell in row] for row in table.extract()]
+            _add_table(tables, index, rows)
+        return
+    page = pdf[index]
+    textpage = page.get_textpage()
+    try:
+        reader = _Page(textpage)
+        chars = reader.ordered(broken_am_fonts)
+        for table in found:
+            _add_table(tables, index, _fill(table, reader, chars, float(plumb_page.height)))
+    finally:
+        textpage.close()
+        page.close()
 
 
 def _fill(table, reader: _Page, chars: list[tuple[str, int]], height: float) -> list[list[str]]:
