@@ -9,7 +9,12 @@ pool is restarted and the document retried once; if it kills a worker again it i
 error. Workers ignore Ctrl-C (the crawl decides when to stop) and, on Linux, die with the crawl.
 
 Setting OIT_EXTRACT_WORKERS: the number of worker processes; 0 extracts in the crawl process (the
-default on a one-core machine); unset: one per core but one, at most MAX_WORKERS.
+default on a one-core machine); unset: one per core, at most MAX_WORKERS. Not one per core but one:
+the crawl's own process waits on the network and the store more than it computes (busy ~45 % of a
+bench crawl), and with one worker on two cores that worker was the crawl's critical path (43.5 s;
+two workers: 31.4 s, `make bench`). A worker beyond the first starts only when a document waits while
+the others are busy (ProcessPoolExecutor starts spawned processes on demand), so a polite crawl,
+whose documents arrive slower than they are read, mostly runs one.
 
 Memory (issue 16): a worker imports the extractors and nothing of the crawl (no Scrapy, no Twisted:
 this module and what it imports are the worker's whole program; tests/test_extraction.py checks it).
@@ -58,7 +63,7 @@ def extract_evidence_file(path: str, **hints) -> tuple[Extraction, list[dict]]:
 
 
 def worker_count(settings) -> int:
-    """Workers from the setting, else one per core but one (the reactor's), capped."""
+    """Workers from the setting, else one per core (none on one core), capped."""
     value = settings.get(SETTING) if settings is not None else None
     if value not in (None, ""):
         return max(0, int(value))
@@ -66,7 +71,7 @@ def worker_count(settings) -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(0, min(MAX_WORKERS, cores - 1))
+    return min(MAX_WORKERS, cores) if cores > 1 else 0
 
 
 def _worker_started() -> None:
