@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -404,6 +405,22 @@ def _looks_nav(tag: dict[str, str]) -> bool:
 
 
 def _absolute(href: str, base: str | None) -> str | None:
+    """The canonical absolute URL of a link (None: not a web link). A menu repeats its links on every
+    page: an absolute href is resolved once for the site, a root-relative one once per host."""
+    if href.startswith(("http://", "https://")):
+        return _resolved(href, None)
+    if base and href.startswith("/") and not href.startswith("//"):
+        try:
+            parts = urlsplit(base)
+        except ValueError:
+            return None
+        if parts.scheme and parts.netloc:
+            return _resolved(href, f"{parts.scheme}://{parts.netloc}/")
+    return _resolved.__wrapped__(href, base)
+
+
+@lru_cache(maxsize=16_384)
+def _resolved(href: str, base: str | None) -> str | None:
     try:
         url = urljoin(base, href) if base else href
         scheme = urlsplit(url).scheme.lower()
