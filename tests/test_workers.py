@@ -5,6 +5,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from crawler.cli.checks import check_settings
+from crawler.errors import InputError
 from crawler.extraction.workers import ExtractionPool
 
 CRAWL_ONLY = ("scrapy", "twisted")
@@ -86,3 +90,12 @@ def test_a_retired_pool_finishes_its_work_before_the_next_one_starts():
         assert later.result(timeout=120)[0].title == "หน้า 9"
     finally:
         pool.close()
+
+
+def test_the_pool_settings_the_readme_documents_are_accepted_on_the_command_line():
+    """`-s OIT_EXTRACT_RECYCLE=…` was refused as "no such setting" though the README documents it."""
+    assert check_settings({"OIT_EXTRACT_WORKERS": "2", "OIT_EXTRACT_RECYCLE": "2000",
+                           "OIT_EXTRACT_FILE_BYTES": "0"}) == {
+        "OIT_EXTRACT_WORKERS": 2, "OIT_EXTRACT_RECYCLE": 2000, "OIT_EXTRACT_FILE_BYTES": 0}
+    with pytest.raises(InputError, match="must be positive"):
+        check_settings({"OIT_EXTRACT_RECYCLE": "0"})

@@ -7,17 +7,22 @@ import tempfile
 from pathlib import Path
 
 from crawler.errors import HINT_NEW_STORE, HINT_WRITABLE, InputError
+from crawler.extraction.workers import FILE_BYTES, RECYCLE
 
 SETTINGS_HELP = ("ดูชื่อค่าตั้งที่ https://docs.scrapy.org/en/latest/topics/settings.html และ crawler/crawl/settings.py / "
                  "see https://docs.scrapy.org/en/latest/topics/settings.html and crawler/crawl/settings.py")
 # Settings that bound work: a negative or zero value would switch the bound off or make no sense.
 POSITIVE = ("OIT_MAX_PAGES", "OIT_MAX_DEPTH", "OIT_TRAP_BARREN_PAGES", "OIT_MAX_URL_LENGTH",
             "OIT_MAX_LINKS_PER_PAGE", "OIT_MAX_DOCUMENTS", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
-            "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CLOSESPIDER_TIMEOUT")
+            "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CLOSESPIDER_TIMEOUT",
+            "OIT_EXTRACT_RECYCLE")
 NON_NEGATIVE = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES",
-                "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS", "OIT_EXTRACT_WORKERS")
+                "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS", "OIT_EXTRACT_WORKERS",
+                "OIT_EXTRACT_FILE_BYTES")
 # Settings the code reads with a default of its own (not in crawler/crawl/settings.py): their type.
-UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0}
+# (The extraction pool's are documented in crawler/extraction/workers.py, which imports no Scrapy.)
+UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0, "OIT_EXTRACT_RECYCLE": RECYCLE,
+            "OIT_EXTRACT_FILE_BYTES": FILE_BYTES}
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
