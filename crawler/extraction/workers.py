@@ -17,12 +17,15 @@ the others are busy (ProcessPoolExecutor starts spawned processes on demand), so
 whose documents arrive slower than they are read, mostly runs one.
 
 Memory (issue 16): a worker imports the extractors and nothing of the crawl (no Scrapy, no Twisted:
-this module and what it imports are the worker's whole program; tests/test_extraction.py checks it).
+this module and what it imports are the worker's whole program; tests/test_workers.py checks it).
 The pool is replaced by a fresh one after OIT_EXTRACT_RECYCLE documents per worker, so whatever a
 long crawl leaves behind in a worker (pdfium's heaps, caches) is given back; the old pool
 finishes what it was given, and the crawl waits until its processes are gone (ExtractionPool.
 retire_if_due, at most DRAIN_WAIT_S) before the new one starts: old and new workers at once were the
-crawl's peak memory. A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary file, not
+crawl's peak memory. A worker's memory levels off after a few hundred documents (~80 MB on the bench
+site, once pdfplumber's pages are closed: crawler/extraction/pdf.py), so a replacement every 2,000
+documents costs little (each is a pause and the imports again: 1.5 s of a 30 s bench crawl at 500).
+A body of OIT_EXTRACT_FILE_BYTES or more is handed over as a temporary file, not
 pickled through the pool's pipe (one copy less in each process).
 """
 from __future__ import annotations
@@ -45,7 +48,7 @@ __all__ = ["BrokenProcessPool", "ExtractionPool", "extract_evidence", "worker_co
 
 MAX_WORKERS = 4
 SETTING = "OIT_EXTRACT_WORKERS"
-RECYCLE_SETTING, RECYCLE = "OIT_EXTRACT_RECYCLE", 500            # documents per worker
+RECYCLE_SETTING, RECYCLE = "OIT_EXTRACT_RECYCLE", 2000           # documents per worker
 FILE_BYTES_SETTING, FILE_BYTES = "OIT_EXTRACT_FILE_BYTES", 256 * 1024
 _PR_SET_PDEATHSIG = 1
 DRAIN_WAIT_S = 60.0      # a retired pool still busy after this long (a slow file) is no longer waited for
