@@ -9,6 +9,9 @@ started from here: the floor is this process's own peak (`floor_mb`, about 10 MB
 For each child it reports wall and CPU time (the child and the descendants it waited for), the peak
 RSS of its largest process (`ru_maxrss`, and each process's VmHWM) and the peak of the summed RSS of
 its process tree (the crawl and its extraction workers), polled from /proc every `interval` seconds.
+Beside it the peak of the tree's summed PSS (/proc/PID/smaps_rollup): RSS counts the library pages
+the processes share (~20-25 MB each: Python, lxml, pdfium) once per process, PSS divides them among
+the processes, so PSS is what the tree costs the machine.
 
 Protocol: one JSON request per line on stdin {"argv", "cwd", "env", "log"}; one JSON answer per line
 on stdout.
@@ -42,6 +45,7 @@ def run(argv: list[str], log: str, cwd: str | None = None, env: dict | None = No
             "cpu_s": usage.ru_utime + usage.ru_stime,
             "peak_rss_mb": max(largest, tree.largest_mb),          # the largest single process
             "peak_tree_rss_mb": max(tree.peak_mb, tree.largest_mb),  # the whole tree at once
+            "peak_tree_pss_mb": tree.peak_pss_mb or None,            # the same, shared pages divided
             "processes": len(tree.seen), "at_peak": tree.at_peak, "floor_mb": own_peak_mb(), "log": log}
 
 
@@ -53,6 +57,7 @@ class TreeMemory(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
         self.largest_mb = 0.0
         self.seen: set[int] = set()
         self.at_peak: list[tuple[str, float]] = []     # (process, MB) when the tree was at its peak
@@ -62,15 +67,17 @@ class TreeMemory(threading.Thread):
         if not Path("/proc/self/status").exists():
             return
         while not self._stopped.is_set():
-            total, now = 0.0, []
+            total, pss, now = 0.0, 0.0, []
             for pid in descendants(self.pid):
                 rss, hwm = status_mb(pid)
                 total += rss
+                pss += pss_mb(pid)
                 now.append((process_name(pid), rss))
                 self.largest_mb = max(self.largest_mb, hwm)
                 self.seen.add(pid)
             if total > self.peak_mb:
                 self.peak_mb, self.at_peak = total, now
+            self.peak_pss_mb = max(self.peak_pss_mb, pss)
             self._stopped.wait(self.interval)
 
     def stop(self) -> None:
@@ -103,6 +110,18 @@ def status_mb(pid: int) -> tuple[float, float]:
     except (OSError, ValueError):
         pass
     return rss, hwm
+
+
+def pss_mb(pid: int) -> float:
+    """The proportional set size of a process in MB; zero when it is gone or the kernel has no rollup."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as file:
+            for line in file:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
 
 
 def process_name(pid: int) -> str:

@@ -30,13 +30,15 @@ def test_a_childs_peak_memory_is_its_own_not_the_bench_processes(tmp_path):
     assert 40 <= small["peak_rss_mb"] < 100, small               # not the 250 MB of its launcher's parent
     assert 40 <= both["peak_rss_mb"] < 100, both                 # the largest process
     assert 80 <= both["peak_tree_rss_mb"] < 200 and both["processes"] == 2, both   # the tree at once
+    # PSS: the same tree with the pages the two Pythons share counted once (the 80 MB are their own)
+    assert 80 <= both["peak_tree_pss_mb"] < both["peak_tree_rss_mb"], both
     assert both["cpu_s"] > 0 and both["wall_s"] >= 1.0
 
 
 def test_the_last_line_has_every_figure_and_a_dash_for_what_was_not_measured():
-    results = {"pairs": {"ratio_wall": 1.234, "ratio_cpu": 2.5, "peak_rss_mb": 287.4},
+    results = {"pairs": {"ratio_wall": 1.234, "ratio_cpu": 2.5, "peak_rss_mb": 287.4, "peak_pss_mb": 230.6},
                "history": {"recrawl_bytes_pct": 0.712, "recrawl_s_run2": 8.04, "recrawl_s_run10": None}}
-    assert final_line(results) == ("bench: ratio_wall=1.23 ratio_cpu=2.50 peak_rss_mb=287 recrawl_bytes_pct=0.71 "
+    assert final_line(results) == ("bench: ratio_wall=1.23 ratio_cpu=2.50 peak_rss_mb=287 peak_pss_mb=231 recrawl_bytes_pct=0.71 "
                                    "recrawl_s_run2=8.0 recrawl_s_run10=- hostile_peak_rss_mb=- hostile_inspect_peak_rss_mb=- "
                                    "audit12k_peak_mb=-")
 
