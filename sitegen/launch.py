@@ -90,11 +90,11 @@ def descendants(pid: int) -> list[int]:
     while todo:
         current = todo.pop()
         found.append(current)
-        for children in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+        try:                  # a process may end while it is looked at (pdftotext: one per file)
+            for children in Path(f"/proc/{current}/task").glob("*/children"):
                 todo += [int(c) for c in children.read_text().split()]
-            except OSError:
-                pass
+        except OSError:
+            pass
     return found
 
 

@@ -52,3 +52,14 @@ def test_the_per_site_line_gives_cpu_seconds_and_megabytes_for_the_capacity_mode
         "bench per site: requests=2644 crawl_cpu_s=120.4 recrawl_cpu_s=40.0 audit_cpu_s=6.3 received_mb=300.0 "
         "recrawl_received_mb=2.00 store_mb=50.0 httpcache_mb=- report_mb=3.0")
     assert per_site_line(None).endswith("report_mb=-")
+
+
+def test_a_process_that_ends_while_the_tree_is_looked_at_stops_nothing(monkeypatch):
+    """pdftotext runs once per file: a process that ended between is_dir() and scandir() of its
+    /proc/PID/task raised in the poller's thread, and the rest of that command went unmeasured."""
+    from sitegen import launch
+
+    def ended(self, pattern):
+        raise FileNotFoundError(2, "No such file or directory", str(self))
+    monkeypatch.setattr(launch.Path, "glob", ended)
+    assert launch.descendants(12345) == [12345]
