@@ -71,10 +71,19 @@ def test_a_full_disk_fails_the_run_with_its_reason_and_keeps_earlier_runs(site_s
     assert not (tmp_path / "out" / "report.json").exists()          # no score published
     first_run, second_run = runs(db)
     assert first_run["status"] == "complete" and resource_count(db, 1) == kept    # nothing lost
-    assert second_run["status"] == "failed"
-    assert "could not be written" in second_run["stats"]
+    if second_run["status"] == "failed":
+        assert "could not be written" in second_run["stats"]
+        shown = "failed"
+    else:
+        # Sometimes even the one small write fails: the log of what was stored cannot move into a
+        # store that cannot grow, so the log cannot start over either (2 runs in 8 on 5 Dec 2026).
+        # The crawl says so, and the store's next reader finds the run's process gone: incomplete.
+        assert second_run["status"] == "running"
+        assert "could not be marked failed in the store either" in result.stderr
+        assert "treat it as failed" in result.stderr
+        shown = "incomplete"
     listing = oit("--db", "e.sqlite", "runs", cwd=tmp_path)
-    assert listing.returncode == 0 and "failed" in listing.stdout
+    assert listing.returncode == 0 and shown in listing.stdout
     # Judged later, the failed run is unhealthy: no score.
     report = oit("--db", "e.sqlite", "report", "--run", "2", "--fiscal-year", "2567", "--as-of", "2024-06-30",
                  "--out", "later", cwd=tmp_path)
