@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from crawler.errors import HINT_NEW_STORE, HINT_WRITABLE, InputError
-from crawler.extraction.workers import FILE_BYTES, RECYCLE
 
 SETTINGS_HELP = ("ดูชื่อค่าตั้งที่ https://docs.scrapy.org/en/latest/topics/settings.html และ crawler/crawl/settings.py / "
                  "see https://docs.scrapy.org/en/latest/topics/settings.html and crawler/crawl/settings.py")
@@ -20,17 +19,19 @@ NON_NEGATIVE = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_
                 "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS", "OIT_EXTRACT_WORKERS",
                 "OIT_EXTRACT_FILE_BYTES")
 # Settings the code reads with a default of its own (not in crawler/crawl/settings.py): their type.
-# (The extraction pool's are documented in crawler/extraction/workers.py, which imports no Scrapy.)
-UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0, "OIT_EXTRACT_RECYCLE": RECYCLE,
-            "OIT_EXTRACT_FILE_BYTES": FILE_BYTES}
+# (The extraction pool's, documented in crawler/extraction/workers.py, are added in known_settings.)
+UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0}
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def known_settings():
     from scrapy.settings import Settings      # Scrapy loads only when a crawl's options are checked
+
+    from crawler.extraction.workers import FILE_BYTES, RECYCLE
     s = Settings()
     s.setmodule("crawler.crawl.settings", priority="project")
-    s.setdict(UNLISTED, priority="default")
+    s.setdict({**UNLISTED, "OIT_EXTRACT_RECYCLE": RECYCLE, "OIT_EXTRACT_FILE_BYTES": FILE_BYTES},
+              priority="default")
     return s
 
 
