@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree

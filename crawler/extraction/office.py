@@ -1,8 +1,8 @@
 """Office documents and plain data files: xlsx / xls / ods, docx, doc, odt, csv, text.
 
 Spreadsheets are read by python-calamine (about 6x faster than openpyxl, reads .xls and .ods too;
-called directly, not through pandas.read_excel: pandas adds 45 MB to every extraction worker), .doc through Debian's antiword (catdoc as the fallback) in a subprocess with a timeout, .odt
-through odfpy. .docx is read from its XML with lxml (lxml parses; the code here only picks the parts
+called directly, not through pandas.read_excel: pandas adds 45 MB to every extraction worker), .doc
+through Debian's antiword (catdoc as the fallback) in a subprocess with a timeout, .odt through odfpy. .docx is read from its XML with lxml (lxml parses; the code here only picks the parts
 python-docx picked: runs, tables, header, text boxes, styles): python-docx built an object per
 element, 7x slower on a 1 MB document.xml (322 -> 46 ms) and 4x on small ones. Zip-based files are
 checked for zip bombs (declared sizes and ratios) before any parser opens them, and .docx parts are

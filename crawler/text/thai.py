@@ -194,19 +194,17 @@ def _ordered_marks(match: re.Match) -> str:
 def compact(text: str) -> str:
     """`normalize`, then no whitespace, Arabic digits, casefolded: the form phrases are matched on
     (Thai PDFs break lines anywhere, even inside words)."""
-    if len(text) <= _REMEMBERED_CHARS:
-        return _compact_short(text)
+    return (_compact_short if len(text) <= _REMEMBERED_CHARS else _compact)(text)
+
+
+def _compact(text: str) -> str:
     return thai_digits_to_arabic("".join(normalize(text).split())).casefold()
 
 
+# A menu's link texts and their contexts repeat on every page of a site: each is squeezed once
+# (the 14 patterns of normalize over 40,000 short texts were 1/5 of a bench crawl's page reading).
 _REMEMBERED_CHARS = 500
-
-
-@lru_cache(maxsize=16_384)
-def _compact_short(text: str) -> str:
-    # A menu's link texts and their contexts repeat on every page of a site: each is squeezed once
-    # (the 14 patterns of normalize over 40,000 short texts were 1/5 of a bench crawl's page reading).
-    return thai_digits_to_arabic("".join(normalize(text).split())).casefold()
+_compact_short = lru_cache(maxsize=16_384)(_compact)
 
 
 def strip_tone_marks(text: str) -> str:
