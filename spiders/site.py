@@ -22,6 +22,7 @@ import scrapy
 from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest)
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
@@ -177,8 +178,12 @@ class SiteSpider(scrapy.Spider):
         dozens of links on every page.)"""
         if not isinstance(response, TextResponse):       # HTML served without a usable type
             response = HtmlResponse(response.url, body=response.body, headers=response.headers)
+        # A selector of this call's own, not response.selector: that one stays cached on the response,
+        # and a response lives until its page is extracted; with the extraction workers behind, the
+        # parsed trees of the ~150 pages waiting held ~40 MB of the crawl process.
+        hrefs = Selector(response).xpath(LINK_XPATH).getall()
         done: set[str] = set()
-        for href in response.xpath(LINK_XPATH).getall():
+        for href in hrefs:
             href = href.strip(HTML_SPACE)
             if not href or href.startswith("#"):
                 continue
