@@ -136,6 +136,20 @@ def test_thai_ratio_and_looks_thai():
     assert not looks_thai("1234 5678")
 
 
+def test_long_texts_are_each_counted_on_their_own():
+    """Long texts' letter counts are remembered between the checks of one document: texts of the same
+    length, or one after another, never get each other's counts."""
+    from crawler.extraction import language_of
+    thai = "สำนักงานเขตสัมพันธวงศ์ " * 2000
+    english = ("District office report " * 2000)[:len(thai)]
+    half = thai[:len(thai) // 2] + english[len(thai) // 2:]
+    assert len(thai) == len(english) == len(half) > 20_000
+    for _ in range(2):
+        assert thai_ratio(thai) == 1.0 and language_of(thai) == "th"
+        assert thai_ratio(english) == 0.0 and language_of(english) == "en"
+        assert 0.3 < thai_ratio(half) < 0.7 and language_of(half) == "mixed"
+
+
 def test_normalize_is_idempotent_on_random_thai_soup():
     alphabet = ("กขคนปฝสทดจอำาะเแ่้๊๋ัิีึืฺุู็์ํ\n\t\u200b\u00a0\uf702\uf70a\uf713\uf89e\uf884ab1๒"
                 + " " * 6)
