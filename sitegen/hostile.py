@@ -64,14 +64,15 @@ def lzw_spaces(size: int) -> bytes:
     return bytes(out)
 
 
-def pdf_bomb(size: int = GIB, lzw: bool = False) -> bytes:
-    """A one-page PDF whose content stream expands to `size` bytes (zlib, or LZW)."""
+def pdf_bomb(size: int = GIB, lzw: bool = False, padding: int = 0) -> bytes:
+    """A one-page PDF whose content stream expands to `size` bytes (zlib, or LZW); `padding`: bytes of
+    comment after the header (a large file, or the stream keyword at a chosen place)."""
     stream, name = (lzw_spaces(size), b"LZWDecode") if lzw else (deflated(size), b"FlateDecode")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
                b"<< /Length %d /Filter /%s >>\nstream\n" % (len(stream), name) + stream + b"\nendstream"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    out, offsets = bytearray(b"%PDF-1.4\n" + (b"%" + b" " * (padding - 2) + b"\n" if padding >= 2 else b"")), []
     for n, obj in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"

@@ -353,6 +353,29 @@ def test_forged_and_bomb_containers_are_found_while_inflating():
     assert time.monotonic() - started < 5
 
 
+def test_a_bomb_read_from_a_file_is_found_wherever_the_search_windows_fall(tmp_path):
+    """A PDF read from its file (a worker's large body) is searched window by window: a stream
+    keyword cut by a window's end is still found, none is counted twice."""
+    import mmap
+    from crawler.extraction import extract_file
+    from crawler.extraction.limits import _RELEASE_STEP, MAX_PDF_INFLATED
+    def placed(size: int, at: int) -> bytes:                 # the stream keyword at byte `at`
+        body = pdf_bomb(size, padding=at - pdf_bomb(size).find(b"stream\n"))
+        assert body.find(b"stream\n") == at
+        return body
+    for at in (_RELEASE_STEP - 8, _RELEASE_STEP - 3, _RELEASE_STEP - 1, _RELEASE_STEP, 2 * _RELEASE_STEP + 5):
+        path = tmp_path / f"bomb-{at}.pdf"
+        path.write_bytes(placed(1 << 30, at))
+        with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            assert "expand beyond" in pdf_problem(view), at
+        assert "expand beyond" in (extract_file(path).error or ""), at
+        # Within the cap once, over it if counted twice: the stream at a window's edge is counted once.
+        harmless = tmp_path / f"harmless-{at}.pdf"
+        harmless.write_bytes(placed(MAX_PDF_INFLATED * 6 // 10, at))
+        with open(harmless, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            assert pdf_problem(view) is None, at
+
+
 def test_lzw_streams_are_measured_as_they_really_decode():
     from pdfminer.lzw import lzwdecode                            # an independent decoder
     for size in (1, 1000, 3_000_000):

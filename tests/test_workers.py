@@ -46,6 +46,28 @@ def test_a_worker_reads_a_spreadsheet_without_pandas(tmp_path):
     assert not [n for n in names if n.split(".")[0] in ("pandas", "numpy")]
 
 
+def test_a_large_pdf_is_read_from_its_file_not_loaded_whole(tmp_path):
+    """A worker gets a large body as a file (ExtractionPool.submit): a PDF is searched and read from
+    that file, so a 30 MB PDF does not make the worker 30 MB larger (make bench: its peak 91 -> 61 MB)."""
+    from sitegen.hostile import pdf_bomb
+    large = tmp_path / "photos.pdf"
+    large.write_bytes(pdf_bomb(1 << 20, padding=30 << 20))
+    small = tmp_path / "small.pdf"
+    small.write_bytes(pdf_bomb(1 << 20))
+    code = ("import resource, sys\n"
+            "from crawler.extraction.workers import extract_evidence_file\n"
+            "def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+            f"first, _ = extract_evidence_file({str(small)!r}, filename='small.pdf')\n"
+            "before = peak()\n"
+            f"large, _ = extract_evidence_file({str(large)!r}, filename='photos.pdf')\n"
+            "print(first.format, large.format, large.error, large.pages, round(peak() - before, 1))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, fmt, error, pages, grown = done.stdout.split()
+    assert (first, fmt, error, pages) == ("pdf", "pdf", "None", "1")
+    assert float(grown) < 10, f"the worker grew {grown} MB reading a 30 MB PDF"
+
+
 def page(n: int, filler: int = 0) -> bytes:
     return (f"<html><head><title>หน้า {n}</title></head><body><p>ประกาศ ปีงบประมาณ พ.ศ. 2568</p>"
             f"<p>{'ก' * filler}</p><a href='/x/{n}.pdf'>เอกสาร</a></body></html>").encode()

@@ -13,6 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from crawler.text.thai import compact, letter_count, normalize, thai_ratio
@@ -71,6 +72,22 @@ def extract(body: bytes, *, content_type: str | None = None, filename: str | Non
         result = _dispatch(fmt, body, content_type=content_type, filename=filename, url=url)
     except Exception as exc:   # a bug or a library choking on hostile input: report, never raise
         return Extraction(format=fmt, error=error_message(exc))
+    return finish(result)
+
+
+def extract_file(path: Path, *, content_type: str | None = None, filename: str | None = None,
+                 url: str | None = None) -> Extraction:
+    """extract() of the body in a file: a PDF is read from the file itself (extract_pdf), anything
+    else from its bytes."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(1024)
+        if sniff_format(head) != "pdf":       # the format of a PDF is decided by its first 1,024 bytes
+            return extract(path.read_bytes(), content_type=content_type, filename=filename, url=url)
+        from crawler.extraction.pdf import extract_pdf
+        result = extract_pdf(path, filename=filename, url=url)
+    except Exception as exc:   # as extract(): report, never raise
+        return Extraction(format="pdf", error=error_message(exc))
     return finish(result)
 
 

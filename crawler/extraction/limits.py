@@ -8,6 +8,7 @@ bomb costs the time to inflate up to the cap and a few MB of memory.
 """
 from __future__ import annotations
 
+import mmap
 import re
 import struct
 import zipfile
@@ -80,6 +81,8 @@ def zip_problem(body: bytes, cap: int = MAX_ZIP_INFLATED) -> str | None:
 
 
 _STREAM = re.compile(rb"stream\r?\n")
+_RELEASE_STEP = 4 * 1024 * 1024         # a mapped file is searched in windows of this size
+_STREAM_KEYWORD_MAX = len(b"stream\r\n")
 _DICT_BEFORE = 2048                      # bytes before `stream` searched for the stream's dictionary
 
 
@@ -124,25 +127,51 @@ def _run_length_size(data: memoryview, budget: int) -> int:
     return total
 
 
-def pdf_problem(body: bytes, cap: int = MAX_PDF_INFLATED) -> str | None:
+def pdf_problem(body: bytes | mmap.mmap, cap: int = MAX_PDF_INFLATED) -> str | None:
     """Why a PDF must not be opened: its zlib, LZW and run-length streams (images aside, which text
     extraction never decodes) expand beyond `cap` bytes. None otherwise. Linear in the file plus the
     capped expansion."""
     view, budget = memoryview(body), cap
-    for match in _STREAM.finditer(body):
-        head = body[max(0, match.start() - _DICT_BEFORE):match.start()]
-        head = head[head.rfind(b"obj"):] if b"obj" in head else head
-        if b"/Image" in head:
-            continue
-        if b"Flate" in head:
-            size, _ = _inflated(view[match.end():], budget, zlib.MAX_WBITS)
-        elif b"LZW" in head:
-            size = _lzw_size(view[match.end():], budget)
-        elif b"RunLength" in head:
-            size = _run_length_size(view[match.end():], budget)
-        else:
-            continue
-        if size > budget:
-            return f"PDF streams expand beyond {cap} bytes: refused (decompression bomb?)"
-        budget -= size
+    try:
+        for match in _streams(body):
+            head = body[max(0, match.start() - _DICT_BEFORE):match.start()]
+            head = head[head.rfind(b"obj"):] if b"obj" in head else head
+            if b"/Image" in head:
+                continue
+            if b"Flate" in head:
+                size, _ = _inflated(view[match.end():], budget, zlib.MAX_WBITS)
+            elif b"LZW" in head:
+                size = _lzw_size(view[match.end():], budget)
+            elif b"RunLength" in head:
+                size = _run_length_size(view[match.end():], budget)
+            else:
+                continue
+            if size > budget:
+                return f"PDF streams expand beyond {cap} bytes: refused (decompression bomb?)"
+            budget -= size
+    finally:
+        view.release()
     return None
+
+
+def _streams(body: bytes | mmap.mmap):
+    """The `stream` keywords of a PDF. In a file mapping, searched window by window, the pages behind
+    let go as the search moves on (read again from the page cache should they be touched): mapped
+    whole, a 30 MB file would count whole in the process's memory."""
+    if not (isinstance(body, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED")):
+        yield from _STREAM.finditer(body)
+        return
+    pos, size = 0, len(body)
+    while pos < size:
+        end = min(size, pos + _RELEASE_STEP)
+        last_end = pos
+        for match in _STREAM.finditer(body, pos, end):
+            yield match
+            last_end = match.end()
+        if end == size:
+            return
+        # The next window starts early enough to find a keyword cut by this one's end.
+        pos = max(end - _STREAM_KEYWORD_MAX, last_end)
+        behind = (pos - _DICT_BEFORE) // mmap.PAGESIZE * mmap.PAGESIZE
+        if behind > 0:
+            body.madvise(mmap.MADV_DONTNEED, 0, behind)

@@ -41,7 +41,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from crawler.extraction import Extraction, extract
+from crawler.extraction import Extraction, extract, extract_file
 from crawler.extraction.dating import evidence_dates
 
 __all__ = ["BrokenProcessPool", "ExtractionPool", "extract_evidence", "worker_count"]
@@ -61,8 +61,10 @@ def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
 
 
 def extract_evidence_file(path: str, **hints) -> tuple[Extraction, list[dict]]:
-    """extract_evidence of a body the crawl wrote to a temporary file (ExtractionPool.submit)."""
-    return extract_evidence(Path(path).read_bytes(), **hints)
+    """extract_evidence of a body the crawl wrote to a temporary file (ExtractionPool.submit); a PDF
+    is read from the file, not loaded whole."""
+    extraction = extract_file(Path(path), **hints)
+    return extraction, evidence_dates(extraction)
 
 
 def worker_count(settings) -> int:
