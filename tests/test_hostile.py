@@ -358,22 +358,29 @@ def test_a_bomb_read_from_a_file_is_found_wherever_the_search_windows_fall(tmp_p
     keyword cut by a window's end is still found, none is counted twice."""
     import mmap
     from crawler.extraction import extract_file
-    from crawler.extraction.limits import _RELEASE_STEP, MAX_PDF_INFLATED
-    def placed(size: int, at: int) -> bytes:                 # the stream keyword at byte `at`
+    from crawler.extraction.limits import _RELEASE_STEP
+    # A harmless stream (read as it stands in bytes) and a cap it fits once, not twice; small, to be quick.
+    harmless = pdf_bomb(6 << 20)
+    expands = 5 << 20                                       # what it inflates to, checked here
+    assert pdf_problem(harmless, expands) is None and pdf_problem(harmless, expands - 1) is not None
+    cap = expands * 3 // 2
+
+    def placed(size: int, at: int) -> Path:                 # a file whose stream keyword is at byte `at`
         body = pdf_bomb(size, padding=at - pdf_bomb(size).find(b"stream\n"))
         assert body.find(b"stream\n") == at
-        return body
-    for at in (_RELEASE_STEP - 8, _RELEASE_STEP - 3, _RELEASE_STEP - 1, _RELEASE_STEP, 2 * _RELEASE_STEP + 5):
-        path = tmp_path / f"bomb-{at}.pdf"
-        path.write_bytes(placed(1 << 30, at))
+        path = tmp_path / f"{size}-{at}.pdf"
+        path.write_bytes(body)
+        return path
+
+    def problem(path: Path) -> str | None:
         with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            assert "expand beyond" in pdf_problem(view), at
-        assert "expand beyond" in (extract_file(path).error or ""), at
+            return pdf_problem(view, cap)
+
+    for at in (_RELEASE_STEP - 8, _RELEASE_STEP - 3, _RELEASE_STEP - 1, _RELEASE_STEP, 2 * _RELEASE_STEP + 5):
+        assert "expand beyond" in problem(placed(2 * cap, at)), at
         # Within the cap once, over it if counted twice: the stream at a window's edge is counted once.
-        harmless = tmp_path / f"harmless-{at}.pdf"
-        harmless.write_bytes(placed(MAX_PDF_INFLATED * 6 // 10, at))
-        with open(harmless, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            assert pdf_problem(view) is None, at
+        assert problem(placed(6 << 20, at)) is None, at
+    assert "expand beyond" in (extract_file(placed(1 << 30, _RELEASE_STEP - 3)).error or "")
 
 
 def test_lzw_streams_are_measured_as_they_really_decode():

@@ -79,15 +79,17 @@ def extract_file(path: Path, *, content_type: str | None = None, filename: str |
                  url: str | None = None) -> Extraction:
     """extract() of the body in a file: a PDF is read from the file itself (extract_pdf), anything
     else from its bytes."""
+    fmt = "other"
     try:
         with open(path, "rb") as file:
             head = file.read(1024)
         if sniff_format(head) != "pdf":       # the format of a PDF is decided by its first 1,024 bytes
             return extract(path.read_bytes(), content_type=content_type, filename=filename, url=url)
+        fmt = "pdf"
         from crawler.extraction.pdf import extract_pdf
         result = extract_pdf(path, filename=filename, url=url)
     except Exception as exc:   # as extract(): report, never raise
-        return Extraction(format="pdf", error=error_message(exc))
+        return Extraction(format=fmt, error=error_message(exc))
     return finish(result)
 
 

@@ -335,7 +335,7 @@ def extract_pdf(body: bytes | Path, *, filename: str | None = None, url: str | N
 
     From a file, the bytes are never all in memory at once: the bomb check reads a mapping of the
     file, pdfium and pdfplumber read the file as they need it (a 30 MB PDF of photos: a worker's peak
-    +41 MB from bytes, +10 MB from its file)."""
+    +41 MB from bytes, +11 MB from its file)."""
     if isinstance(body, Path):
         with open(body, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
             problem = pdf_problem(view)

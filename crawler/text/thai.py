@@ -248,8 +248,8 @@ def _thai_letters(text: str) -> int:
 
 
 # A document's text is classified several times over (text layer check, language, mojibake): the
-# counts of the last few long texts are remembered (measured on the bench's 2,657 texts: 1.8 of 4.8
-# CPU seconds were these scans repeated). The texts are held until four newer ones replace them.
+# counts of the last few long texts are remembered (the bench's 2,657 texts through those checks:
+# 4.35 -> 3.27 CPU s). The texts are held until four newer ones replace them.
 _COUNTS_REMEMBERED_FROM = 20_000
 _letters_remembered = lru_cache(maxsize=4)(_letters)
 _thai_letters_remembered = lru_cache(maxsize=4)(_thai_letters)
