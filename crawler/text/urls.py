@@ -126,6 +126,7 @@ def same_site(a: str, b: str) -> bool:
     return canonical(a).rstrip("/") == canonical(b).rstrip("/")
 
 
+@lru_cache(maxsize=65_536)     # asked of every link on every page, menus included
 def extension(url: str) -> str:
     path = unquote(urlsplit(url).path)
     ext = posixpath.splitext(path)[1].lower().lstrip(".")
