@@ -37,12 +37,13 @@ def test_a_worker_reads_a_spreadsheet_without_pandas(tmp_path):
     pool = ExtractionPool(1)
     try:
         future, _ = pool.submit(sheet.read_bytes(), url="http://h/x/stats.xlsx")
-        extraction, dates = future.result(timeout=120)
+        extraction, dates, mojibake = future.result(timeout=120)
         names = pool._submit(eval, "list(__import__('sys').modules)")[0].result(timeout=60)
     finally:
         pool.close()
     assert extraction.format == "xlsx" and extraction.tables[0].rows[1] == ["ภาษีป้าย", "1200"]
     assert any(d["fiscal_year"] == 2567 for d in dates)
+    assert mojibake is False           # only a page whose text decoded to garbage is mojibake
     assert not [n for n in names if n.split(".")[0] in ("pandas", "numpy")]
 
 
@@ -57,9 +58,9 @@ def test_a_large_pdf_is_read_from_its_file_not_loaded_whole(tmp_path):
     code = ("import resource, sys\n"
             "from crawler.extraction.workers import extract_evidence_file\n"
             "def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-            f"first, _ = extract_evidence_file({str(small)!r}, filename='small.pdf')\n"
+            f"first, *_ = extract_evidence_file({str(small)!r}, filename='small.pdf')\n"
             "before = peak()\n"
-            f"large, _ = extract_evidence_file({str(large)!r}, filename='photos.pdf')\n"
+            f"large, *_ = extract_evidence_file({str(large)!r}, filename='photos.pdf')\n"
             "print(first.format, large.format, large.error, large.pages, round(peak() - before, 1))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -80,9 +81,10 @@ def test_a_pool_extracts_recycles_and_hands_large_bodies_over_as_files():
         for n in range(7):
             body = page(n, filler=20_000 if n % 2 else 0)            # every other body over file_bytes
             future, _ = pool.submit(body, content_type="text/html", url=f"http://h/x/p{n}")
-            extraction, dates = future.result(timeout=120)
+            extraction, dates, mojibake = future.result(timeout=120)
             assert extraction.title == f"หน้า {n}" and extraction.links[0].href == f"http://h/x/{n}.pdf"
             assert any(d["fiscal_year"] == 2568 for d in dates)
+            assert mojibake is False
             pids.add(pool._submit(os.getpid)[0].result(timeout=60))
             if pool._spool is not None:              # (looked at once the body's future is all done)
                 spooled.append(sorted(os.listdir(pool._spool)))

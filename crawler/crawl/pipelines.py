@@ -50,15 +50,17 @@ def store_for(crawler) -> Store:
     return store
 
 
-def defect(extraction: Extraction) -> tuple[str, str] | None:
+def defect(extraction: Extraction, mojibake: bool | None = None) -> tuple[str, str] | None:
     """(kind, message) when a fetched file cannot stand as evidence: truncated or unreadable,
-    encrypted, or text that decoded to mojibake. None for a usable file (a scan is usable: OCR or
-    review decides)."""
+    encrypted, or text that decoded to mojibake (`mojibake`: as an extraction worker found it, None:
+    not known yet). None for a usable file (a scan is usable: OCR or review decides)."""
     if extraction.error:
         kind = "encrypted" if "encrypted" in extraction.error.lower() or "password" in extraction.error.lower() \
             else "empty" if extraction.error == "empty body" else "unreadable"
         return kind, extraction.error
-    if extraction.format == "html" and is_garbage_thai(extraction.text):
+    if mojibake is None:
+        mojibake = extraction.format == "html" and is_garbage_thai(extraction.text)
+    if mojibake:
         return "mojibake", "; ".join(extraction.warnings) or "the text decodes to mojibake"
     return None
 
@@ -130,8 +132,9 @@ class ExtractionPipeline:
                 if known["error"]:
                     return broken(item, *defect(Extraction(format=known["format"] or "", error=known["error"])))
                 return item
-        extraction, dates = await self.extract(item.body, content_type=item.content_type or None,
-                                               filename=item.filename or None, url=item.final_url or item.url)
+        extraction, dates, mojibake = await self.extract(
+            item.body, content_type=item.content_type or None, filename=item.filename or None,
+            url=item.final_url or item.url)
         self.crawler.stats.inc_value("oit/extracted")
         scanned = ocr.needs_ocr(extraction)
         ocr_text = await self.read_scans(item.body, extraction) if scanned else ""
@@ -139,13 +142,13 @@ class ExtractionPipeline:
         item.text_dates = evidence_dates(extraction, ocr_text) if scanned else dates
         if extraction.error:
             self.crawler.stats.inc_value("oit/extraction_errors")
-        why = defect(extraction)
+        why = defect(extraction, mojibake)
         if why is not None:
             self.crawler.stats.inc_value("oit/broken")
             return broken(item, *why)
         return item
 
-    async def extract(self, body: bytes, **hints) -> tuple[Extraction, list[dict]]:
+    async def extract(self, body: bytes, **hints) -> tuple[Extraction, list[dict], bool | None]:
         """extract_evidence in a worker process (in this one without workers); a document that
         crashes its worker twice comes back as an Extraction with an error."""
         if self.pool is None:
@@ -161,7 +164,7 @@ class ExtractionPipeline:
         self.crawler.stats.inc_value("oit/extraction_crashes")
         extraction = Extraction(format=sniff_format(body, **hints),
                                 error=f"the extractor crashed on this file ({error_message(crash)})")
-        return extraction, []
+        return extraction, [], None
 
     @staticmethod
     def _when_done(future, timeout: float) -> Deferred:

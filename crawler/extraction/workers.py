@@ -43,6 +43,7 @@ from pathlib import Path
 
 from crawler.extraction import Extraction, extract, extract_file
 from crawler.extraction.dating import evidence_dates
+from crawler.text.thai import is_garbage_thai
 
 __all__ = ["BrokenProcessPool", "ExtractionPool", "extract_evidence", "worker_count"]
 
@@ -54,17 +55,22 @@ _PR_SET_PDEATHSIG = 1
 DRAIN_WAIT_S = 60.0      # a retired pool still busy after this long (a slow file) is no longer waited for
 
 
-def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict]]:
-    """extract() and the dates of its title and text: one resource's work in an extraction worker."""
-    extraction = extract(body, **hints)
-    return extraction, evidence_dates(extraction)
+def extract_evidence(body: bytes, **hints) -> tuple[Extraction, list[dict], bool]:
+    """extract() and the dates of its title and text: one resource's work in an extraction worker;
+    with whether a page's text is mojibake (is_garbage_thai), decided here and not in the crawl
+    process, whose one thread is the busier (~0.3 ms a page)."""
+    return _evidence(extract(body, **hints))
 
 
-def extract_evidence_file(path: str, **hints) -> tuple[Extraction, list[dict]]:
+def extract_evidence_file(path: str, **hints) -> tuple[Extraction, list[dict], bool]:
     """extract_evidence of a body the crawl wrote to a temporary file (ExtractionPool.submit); a PDF
     is read from the file, not loaded whole."""
-    extraction = extract_file(Path(path), **hints)
-    return extraction, evidence_dates(extraction)
+    return _evidence(extract_file(Path(path), **hints))
+
+
+def _evidence(extraction: Extraction) -> tuple[Extraction, list[dict], bool]:
+    mojibake = extraction.format == "html" and not extraction.error and is_garbage_thai(extraction.text)
+    return extraction, evidence_dates(extraction), mojibake
 
 
 def worker_count(settings) -> int:
