@@ -398,3 +398,45 @@ def test_lzw_streams_are_measured_as_they_really_decode():
 ])
 def test_clean_text(raw, shown):
     assert clean_text(raw) == shown
+
+
+def test_a_pages_links_are_read_in_order_without_a_tree():
+    """The links of a page are a's and area's href and the src of iframes, frames and embeds, in page
+    order, whatever the case of the markup; a link in a comment or a script is no link. A page of
+    100,000 links is read without building its tree (the crawl process's peak on the hostile site:
+    348 -> 254 MB): reading its first 301 links, as the spider does (OIT_MAX_LINKS_PER_PAGE 300 and
+    one to know there are more), makes the process only a few MB larger."""
+    from scrapy.http import HtmlResponse
+
+    from spiders.site import SiteSpider
+    page = ("<html><head><meta charset='windows-874'><title>ประกาศ</title></head><body>"
+            "<A HREF='/a.html'>หนึ่ง</A><!-- <a href='/commented.html'>x</a> -->"
+            "<script>document.write(\"<a href='/scripted.html'>\")</script>"
+            "<iframe src='/frame.html'></iframe><map><area href='/area.html'></map>"
+            "<embed src='/plan.pdf'><p><a href=' /spaced.html '>two</a><a href='#top'>top</a>"
+            "<a href='mailto:x@y.th'>mail</a><a href='/a.html'>again</a><a href='/unclosed.html'>"
+            "<frameset><frame src='/framed.html'></frameset>").encode("cp874") + b"\x00"
+    response = HtmlResponse("http://h/dir/index.html", body=page)
+    assert list(SiteSpider.link_targets(response)) == [
+        "http://h/a.html", "http://h/frame.html", "http://h/area.html", "http://h/plan.pdf",
+        "http://h/spaced.html", "http://h/unclosed.html", "http://h/framed.html"]
+
+    code = ("import resource\n"
+            "from itertools import islice\n"
+            "from scrapy.http import HtmlResponse\n"
+            "from sitegen.hostile import _page\n"
+            "from spiders.site import SiteSpider\n"
+            "body = _page('links', ''.join(f\"<a href='/p/{i}'>{i}</a>\" for i in range(100_000)))\n"
+            "response = HtmlResponse('http://h/many-links.html', body=body)\n"
+            "response.text\n"
+            "def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+            "list(SiteSpider.link_targets(HtmlResponse('http://h/', body=b'<a href=/x>x</a>')))\n"
+            "before = peak()\n"
+            "found = list(islice(SiteSpider.link_targets(response), 301))\n"
+            "print(len(found), found[-1], round(peak() - before, 1))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count, last, grown = done.stdout.split()
+    assert (count, last) == ("301", "http://h/p/300")
+    # (measured: +6.4 MB; with a tree and parsel's selectors over it +102.7 MB)
+    assert float(grown) < 30, f"reading the links of one page grew the process {grown} MB"
