@@ -15,11 +15,12 @@ import hashlib
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import fields
 from urllib.parse import unquote, urlsplit
 
 from scrapy import signals
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import reactor, threads
 from twisted.internet.task import deferLater
 from twisted.internet.defer import Deferred, DeferredSemaphore
@@ -39,6 +40,11 @@ from crawler.text.thai import is_garbage_thai, normalize
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/5"
 STORE_LOCK_STEP = 0.05     # seconds one write blocks the crawl waiting for another process's lock
+# Resources are committed in groups: the ones ready within STORE_GROUP_S of the first, at most
+# STORE_GROUP_MAX. A resource counts as stored once its group is committed, so a kill loses what was
+# in flight, as before (fetched, waiting for a worker, or now waiting up to 50 ms for its group).
+STORE_GROUP_S = 0.05
+STORE_GROUP_MAX = 64
 STORED_APART = ("body", "charset")
 
 
@@ -252,6 +258,10 @@ class StorePipeline:
         self.store = store_for(crawler)
         self.lock_wait = crawler.settings.getfloat("OIT_STORE_LOCK_WAIT")
         self.run_id: int | None = None
+        self._group: list[tuple[Callable[[], None], Deferred]] = []     # writes waiting for their commit
+        self._flush_call = None
+        self._writing = False
+        self._group_written: Deferred | None = None
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -283,6 +293,64 @@ class StorePipeline:
             await maybe_deferred_to_future(deferLater(reactor, 1.0, lambda: None))
             waited += 1.0 + STORE_LOCK_STEP
 
+    async def _grouped_write(self, write: Callable[[], None]) -> bool:
+        """_write of one resource, committed with the others ready within STORE_GROUP_S (the
+        pages a commit rewrites, menu links' index pages above all, are written once a group)."""
+        done: Deferred = Deferred()
+        self._group.append((write, done))
+        if len(self._group) >= STORE_GROUP_MAX and not self._writing:
+            self._schedule_flush(0)
+        elif self._flush_call is None:
+            self._schedule_flush(STORE_GROUP_S)
+        return await maybe_deferred_to_future(done)
+
+    def _schedule_flush(self, delay: float) -> None:
+        if self._flush_call is not None and self._flush_call.active():
+            self._flush_call.cancel()
+        self._flush_call = reactor.callLater(delay, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_call = None
+        if self._writing:                        # one group at a time: this one after the current
+            self._schedule_flush(STORE_GROUP_S)
+            return
+        group, self._group = self._group[:STORE_GROUP_MAX], self._group[STORE_GROUP_MAX:]
+        if group:
+            self._group_written = deferred_from_coro(self._write_group(group))   # (held: a task of its own)
+
+    async def _write_group(self, group: list[tuple[Callable[[], None], Deferred]]) -> None:
+        self._writing = True
+        errors: list[BaseException | None] = []
+
+        def write_all() -> None:
+            errors.clear()
+            with self.store.grouped():
+                for write, _ in group:
+                    try:
+                        write()
+                        errors.append(None)
+                    except (sqlite3.DatabaseError, OSError) as exc:
+                        if is_storage_failure(exc) or is_locked(exc):
+                            raise                # the whole group: stop the run, or wait for the lock
+                        errors.append(exc)
+                    except Exception as exc:     # one resource's bug is its own (Scrapy logs it)
+                        errors.append(exc)
+        try:
+            stored = await self._write(write_all)
+        except BaseException as exc:
+            for _, done in group:
+                done.errback(exc)
+            return
+        finally:
+            self._writing = False
+            if self._group and self._flush_call is None:
+                self._schedule_flush(0 if len(self._group) >= STORE_GROUP_MAX else STORE_GROUP_S)
+        for (_, done), error in zip(group, errors if stored else [None] * len(group)):
+            if error is not None:
+                done.errback(error)
+            else:
+                done.callback(stored)
+
     def _blocking(self, write):
         """A write at the start or the end of the crawl, where waiting for the lock blocks nothing."""
         deadline = time.monotonic() + self.lock_wait
@@ -308,9 +376,9 @@ class StorePipeline:
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
         links_from_run = getattr(item, "links_from_run", None)
-        if not await self._write(lambda: self.store.add_resource(self.run_id, record, extraction, links,
-                                                                 EXTRACTOR_VERSION, item.text_dates,
-                                                                 links_from_run=links_from_run)):
+        if not await self._grouped_write(lambda: self.store.add_resource(
+                self.run_id, record, extraction, links, EXTRACTOR_VERSION, item.text_dates,
+                links_from_run=links_from_run)):
             self.crawler.stats.inc_value("oit/store_lost")
             item.body = b""
             if not stopped(self.crawler):     # a stopped crawl has said why once already

@@ -213,14 +213,44 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; inside grouped(), a savepoint of the group's transaction."""
+        if self.db.in_transaction:
+            self.db.execute("SAVEPOINT one")
+            try:
+                yield self.db
+            except BaseException:
+                self._undo("ROLLBACK TO one", "RELEASE one")
+                raise
+            else:
+                self.db.execute("RELEASE one")
+            return
+        with self.grouped():
+            yield self.db
+
+    @contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Writes committed together, each still all or nothing (a failed one is rolled back alone).
+        A commit rewrites every page the writes touched, and a district's menu links land on the same
+        index pages on every page: grouping the writes that are ready together writes those once."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._undo("ROLLBACK")
             raise
         else:
             self.db.execute("COMMIT")
+
+    def _undo(self, *statements: str) -> None:
+        """Roll back after a failed write, keeping that failure the one raised: SQLite has already
+        rolled the whole transaction back after some errors (a full disk, an I/O error)."""
+        for statement in statements:
+            if not self.db.in_transaction:
+                return
+            try:
+                self.db.execute(statement)
+            except sqlite3.DatabaseError:
+                return
 
     # -- runs -------------------------------------------------------------------------------------
 
