@@ -373,14 +373,7 @@ class _LinkAttributes:
             if value is not None:
                 self.found.append(value)
 
-    def end(self, tag) -> None:
-        pass
-
-    def data(self, data) -> None:
-        pass
-
-    def comment(self, text) -> None:
-        pass
+    # (no end, data or comment methods: lxml then makes no call for those events)
 
     def close(self) -> list[str]:
         return self.found

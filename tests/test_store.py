@@ -27,6 +27,24 @@ def test_finished_run_is_immutable(tmp_path):
     assert store.counts(run)["resources"] == 1
 
 
+def test_writes_grouped_in_one_commit_are_each_all_or_nothing(tmp_path):
+    """The crawl commits the resources ready together in one transaction: one that fails leaves
+    nothing of itself (not even the text written before its record failed), the others are stored."""
+    from crawler.extraction import Extraction
+    store = Store(tmp_path / "e.sqlite")
+    run = store.start_run("http://127.0.0.1/x/")
+    text = Extraction(format="html", title="ประกาศ", text="ประกาศ ปีงบประมาณ พ.ศ. 2567")
+    with store.grouped():
+        store.add_resource(run, _resource("http://127.0.0.1/x/a", sha256="a" * 64), text)
+        with pytest.raises(sqlite3.IntegrityError):       # no such run: the record fails after its text
+            store.add_resource(run + 1, _resource("http://127.0.0.1/x/b", sha256="b" * 64), text)
+        store.add_resource(run, _resource("http://127.0.0.1/x/c"))
+    later = Store(tmp_path / "e.sqlite")                  # what another reader sees: committed
+    assert [r[0] for r in later.db.execute("SELECT url FROM resources ORDER BY url")] == [
+        "http://127.0.0.1/x/a", "http://127.0.0.1/x/c"]
+    assert [r[0] for r in later.db.execute("SELECT sha256 FROM texts")] == ["a" * 64]
+
+
 def test_a_url_is_one_resource_and_success_replaces_failure(tmp_path):
     store = Store(tmp_path / "e.sqlite")
     run = store.start_run("http://127.0.0.1/x/")

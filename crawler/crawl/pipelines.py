@@ -30,12 +30,12 @@ from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
 from crawler.extraction.dating import dates_found, evidence_dates
 from crawler.extraction.workers import (DRAIN_WAIT_S, BrokenProcessPool, ExtractionPool, extract_evidence,
-                                       file_bytes, recycle_after, worker_count)
+                                       file_bytes, is_mojibake_page, recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
 from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
 from crawler.evidence.store import Store, is_locked, is_storage_failure
-from crawler.text.thai import is_garbage_thai, normalize
+from crawler.text.thai import normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/5"
@@ -65,7 +65,7 @@ def defect(extraction: Extraction, mojibake: bool | None = None) -> tuple[str, s
             else "empty" if extraction.error == "empty body" else "unreadable"
         return kind, extraction.error
     if mojibake is None:
-        mojibake = extraction.format == "html" and is_garbage_thai(extraction.text)
+        mojibake = is_mojibake_page(extraction)
     if mojibake:
         return "mojibake", "; ".join(extraction.warnings) or "the text decodes to mojibake"
     return None

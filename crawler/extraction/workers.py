@@ -69,8 +69,12 @@ def extract_evidence_file(path: str, **hints) -> tuple[Extraction, list[dict], b
 
 
 def _evidence(extraction: Extraction) -> tuple[Extraction, list[dict], bool]:
-    mojibake = extraction.format == "html" and not extraction.error and is_garbage_thai(extraction.text)
-    return extraction, evidence_dates(extraction), mojibake
+    return extraction, evidence_dates(extraction), is_mojibake_page(extraction)
+
+
+def is_mojibake_page(extraction: Extraction) -> bool:
+    """A page whose text decoded to mojibake (crawl.pipelines.defect: not usable as evidence)."""
+    return extraction.format == "html" and not extraction.error and is_garbage_thai(extraction.text)
 
 
 def worker_count(settings) -> int:
