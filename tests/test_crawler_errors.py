@@ -54,3 +54,20 @@ def test_an_exception_in_the_callback_is_a_recorded_failure_and_no_score(tmp_pat
     assert report["crawl"]["failures"][0]["kind"] == "crawler_error"
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert failure_label("crawler_error") in page                 # said in Thai where staff read it
+
+
+def test_no_spider_callback_returns_a_value_from_its_generator():
+    """Scrapy's own check of this is off (WARN_ON_GENERATOR_RETURN_VALUE: it parsed the callback's
+    source again on every answer), so it is made here, the way Scrapy makes it: a value returned from
+    a generator callback would be silently dropped by Scrapy."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.crawl import settings
+    from spiders.site import SiteSpider
+
+    assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
+    generators = [f for _, f in inspect.getmembers(SiteSpider, inspect.isgeneratorfunction)]
+    assert SiteSpider.parse in generators
+    assert [f.__name__ for f in generators if is_generator_with_return_value(f)] == []
