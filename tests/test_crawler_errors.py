@@ -3,15 +3,20 @@ recorded as a failure of that URL, never only a Scrapy stat: the page shows as "
 reading it", the pages only it linked to are known to be unseen, and the run publishes no score."""
 from __future__ import annotations
 
+import inspect
 import json
 import sqlite3
 import subprocess
 import sys
 import textwrap
 
+from scrapy.utils.misc import is_generator_with_return_value
+
+from crawler.crawl import settings
 from crawler.evidence.failures import failure_label
 from sitegen.layouts import layout
 from sitegen.server import serve_pair
+from spiders.site import SiteSpider
 
 # A crawl in which reading the links of /page/6 fails, as a bug in link extraction would.
 FAULTY = textwrap.dedent("""
@@ -60,13 +65,6 @@ def test_no_spider_callback_returns_a_value_from_its_generator():
     """Scrapy's own check of this is off (WARN_ON_GENERATOR_RETURN_VALUE: it parsed the callback's
     source again on every answer), so it is made here, the way Scrapy makes it: a value returned from
     a generator callback would be silently dropped by Scrapy."""
-    import inspect
-
-    from scrapy.utils.misc import is_generator_with_return_value
-
-    from crawler.crawl import settings
-    from spiders.site import SiteSpider
-
     assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
     generators = [f for _, f in inspect.getmembers(SiteSpider, inspect.isgeneratorfunction)]
     assert SiteSpider.parse in generators
