@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
+from functools import lru_cache
 from itertools import islice
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -24,6 +25,7 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest)
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.response import get_base_url
 from twisted.internet.error import (ConnectError, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
 
@@ -41,6 +43,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # The attributes that are a page's links, by tag: //a/@href | //area/@href | //iframe/@src | …
 LINK_ATTRIBUTES = {"a": "href", "area": "href", "iframe": "src", "frame": "src", "embed": "src"}
 HTML_SPACE = " \t\n\r\f"
+REMEMBERED_HREF_CHARS = 1000     # longer link attributes are resolved every time, never remembered
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -180,16 +183,22 @@ class SiteSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):       # HTML served without a usable type
             response = HtmlResponse(response.url, body=response.body, headers=response.headers)
         done: set[str] = set()
-        hrefs = _LinkAttributes.of(response.text)
-        for href in hrefs:
+        base = get_base_url(response)                  # the page's URL, or its <base href>
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}/"
+        for href in _LinkAttributes.of(response.text):
             href = href.strip(HTML_SPACE)
             if not href or href.startswith("#"):
                 continue
-            try:
-                url = canonical(response.urljoin(href))
-            except ValueError:           # a malformed address on a hostile page: not a link
-                continue
-            if url in done or urlsplit(url).scheme not in ("http", "https") or extension(url) in SKIP_EXTENSIONS:
+            # A menu's links, the same on every page, are resolved once: an absolute one for the
+            # crawl, a root-relative one per host (crawler.extraction.html._absolute does the same).
+            if len(href) > REMEMBERED_HREF_CHARS:
+                url = _target(base, href)
+            elif href.startswith(("http://", "https://")) or (href.startswith("/") and not href.startswith("//")):
+                url = _remembered_target(origin, href)
+            else:
+                url = _target(base, href)
+            if url is None or url in done:
                 continue
             done.add(url)
             yield url
@@ -351,6 +360,20 @@ class SiteSpider(scrapy.Spider):
 
 def _say(message: str) -> None:
     print(f"oit: {message}", file=sys.stderr, flush=True)
+
+
+def _target(base: str, href: str) -> str | None:
+    """The canonical http(s) URL a link attribute points to from `base`; None: not one to fetch."""
+    try:
+        url = canonical(urljoin(base, href))
+    except ValueError:           # a malformed address on a hostile page: not a link
+        return None
+    if urlsplit(url).scheme not in ("http", "https") or extension(url) in SKIP_EXTENSIONS:
+        return None
+    return url
+
+
+_remembered_target = lru_cache(maxsize=4096)(_target)
 
 
 def _now() -> str:

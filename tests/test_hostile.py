@@ -440,3 +440,25 @@ def test_a_pages_links_are_read_in_order_without_a_tree():
     assert (count, last) == ("301", "http://h/p/300")
     # (measured: +6.4 MB; with a tree and parsel's selectors over it +102.7 MB)
     assert float(grown) < 30, f"reading the links of one page grew the process {grown} MB"
+
+
+def test_a_link_resolves_against_its_own_page_though_menus_are_resolved_once():
+    """Absolute and root-relative links are resolved once per host (a menu repeats them on every page),
+    so two hosts' "/x.html", a page's <base href> and a relative link from another folder must still
+    each give their own target."""
+    from scrapy.http import HtmlResponse
+
+    from spiders.site import SiteSpider
+
+    def targets(url: str, page: str) -> list[str]:
+        return list(SiteSpider.link_targets(HtmlResponse(url, body=page.encode(), encoding="utf-8")))
+
+    menu = "<a href='/x.html'>x</a><a href='y.html'>y</a><a href='//cdn.h/z.pdf'>z</a><a href='http://o.th/a'>o</a>"
+    assert targets("http://a.th/one/p.html", menu) == [
+        "http://a.th/x.html", "http://a.th/one/y.html", "http://cdn.h/z.pdf", "http://o.th/a"]
+    assert targets("https://b.th/two/q.html", menu) == [
+        "https://b.th/x.html", "https://b.th/two/y.html", "https://cdn.h/z.pdf", "http://o.th/a"]
+    assert targets("http://a.th/one/p.html", "<head><base href='http://c.th/base/'></head>" + menu) == [
+        "http://c.th/x.html", "http://c.th/base/y.html", "http://cdn.h/z.pdf", "http://o.th/a"]
+    long_href = "/" + "ก" * 1200 + ".pdf"        # beyond what is remembered: resolved all the same
+    assert targets("http://a.th/one/p.html", f"<a href='{long_href}'>l</a>")[0].startswith("http://a.th/%E0%B8%81")
