@@ -88,6 +88,7 @@ TWISTED_DNS_RESOLVER = "crawler.crawl.addresses.GuardedResolver"
 
 # Depth, page and document budgets, traps (crawler/crawl/middlewares.py), as Scrapy's DepthMiddleware does depth.
 SPIDER_MIDDLEWARES = {
+    "crawler.crawl.pacing.DocumentPacer": 10,      # next to the engine: after the limits (crawler/crawl/pacing.py)
     "crawler.crawl.middlewares.CrawlLimits": 900,
     "crawler.crawl.middlewares.CallbackErrors": 950,    # next to the spider: its exceptions come here first
 }
@@ -105,6 +106,7 @@ DOWNLOADER_MIDDLEWARES = {
 # sends each request for a listed host to the loopback base instead (crawler/crawl/middlewares.py).
 # Empty (always, outside the tests): the middleware is off.
 OIT_SHARE_HOSTS: dict = {}
+OIT_PACE_DOCUMENTS = 16               # documents on their way at once; 0: all as found (crawler/crawl/pacing.py)
 OIT_RETRY_AFTER_MAX = 60              # seconds a 429/503 Retry-After may make a retry wait
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ExtractionPipeline": 300,
