@@ -10,12 +10,16 @@ read while the workers read the documents. Sending them all at once instead (a p
 the scraper with documents waiting for a worker, and Scrapy then stops downloading pages too.
 
 On the bench site (2 cores) the crawl took 21.2 s against 22.7 s unpaced (medians of 4 runs each, taken
-in turn; per pair 0.89-0.98x), `make bench` 18.8-19.7 s against 20.9-22.2 s earlier that night; what it
-fetches and stores is unchanged, only the order (tests/test_pacing.py). The limit: 16 documents; 4 let
-too few through (24.2-24.8 s), 32 no faster and more bodies held (20.2-20.4 s, peak tree 303 MB against
-297). OIT_PACE_DOCUMENTS = 0 turns it off. Nothing waits for ever: when the crawl has nothing else to do, the waiting documents are sent
-whatever the count says, and a crawl closed early (its time limit, a full disk) counts those never sent
-in the stat oit/documents_unsent, as Scrapy leaves the requests still in its scheduler.
+in turn; per pair 0.89-0.98x), `make bench` 18.8-19.7 s against 20.9-22.2 s earlier that night. What
+it fetches and stores is unchanged, only the order (tests/test_pacing.py; which variants of a trap are
+fetched before it is bounded, and the depth a link is first met at, depend on that order, as they did
+with 8 answers at once). The limit: 16 documents; 4 let too few through (24.2-24.8 s), 32 was no
+faster and held more bodies (20.2-20.4 s, peak tree 303 MB against 297). OIT_PACE_DOCUMENTS = 0 turns
+it off.
+
+Nothing waits for ever: when the crawl has nothing else to do, the waiting documents are sent whatever
+the count says, and a crawl closed early (its time limit, a full disk) counts those never sent in the
+stat oit/documents_unsent, as Scrapy leaves the requests still in its scheduler.
 """
 from __future__ import annotations
 
