@@ -11,10 +11,10 @@ from pathlib import Path
 FAST = ["--delay", "0", "--concurrency", "8", "--no-progress", "-s", "OIT_OCR_ENABLED=False"]
 
 
-def crawl(url: str, db: Path, pace: int) -> list[tuple]:
+def crawl(url: str, db: Path, *options: str) -> list[tuple]:
     """The run's resources in the order they were stored: (url, kind, depth, ok, sha256)."""
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "--db", str(db), "crawl", url, *FAST,
-                             "-s", f"OIT_PACE_DOCUMENTS={pace}"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "crawler.cli", "--db", str(db), "crawl", url, *FAST, *options],
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     con = sqlite3.connect(db)
     try:
@@ -33,8 +33,8 @@ def documents_place(rows: list[tuple]) -> float:
 
 def test_documents_are_read_while_pages_still_are_and_nothing_else_changes(site_server, tmp_path):
     server = site_server("large", pages=600, pdfs=120, xlsx=10, docx=10)
-    paced = crawl(server.url, tmp_path / "paced.sqlite", 8)
-    unpaced = crawl(server.url, tmp_path / "unpaced.sqlite", 0)
+    paced = crawl(server.url, tmp_path / "paced.sqlite")                   # the default: 16 on their way
+    unpaced = crawl(server.url, tmp_path / "unpaced.sqlite", "-s", "OIT_PACE_DOCUMENTS=0")
     # Which variants of a query-string trap (the calendar's months) are fetched before it is bounded,
     # and the depth a link is first met at, depend on the order answers come in (8 at once), paced or
     # not; everything else is the same.
@@ -44,8 +44,7 @@ def test_documents_are_read_while_pages_still_are_and_nothing_else_changes(site_
     assert len(paced) == len(unpaced)
     assert sum(1 for _, kind, _, ok, _ in paced if kind == "document" and ok) >= 140
     # Breadth-first alone reads the documents last (0.77-0.81 measured, idle or under load); paced,
-    # along the way (0.41-0.53 run from a script, 0.65-0.70 under pytest: a site this small is crawled
-    # in ~6 s, and how far the documents move up depends on how fast the workers start and read).
+    # along the way (0.40-0.57; with 8 on their way 0.65-0.70).
     unpaced_place, paced_place = documents_place(unpaced), documents_place(paced)
     assert unpaced_place > 0.65
-    assert paced_place < unpaced_place - 0.05
+    assert paced_place < unpaced_place - 0.15
