@@ -96,7 +96,7 @@ class _Page:
     """The characters of one text page, in a repaired order, with boxes fetched on demand."""
 
     def __init__(self, textpage: pdfium.PdfTextPage):
-        self.tp = textpage
+        self.tp = textpage               # held: _handle below is its raw pointer, valid while it lives
         self.raw_text = textpage.get_text_range()
         self.count = textpage.count_chars()
         self.boxes: dict[int, tuple[float, float, float, float]] = {}
