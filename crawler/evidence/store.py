@@ -402,12 +402,17 @@ class Store:
         if pages < NAV_MIN_PAGES:
             return
         threshold = max(NAV_MIN_PAGES, int(pages * NAV_SHARE))
+        # The pairs first, then their rows by index: as one UPDATE ... IN (subquery), SQLite ran the
+        # grouping twice and rewrote rows already marked from their markup (0.5-0.8 s against 0.25 s
+        # for a run of 81,000 links, on the crawl's last and otherwise idle second).
+        pairs = self.db.execute(
+            """SELECT target_url, text FROM links WHERE run_id = ?
+               GROUP BY target_url, text HAVING COUNT(DISTINCT source_url) >= ?""",
+            (run_id, threshold)).fetchall()
         with self.transaction() as db:
-            db.execute(
-                """UPDATE links SET is_nav = 1 WHERE run_id = ? AND (target_url, text) IN (
-                       SELECT target_url, text FROM links WHERE run_id = ?
-                       GROUP BY target_url, text HAVING COUNT(DISTINCT source_url) >= ?)""",
-                (run_id, run_id, threshold),
+            db.executemany(
+                "UPDATE links SET is_nav = 1 WHERE run_id = ? AND target_url = ? AND text IS ? AND is_nav = 0",
+                [(run_id, target, text) for target, text in pairs],
             )
 
     # -- reading evidence -------------------------------------------------------------------------
