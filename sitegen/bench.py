@@ -430,8 +430,9 @@ def synthesize_run(source: Path, run_id: int, dest: Path, pages: int = AUDIT_PAG
                 + ", ".join(rewritten.get(c, c) for c in columns) + " FROM src.resources WHERE run_id = ?3",
                 (suffix, new_run, run_id))
             con.execute(
-                "INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav, is_nav) "
-                "SELECT ?1, copied(source_url), copied(target_url), text, context, heading, in_nav, is_nav "
+                "INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav, is_nav, "
+                "resource_id) SELECT ?1, copied(source_url), copied(target_url), text, context, heading, in_nav, "
+                "is_nav, (SELECT id FROM resources WHERE run_id = ?1 AND url = copied(src.links.source_url)) "
                 "FROM src.links WHERE run_id = ?2 ORDER BY id", (new_run, run_id))
         con.execute("UPDATE runs SET status='complete', finished_at=started_at WHERE id=?", (new_run,))
         con.execute("COMMIT")

@@ -196,8 +196,9 @@ def test_recrawl_writes_stay_flat_as_runs_accumulate(tmp_path):
     assert "USING INDEX resources_content" in reuse and "SCAN r" not in reuse, reuse
     # The foreign key check of a texts row (its children in resources) and the links copied over.
     assert "USING COVERING INDEX resources_content" in plan("SELECT 1 FROM resources WHERE sha256 = ?", sha)
-    copy = plan("SELECT * FROM links WHERE run_id = ? AND source_url = ? ORDER BY id", 1, url)
-    assert "USING INDEX links_run_source" in copy, copy
+    copy = plan("SELECT * FROM links WHERE run_id = ? AND resource_id = "
+                "(SELECT id FROM resources WHERE run_id = ? AND url = ?) ORDER BY id", 1, 1, url)
+    assert "USING INDEX links_resource" in copy and "SCAN" not in copy, copy
     assert "USING INDEX sqlite_autoindex_resources_1" in plan(
         "SELECT ok FROM resources WHERE run_id = ? AND url = ?", 1, url)       # the resources upsert
 
@@ -207,9 +208,42 @@ def test_an_older_store_gets_the_indexes_when_opened(tmp_path):
     store = Store(path)
     _crawl(store)
     store.db.execute("DROP INDEX resources_content")
-    store.db.execute("DROP INDEX links_run_source")
+    store.db.execute("DROP INDEX links_resource")
     store.close()
     reopened = Store(path)
     names = {r[0] for r in reopened.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"resources_content", "links_run_source"} <= names
+    assert {"resources_content", "links_resource"} <= names
     assert reopened.load_run(1).resources
+
+
+def test_a_store_made_before_links_had_their_page_row_keeps_working(tmp_path):
+    """A store whose links were found by URL (indexes on source and target URLs, no resource_id) is
+    migrated when opened: an unchanged page still copies its links from the run that stored them."""
+    path = tmp_path / "e.sqlite"
+    store = Store(path)
+    one = _crawl(store)
+    store.db.execute("DROP INDEX links_resource")
+    store.db.execute("ALTER TABLE links DROP COLUMN resource_id")
+    store.db.execute("CREATE INDEX links_run_target ON links(run_id, target_url)")
+    store.db.execute("CREATE INDEX links_run_source ON links(run_id, source_url)")
+    store.close()
+    store = Store(path)
+    names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "links_run_target" not in names and {"links_run_source", "links_resource"} <= names
+    two, three = _crawl(store), _crawl(store)          # links copied from an old run, then a new one
+    as_seen = lambda run: sorted((l.source_url, l.target_url, l.text, l.is_nav)  # noqa: E731
+                                 for l in store.load_run(run).links)
+    assert as_seen(two) == as_seen(three) == as_seen(one) and len(as_seen(one)) == PAGES * 5
+    orphans = store.db.execute("SELECT COUNT(*) FROM links WHERE run_id IN (?, ?) AND resource_id IS NULL",
+                               (two, three)).fetchone()[0]
+    assert orphans == 0
+
+
+def test_each_link_names_the_row_of_the_page_it_is_on(tmp_path):
+    store = Store(tmp_path / "e.sqlite")
+    one, two = _crawl(store), _crawl(store)              # the second copies every page's links
+    wrong = store.db.execute(
+        """SELECT COUNT(*) FROM links l LEFT JOIN resources r ON r.id = l.resource_id
+           WHERE r.url IS NOT l.source_url OR r.run_id IS NOT l.run_id""").fetchone()[0]
+    total = store.db.execute("SELECT COUNT(*) FROM links WHERE run_id IN (?, ?)", (one, two)).fetchone()[0]
+    assert wrong == 0 and total == 2 * PAGES * 5

@@ -87,15 +87,14 @@ CREATE TABLE IF NOT EXISTS links (
     context     TEXT,
     heading     TEXT,
     in_nav      INTEGER NOT NULL DEFAULT 0,  -- inside nav/header/footer markup
-    is_nav      INTEGER NOT NULL DEFAULT 0   -- site-wide navigation (markup or on most pages)
+    is_nav      INTEGER NOT NULL DEFAULT 0,  -- site-wide navigation (markup or on most pages)
+    resource_id INTEGER                      -- the source page's row in resources (NULL: older stores)
 );
-CREATE INDEX IF NOT EXISTS links_run_target ON links(run_id, target_url);
 CREATE INDEX IF NOT EXISTS resources_run ON resources(run_id);
 -- The write path's lookups, O(log n) in stored history (issue 16): a texts row's children for the
 -- foreign key check, and "this content at this URL in an earlier run" (a page whose extraction and
 -- links are reused). CREATE ... IF NOT EXISTS on every open is also the migration of older stores.
 CREATE INDEX IF NOT EXISTS resources_content ON resources(sha256, url, run_id);
-CREATE INDEX IF NOT EXISTS links_run_source ON links(run_id, source_url);
 -- Every audit of a run (history, diffs): the report.json as written, one row per judgement inputs.
 CREATE TABLE IF NOT EXISTS audits (
     id           INTEGER PRIMARY KEY,
@@ -123,6 +122,15 @@ CREATE TRIGGER IF NOT EXISTS runs_frozen BEFORE UPDATE ON runs
 WHEN OLD.status = 'complete'
 BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
 """
+
+# A run's links and one page's links, by their source page's row (Store._migrate_links adds it to older
+# stores). It replaced two indexes on full URLs, (run_id, source_url) and (run_id, target_url): a
+# district's Thai URLs are percent-encoded, 165 characters a target and 418 a source on the bench site,
+# so those indexes were half of a run's links on disk (118 -> 62 MB) and 0.66 of the 1.02 CPU s
+# its 81,300 links took to write, on the crawl process's busy thread.
+_LINKS_INDEX = "CREATE INDEX IF NOT EXISTS links_resource ON links(run_id, resource_id)"
+# The index stores made before it kept; their links without resource_id are found by it.
+_LEGACY_SOURCE_INDEX = "links_run_source"
 
 # A link present on at least this share of the run's pages is site-wide navigation.
 NAV_SHARE = 0.5
@@ -191,10 +199,29 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
+            self._migrate_links()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: ไม่ใช่ฐานข้อมูลหลักฐานที่ใช้ได้ / not a usable evidence store: {exc}",
                              hint=HINT_NEW_STORE) from None
         self.mark_dead_runs()
+
+    def _migrate_links(self) -> None:
+        """links.resource_id and its index in a store made before them; the older index on target URLs
+        dropped (nothing reads by it now). The older index on source URLs stays: it finds the links
+        stored without resource_id, which an unchanged page may copy (see add_resource)."""
+        self.legacy_links = True
+        if not any(row[1] == "resource_id" for row in self.db.execute("PRAGMA table_info(links)")):
+            try:
+                self.db.execute("ALTER TABLE links ADD COLUMN resource_id INTEGER")
+            except sqlite3.OperationalError as exc:
+                if "readonly" in str(exc):
+                    return       # a store on read-only media is read as it is; nothing can write to it
+                if "duplicate column" not in str(exc):         # (another process migrated it just now)
+                    raise
+        self.db.execute("DROP INDEX IF EXISTS links_run_target")
+        self.db.execute(_LINKS_INDEX)
+        self.legacy_links = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                            (_LEGACY_SOURCE_INDEX,)).fetchone() is not None
 
     def close(self) -> None:
         self.db.close()
@@ -373,26 +400,34 @@ class Store:
             values[cols.index("on_site")] = int(resource.get("on_site", True))
             values[cols.index("from_cache")] = int(bool(resource.get("from_cache")))
             # A URL is one resource per run: a later success replaces an earlier failure record.
-            db.execute(
+            written = db.execute(
                 f"""INSERT INTO resources (run_id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})
                     ON CONFLICT (run_id, url) DO UPDATE SET
                     {', '.join(f'{c}=excluded.{c}' for c in cols)}
-                    WHERE resources.ok = 0""",
+                    WHERE resources.ok = 0 RETURNING id""",
                 [run_id, *values],
-            )
+            ).fetchall()
+            if links_from_run is None and not links:
+                return
+            source_id = written[0][0] if written else db.execute(
+                "SELECT id FROM resources WHERE run_id = ? AND url = ?", (run_id, resource["url"])).fetchone()[0]
             if links_from_run is not None:
+                # The page's links as that run stored them: by its row there, or in an older store by
+                # its URL (its links may have been stored before resource_id existed).
+                source = ("source_url = ?3" if self.legacy_links else
+                          "resource_id = (SELECT id FROM resources WHERE run_id = ?2 AND url = ?3)")
                 db.execute(
-                    """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
-                           is_nav)
-                       SELECT ?, source_url, target_url, text, context, heading, in_nav, in_nav FROM links
-                       WHERE run_id = ? AND source_url = ? ORDER BY id""",
-                    (run_id, links_from_run, resource["url"]))
-            elif links:
+                    f"""INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
+                           is_nav, resource_id)
+                       SELECT ?1, source_url, target_url, text, context, heading, in_nav, in_nav, ?4
+                       FROM links WHERE run_id = ?2 AND {source} ORDER BY id""",
+                    (run_id, links_from_run, resource["url"], source_id))
+            else:
                 db.executemany(
                     """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
-                           is_nav) VALUES (?,?,?,?,?,?,?,?)""",
+                           is_nav, resource_id) VALUES (?,?,?,?,?,?,?,?,?)""",
                     [(run_id, resource["url"], l.href, l.text, l.context, l.heading, int(l.in_nav),
-                      int(l.in_nav)) for l in links],
+                      int(l.in_nav), source_id) for l in links],
                 )
 
     def mark_navigation(self, run_id: int) -> None:
@@ -402,18 +437,17 @@ class Store:
         if pages < NAV_MIN_PAGES:
             return
         threshold = max(NAV_MIN_PAGES, int(pages * NAV_SHARE))
-        # The pairs first, then their rows by index: as one UPDATE ... IN (subquery), SQLite ran the
-        # grouping twice and rewrote rows already marked from their markup (0.5-0.8 s against 0.25 s
-        # for a run of 81,000 links, on the crawl's last and otherwise idle second).
-        pairs = self.db.execute(
+        # The pairs first, then the few rows not marked from their markup (3,000 of 81,000): as one
+        # UPDATE ... IN (subquery), SQLite ran the grouping twice and rewrote every row (0.5-0.8 s
+        # against 0.23 s for the bench run, on the crawl's last and otherwise idle second).
+        pairs = {(target, text) for target, text in self.db.execute(
             """SELECT target_url, text FROM links WHERE run_id = ?
-               GROUP BY target_url, text HAVING COUNT(DISTINCT source_url) >= ?""",
-            (run_id, threshold)).fetchall()
+               GROUP BY target_url, text HAVING COUNT(DISTINCT source_url) >= ?""", (run_id, threshold))}
+        rows = [(row_id,) for row_id, target, text in self.db.execute(
+            "SELECT id, target_url, text FROM links WHERE run_id = ? AND is_nav = 0", (run_id,))
+            if (target, text) in pairs]
         with self.transaction() as db:
-            db.executemany(
-                "UPDATE links SET is_nav = 1 WHERE run_id = ? AND target_url = ? AND text IS ? AND is_nav = 0",
-                [(run_id, target, text) for target, text in pairs],
-            )
+            db.executemany("UPDATE links SET is_nav = 1 WHERE id = ?", rows)
 
     # -- reading evidence -------------------------------------------------------------------------
 
