@@ -119,7 +119,24 @@ def test_a_retired_pool_finishes_its_work_before_the_next_one_starts():
 def test_the_pool_settings_the_readme_documents_are_accepted_on_the_command_line():
     """`-s OIT_EXTRACT_RECYCLE=…` was refused as "no such setting" though the README documents it."""
     assert check_settings({"OIT_EXTRACT_WORKERS": "2", "OIT_EXTRACT_RECYCLE": "2000",
-                           "OIT_EXTRACT_FILE_BYTES": "0"}) == {
-        "OIT_EXTRACT_WORKERS": 2, "OIT_EXTRACT_RECYCLE": 2000, "OIT_EXTRACT_FILE_BYTES": 0}
+                           "OIT_EXTRACT_FILE_BYTES": "0", "OIT_EXTRACT_NICE": "0"}) == {
+        "OIT_EXTRACT_WORKERS": 2, "OIT_EXTRACT_RECYCLE": 2000, "OIT_EXTRACT_FILE_BYTES": 0,
+        "OIT_EXTRACT_NICE": 0}
+    with pytest.raises(InputError, match="zero or more"):
+        check_settings({"OIT_EXTRACT_NICE": "-5"})       # a higher priority than the crawl's: refused
     with pytest.raises(InputError, match="must be positive"):
         check_settings({"OIT_EXTRACT_RECYCLE": "0"})
+
+
+def test_workers_run_at_a_lower_priority_than_the_crawl_unless_told_not_to():
+    """The crawl process is the critical path: its workers are niced (OIT_EXTRACT_NICE, default 10)."""
+    from crawler.extraction.workers import NICE, niceness
+    own = os.nice(0)
+    assert niceness(None) == NICE == 10 and niceness({"OIT_EXTRACT_NICE": 0}) == 0
+    for nice, expected in ((NICE, min(19, own + NICE)), (0, own)):
+        pool = ExtractionPool(1, nice=nice)
+        try:
+            future, _ = pool._submit(os.nice, 0)         # a worker's own niceness
+            assert future.result(timeout=60) == expected
+        finally:
+            pool.close()

@@ -17,7 +17,7 @@ POSITIVE = ("OIT_MAX_PAGES", "OIT_MAX_DEPTH", "OIT_TRAP_BARREN_PAGES", "OIT_MAX_
             "OIT_EXTRACT_RECYCLE")
 NON_NEGATIVE = ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY", "RETRY_TIMES",
                 "OIT_OCR_MAX_PAGES", "OIT_OCR_TIMEOUT", "OIT_OCR_WORKERS", "OIT_EXTRACT_WORKERS",
-                "OIT_EXTRACT_FILE_BYTES")
+                "OIT_EXTRACT_FILE_BYTES", "OIT_EXTRACT_NICE")
 # Settings the code reads with a default of its own (not in crawler/crawl/settings.py): their type.
 # (The extraction pool's, documented in crawler/extraction/workers.py, are added in known_settings.)
 UNLISTED = {"OIT_PROGRESS": True, "OIT_EXTRACT_WORKERS": 0}
@@ -27,11 +27,11 @@ BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false
 def known_settings():
     from scrapy.settings import Settings      # Scrapy loads only when a crawl's options are checked
 
-    from crawler.extraction.workers import FILE_BYTES, RECYCLE
+    from crawler.extraction.workers import FILE_BYTES, NICE, RECYCLE
     s = Settings()
     s.setmodule("crawler.crawl.settings", priority="project")
-    s.setdict({**UNLISTED, "OIT_EXTRACT_RECYCLE": RECYCLE, "OIT_EXTRACT_FILE_BYTES": FILE_BYTES},
-              priority="default")
+    s.setdict({**UNLISTED, "OIT_EXTRACT_RECYCLE": RECYCLE, "OIT_EXTRACT_FILE_BYTES": FILE_BYTES,
+               "OIT_EXTRACT_NICE": NICE}, priority="default")
     return s
 
 

@@ -30,7 +30,7 @@ from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
 from crawler.extraction.dating import dates_found, evidence_dates
 from crawler.extraction.workers import (DRAIN_WAIT_S, BrokenProcessPool, ExtractionPool, extract_evidence,
-                                       file_bytes, is_mojibake_page, recycle_after, worker_count)
+                                       file_bytes, is_mojibake_page, niceness, recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
 from crawler.evidence.failures import FailureKind
 from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
@@ -83,8 +83,8 @@ class ExtractionPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         workers = worker_count(crawler.settings)
-        self.pool = ExtractionPool(workers, recycle_after(crawler.settings),
-                                   file_bytes(crawler.settings)) if workers else None
+        self.pool = ExtractionPool(workers, recycle_after(crawler.settings), file_bytes(crawler.settings),
+                                   niceness(crawler.settings)) if workers else None
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
         self.ocr_settings = ocr.OcrSettings.from_settings(crawler.settings)
         self.ocr_engine, self.ocr_problem = ocr.engine_status(self.ocr_settings)
