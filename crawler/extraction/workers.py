@@ -54,7 +54,7 @@ FILE_BYTES_SETTING, FILE_BYTES = "OIT_EXTRACT_FILE_BYTES", 256 * 1024
 # Workers run at a lower priority (nice), so the crawl process, whose one thread fetches, parses and
 # stores every page, gets its core whenever it can use it and the workers take the rest: three busy
 # processes on two cores otherwise share them evenly, and the crawl process is the critical path
-# (bench crawls, paired: 0.95x wall, 0.90-1.02). 0: the crawl's own priority.
+# (bench crawls, 11 pairs: 0.95x wall, 0.90-1.02; the same CPU). 0: the crawl's own priority.
 NICE_SETTING, NICE = "OIT_EXTRACT_NICE", 10
 _PR_SET_PDEATHSIG = 1
 DRAIN_WAIT_S = 60.0      # a retired pool still busy after this long (a slow file) is no longer waited for
