@@ -69,3 +69,34 @@ def test_no_spider_callback_returns_a_value_from_its_generator():
     generators = [f for _, f in inspect.getmembers(SiteSpider, inspect.isgeneratorfunction)]
     assert SiteSpider.parse in generators
     assert [f.__name__ for f in generators if is_generator_with_return_value(f)] == []
+
+
+def test_a_start_page_that_answers_but_cannot_be_read_is_not_called_unreachable(tmp_path):
+    """An empty start page (kind broken_empty) answered: "cannot reach the site, check the address"
+    would send the working group to the wrong fix."""
+    import http.server
+    import threading
+
+    class Empty(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Empty)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "crawl", url, "--delay", "0", "--no-progress",
+             "-s", "OIT_OCR_ENABLED=False"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+    assert result.returncode == 3, result.stderr
+    assert "the start page answered but could not be read" in result.stderr and "broken_empty" in result.stderr
+    assert "cannot reach" not in result.stderr and "oit inspect" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -15,6 +15,8 @@ from crawler.text.urls import check_url
 
 UNREACHABLE_HINT = ("ตรวจที่อยู่ให้ถูก เปิดในเบราว์เซอร์ดูว่าเว็บไซต์ใช้งานได้ แล้วลองอีกครั้ง / check the address, "
                     "open it in a browser to see the site is up, then try again")
+UNREADABLE_HINT = ("เปิดหน้าแรกในเบราว์เซอร์ดูว่าแสดงผลได้หรือไม่ และตรวจไฟล์ด้วย oit inspect ที่อยู่หน้าแรก / open the "
+                   "start page in a browser to see whether it shows, and look at it with oit inspect URL")
 
 
 def register(sub) -> None:
@@ -81,7 +83,7 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
 
 
 def start_failure(store: Store, run_id: int) -> str | None:
-    """Why the start page could not be fetched, or None."""
+    """Why the start page could not be fetched or read, or None."""
     run = store.run(run_id)
     start = store.db.execute("SELECT ok, error_kind, error FROM resources WHERE run_id=? AND url=?",
                              (run_id, run["site_url"])).fetchone()
@@ -90,6 +92,20 @@ def start_failure(store: Store, run_id: int) -> str | None:
     if not start["ok"]:
         return f"{start['error_kind']}: {start['error']}"
     return None
+
+
+def start_problem(store: Store, run_id: int, url: str) -> tuple[str, str] | None:
+    """What to tell the user when the start page failed: (the problem, the hint). A page that answered
+    but could not be read (kind broken_*: empty, mojibake, an extractor that crashed) is not a site
+    that could not be reached."""
+    why = start_failure(store, run_id)
+    if why is None:
+        return None
+    url = clean_text(url)
+    if why.startswith("broken_"):
+        return (f"อ่านหน้าแรกไม่ได้ / the start page answered but could not be read: {url}: {clean_text(why)}",
+                UNREADABLE_HINT)
+    return f"เปิดเว็บไซต์ไม่ได้ / cannot reach {url}: {clean_text(why)}", UNREACHABLE_HINT
 
 
 def cmd_crawl(args) -> int:
@@ -106,10 +122,11 @@ def cmd_crawl(args) -> int:
     print(f"รอบ {run_id} ({run['status']}): {counts['pages']} หน้า, เอกสาร {counts['documents']} ไฟล์, "
           f"ผิดพลาด {counts['errors']} รายการ — เก็บใน {args.db} / run {run_id} ({run['status']}): {counts['pages']} "
           f"pages, {counts['documents']} documents, {counts['errors']} errors — stored in {args.db}")
-    why = start_failure(store, run_id)
-    if why:
-        print(f"oit: เปิดเว็บไซต์ไม่ได้ / cannot reach {clean_text(url)}: {clean_text(why)}", file=sys.stderr)
-        print(f"oit: {HINT_PREFIX}{UNREACHABLE_HINT}", file=sys.stderr)
+    problem = start_problem(store, run_id, url)
+    if problem:
+        message, hint = problem
+        print(f"oit: {message}", file=sys.stderr)
+        print(f"oit: {HINT_PREFIX}{hint}", file=sys.stderr)
         return EXIT_UNHEALTHY
     return EXIT_OK
 
