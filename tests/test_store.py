@@ -247,3 +247,23 @@ def test_each_link_names_the_row_of_the_page_it_is_on(tmp_path):
            WHERE r.url IS NOT l.source_url OR r.run_id IS NOT l.run_id""").fetchone()[0]
     total = store.db.execute("SELECT COUNT(*) FROM links WHERE run_id IN (?, ?)", (one, two)).fetchone()[0]
     assert wrong == 0 and total == 2 * PAGES * 5
+
+
+def test_an_older_store_locked_by_another_writer_says_so(tmp_path):
+    """The one-time migration of an older store needs a write: while another process holds the store's
+    write lock, opening it says the store is busy, not that it is unusable."""
+    path = tmp_path / "e.sqlite"
+    store = Store(path)
+    _crawl(store)
+    store.db.execute("DROP INDEX links_resource")
+    store.db.execute("ALTER TABLE links DROP COLUMN resource_id")
+    store.close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="being written by another process"):
+            Store(path, lock_timeout=0.1)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert Store(path).load_run(1).links                  # migrated once the writer is gone

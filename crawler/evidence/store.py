@@ -201,6 +201,11 @@ class Store:
             self.db.executescript(SCHEMA)
             self._migrate_links()
         except sqlite3.DatabaseError as exc:
+            if is_locked(exc):     # an older store's one-time migration, while another process writes it
+                raise StoreError(f"{self.path}: ฐานข้อมูลหลักฐานกำลังถูกเขียนโดยโปรแกรมอื่น / the evidence store is "
+                                 f"being written by another process: {exc}",
+                                 hint="ลองอีกครั้งเมื่อการเก็บข้อมูลนั้นเสร็จ / try again when that crawl has "
+                                      "finished") from None
             raise StoreError(f"{self.path}: ไม่ใช่ฐานข้อมูลหลักฐานที่ใช้ได้ / not a usable evidence store: {exc}",
                              hint=HINT_NEW_STORE) from None
         self.mark_dead_runs()
