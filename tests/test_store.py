@@ -3,6 +3,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -216,17 +217,24 @@ def test_an_older_store_gets_the_indexes_when_opened(tmp_path):
     assert reopened.load_run(1).resources
 
 
-def test_a_store_made_before_links_had_their_page_row_keeps_working(tmp_path):
-    """A store whose links were found by URL (indexes on source and target URLs, no resource_id) is
-    migrated when opened: an unchanged page still copies its links from the run that stored them."""
-    path = tmp_path / "e.sqlite"
+def _older_store(path: Path) -> int:
+    """A store as made before links named their page's row: a crawl's links found by URL, through
+    indexes on source and target URLs, and no resource_id. Returns the crawl's run."""
     store = Store(path)
-    one = _crawl(store)
+    run = _crawl(store)
     store.db.execute("DROP INDEX links_resource")
     store.db.execute("ALTER TABLE links DROP COLUMN resource_id")
     store.db.execute("CREATE INDEX links_run_target ON links(run_id, target_url)")
     store.db.execute("CREATE INDEX links_run_source ON links(run_id, source_url)")
     store.close()
+    return run
+
+
+def test_a_store_made_before_links_had_their_page_row_keeps_working(tmp_path):
+    """An older store is migrated when opened: an unchanged page still copies its links from the run
+    that stored them."""
+    path = tmp_path / "e.sqlite"
+    one = _older_store(path)
     store = Store(path)
     names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "links_run_target" not in names and {"links_run_source", "links_resource"} <= names
@@ -253,11 +261,7 @@ def test_an_older_store_locked_by_another_writer_says_so(tmp_path):
     """The one-time migration of an older store needs a write: while another process holds the store's
     write lock, opening it says the store is busy, not that it is unusable."""
     path = tmp_path / "e.sqlite"
-    store = Store(path)
-    _crawl(store)
-    store.db.execute("DROP INDEX links_resource")
-    store.db.execute("ALTER TABLE links DROP COLUMN resource_id")
-    store.close()
+    _older_store(path)
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     try:
