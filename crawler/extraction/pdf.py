@@ -153,25 +153,32 @@ class _Page:
         """(character, char index) in reading order after the repairs."""
         if not self._needs_repair():
             return [(ch, i) for i, ch in enumerate(self.raw_text)]
-        chars, order, dropped = self._repaired(broken_am_fonts)
+        chars, order, dropped, _ = self._repaired(broken_am_fonts)
         return [(chars[i], i) for i in order if chars[i] and i not in dropped]
 
     def text(self, broken_am_fonts: frozenset[bytes] = frozenset()) -> str:
         """The characters of ordered() as one string (without the list of pairs: the hot path)."""
         if not self._needs_repair():
             return self.raw_text
-        chars, order, dropped = self._repaired(broken_am_fonts)
+        chars, order, dropped, as_read = self._repaired(broken_am_fonts)
+        if as_read and not dropped:
+            return self.raw_text         # nothing moved or removed: most pages, even with Thai marks
         return "".join([chars[i] for i in order if i not in dropped])      # "" (removed) adds nothing
 
     def _needs_repair(self) -> bool:
         return len(self.raw_text) == self.count and _MARK_OR_AM.search(self.raw_text) is not None
 
-    def _repaired(self, broken_am_fonts: frozenset[bytes]) -> tuple[list[str], list[int], set[int]]:
+    def _repaired(self, broken_am_fonts: frozenset[bytes]) -> tuple[list[str], list[int], set[int], bool]:
+        """The characters, their order, the whitespace dropped, and whether the characters and their
+        order are still the raw text's."""
         chars = list(self.raw_text)
+        as_read = True
         if broken_am_fonts and _SARA_AM in self.raw_text:
             self._repair_am(chars, broken_am_fonts)
-        order = self._reorder_marks(chars)
-        return chars, order, self._generated_gaps(chars, order)
+            as_read = False
+        order, moved = self._reorder_marks(chars)
+        as_read = as_read and not moved
+        return chars, order, self._generated_gaps(chars, order, as_read), as_read
 
     def _repair_am(self, chars: list[str], broken: frozenset[bytes]) -> None:
         """In a font that maps sara aa to ำ and nikhahit to a space: "space ำ" is ำ, a bare ำ is า.
@@ -191,10 +198,11 @@ class _Page:
             else:
                 chars[i] = _SARA_AA
 
-    def _reorder_marks(self, chars: list[str]) -> list[int]:
-        """Char indices with each mark moved after the consonant it is drawn over, if not there."""
+    def _reorder_marks(self, chars: list[str]) -> tuple[list[int], bool]:
+        """Char indices with each mark moved after the consonant it is drawn over, if not there; and
+        whether any was moved."""
         order: list[int] = []
-        done = 0
+        done = moved = 0
         marks, consonants, previous_base, boxes = _MARKS, _CONSONANTS, self._previous_base, self.boxes
         # The per-mark work inlined (a million candidate marks on the bench site's pages): the mark's
         # box read raw, its bases' boxes kept (two marks often sit on one base).
@@ -242,10 +250,11 @@ class _Page:
                 while j < len(order) and chars[order[j]] in marks:
                     j += 1
                 order.insert(j, i)
+                moved += 1
                 continue
             order.append(i)
         order.extend(range(done, len(chars)))
-        return order
+        return order, moved > 0
 
     @staticmethod
     def _previous_base(chars: list[str], order: list[int], k: int) -> int | None:
@@ -256,14 +265,16 @@ class _Page:
             k -= 1
         return None
 
-    def _generated_gaps(self, chars: list[str], order: list[int]) -> set[int]:
-        """Whitespace pdfium generated next to a Thai mark between two letters of one word."""
+    def _generated_gaps(self, chars: list[str], order: list[int], as_read: bool) -> set[int]:
+        """Whitespace pdfium generated next to a Thai mark between two letters of one word. `as_read`:
+        `chars` in `order` are the raw text (no repair changed anything), which need not be joined again."""
         dropped: set[int] = set()
         n, size, marks = len(order), len(chars), _MARKS
         q = 0
         # Whitespace found by a pattern over the ordered characters, a removed one standing as
         # _NO_CHAR (not whitespace) so that positions stay those of `order`.
-        for found in _SPACE.finditer("".join([chars[i] or _NO_CHAR for i in order])):
+        ordered = self.raw_text if as_read else "".join([chars[i] or _NO_CHAR for i in order])
+        for found in _SPACE.finditer(ordered):
             p = found.start()
             if p < q:
                 continue                                    # inside the run just looked at
