@@ -14,8 +14,9 @@ in turn; per pair 0.89-0.98x), `make bench` 18.8-19.7 s against 20.9-22.2 s earl
 it fetches and stores is unchanged, only the order (tests/test_pacing.py; which variants of a trap are
 fetched before it is bounded, and the depth a link is first met at, depend on that order, as they did
 with 8 answers at once). The limit: 16 documents; 4 let too few through (24.2-24.8 s), 32 was no
-faster and held more bodies (20.2-20.4 s, peak tree 303 MB against 297). OIT_PACE_DOCUMENTS = 0 turns
-it off.
+faster and held more bodies (20.2-20.4 s, peak tree 303 MB against 297). With the workers niced
+(OIT_EXTRACT_NICE, crawler/extraction/workers.py) it still pays: 0.88x wall, paced against not (4 pairs),
+though the documents are then stored later. OIT_PACE_DOCUMENTS = 0 turns it off.
 
 Nothing waits for ever: when the crawl has nothing else to do, the waiting documents are sent whatever
 the count says, and a crawl closed early (its time limit, a full disk) counts those never sent in the
