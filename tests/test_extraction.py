@@ -498,6 +498,20 @@ def test_html_links_context_heading_nav_and_tables():
     assert lines[lines.index("การจัดซื้อจัดจ้าง") + 1] == "สรุปผลการจัดซื้อจัดจ้างรายเดือน ปีงบประมาณ 2567"
 
 
+def test_html_navigation_judged_by_attributes_however_long_and_remembered_only_when_short():
+    from crawler.extraction.html import _remembered_nav
+    long_class = "x" * 5000 + " main-menu"
+    page = (f'<div class="{long_class}"><a href="/a">ก</a></div><div role="NAVIGATION"><a href="/b">ข</a></div>'
+            '<div class="content" id="news"><a href="/c">ค</a></div><div class="sidebar"><a href="/d">ง</a></div>')
+    _remembered_nav.cache_clear()
+    links = {link.href[-1]: link.in_nav for link in extract(page.encode(), content_type="text/html",
+                                                            url="http://127.0.0.1/x").links}
+    assert links == {"a": True, "b": True, "c": False, "d": True}
+    # Kept for the next pages: the three short attribute sets and the links' own (no role, id or class);
+    # a hostile page's long class is judged each time, never held by the worker.
+    assert _remembered_nav.cache_info().currsize == 4
+
+
 def test_html_layout_tables_are_not_data_tables():
     page = ("<table><tr><td><a href='/a'>เมนู</a></td><td><table><tr><td>ปี</td><td>จำนวน</td></tr>"
             "<tr><td>2567</td><td>5</td></tr></table></td></tr></table>")

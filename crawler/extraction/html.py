@@ -230,7 +230,7 @@ class _Walker:
         if name in _DROP:
             return None
         frame = _Frame(name, len(self.pieces), self.length, len(self.links))
-        if name in _NAV_TAGS or _looks_nav(tag):
+        if name in _NAV_TAGS or (tag and _looks_nav(tag.get("role"), tag.get("id"), tag.get("class"))):
             frame.nav = True
             frame.saved_headings = self.headings       # navigation has headings of its own
             self.headings = []
@@ -252,7 +252,7 @@ class _Walker:
             frame.container = _Container(frame.start, frame.length0)
             self.containers.append(frame.container)
         if name == "a":
-            href = _attr(tag, "href")
+            href = tag.get("href")
             if href is not None:
                 link = self._link(href, tag)
                 if link is not None:
@@ -261,11 +261,11 @@ class _Walker:
                 elif href.strip().lower().startswith(("mailto:", "tel:")):
                     frame.mail = unquote(href.strip().split(":", 1)[1].split("?")[0]).strip()
         elif name in _EMBEDS:
-            src = _attr(tag, _EMBEDS[name])
+            src = tag.get(_EMBEDS[name])
             if src is not None:
                 link = self._link(src, tag)
                 if link is not None:
-                    link.text = one_line(_attr(tag, "title") or _attr(tag, "alt") or "")
+                    link.text = one_line(tag.get("title") or tag.get("alt") or "")
             if name != "area":
                 return None       # fallback content of iframe/embed is not shown
         elif name == "table":
@@ -339,7 +339,7 @@ class _Walker:
             return None
         link = _LinkRec(absolute, tuple(text for _, text in self.headings), self.nav_depth > 0,
                         self.containers[-1] if self.containers else None,
-                        title_attr=_attr(tag, "title") or _attr(tag, "aria-label") or "")
+                        title_attr=tag.get("title") or tag.get("aria-label") or "")
         if link.container is not None:
             link.container.links.append(link)
         self.links.append(link)
@@ -393,15 +393,23 @@ class _Walker:
             link.context = text
 
 
-def _attr(tag: dict[str, str], name: str) -> str | None:
-    return tag.get(name)
+def _looks_nav(role: str | None, id_: str | None, class_: str | None) -> bool:
+    """An element with these attributes is navigation. A site's elements repeat their classes on every
+    page: each short combination is judged once (201,000 elements on the bench site's 2,001 pages)."""
+    if len(role or "") + len(id_ or "") + len(class_ or "") > _NAV_REMEMBERED_CHARS:   # hostile: not kept
+        return _judged_nav(role, id_, class_)
+    return _remembered_nav(role, id_, class_)
 
 
-def _looks_nav(tag: dict[str, str]) -> bool:
-    if (_attr(tag, "role") or "").lower() == "navigation":
+def _judged_nav(role: str | None, id_: str | None, class_: str | None) -> bool:
+    if (role or "").lower() == "navigation":
         return True
-    marks = " ".join(filter(None, (_attr(tag, "id"), _attr(tag, "class"))))
+    marks = " ".join(filter(None, (id_, class_)))
     return bool(marks) and bool(_NAV_WORDS.search(marks))
+
+
+_NAV_REMEMBERED_CHARS = 200
+_remembered_nav = lru_cache(maxsize=4096)(_judged_nav)
 
 
 def _absolute(href: str, base: str | None) -> str | None:
