@@ -273,7 +273,8 @@ def is_garbage_thai(text: str) -> bool:
     or Thai text decoded with the wrong code page. Conservative: False does not prove the text good.
     """
     cids = _CID.findall(text)
-    glyphs = len("".join(text.split())) - sum(map(len, cids)) + len(cids)
+    spaced = text.split()
+    glyphs = sum(map(len, spaced)) - sum(map(len, cids)) + len(cids)
     if glyphs < 8:
         return False
     # Unmapped glyphs: pdfminer-style "(cid:NN)" or U+FFFD for at least 5 % of the glyphs.
@@ -293,8 +294,15 @@ def is_garbage_thai(text: str) -> bool:
     if len(_UTF8_AS_LATIN.findall(text)) * 3 >= letters:
         return True
     # A bad OCR layer over a scan: mostly debris ("-aJ", "E€", "rE"), few tokens holding a word.
-    tokens = len(text.split()) - len(_NUMBER_TOKEN.findall(text))
-    return tokens >= 50 and len(_WORDISH_TOKEN.findall(text)) * 2 < tokens
+    # Tokens are the text's words less its numbers: the numbers are counted only when the words
+    # holding a word are too few even among all of them (a PDF's text: rarely).
+    if len(spaced) < 50:
+        return False
+    wordish = len(_WORDISH_TOKEN.findall(text))
+    if wordish * 2 >= len(spaced):
+        return False
+    tokens = len(spaced) - len(_NUMBER_TOKEN.findall(text))
+    return tokens >= 50 and wordish * 2 < tokens
 
 
 # A Thai text layer whose words are not Thai words: characters mapped to the wrong code points, a
