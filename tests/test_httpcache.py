@@ -2,6 +2,10 @@
 that a site is down."""
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+from pathlib import Path
+
 from crawler.evidence.store import Store
 from weekly_sites import FAST, Served, oit
 
@@ -21,3 +25,60 @@ def test_a_site_that_is_down_is_recorded_down_not_answered_from_the_cache(make_s
     # Scrapy's cache middleware would answer every refused connection with last week's copy.
     assert counts["pages"] == counts["documents"] == counts["from_cache"] == 0 and counts["errors"] >= 1
     assert {f["error_kind"] for f in store.failures(2)} == {"connection"}
+
+
+def _crawled_twice(make_site, tmp_path, between) -> tuple[Store, subprocess.CompletedProcess, int]:
+    """A first crawl, `between(cache folder)`, then a re-crawl of the unchanged site."""
+    server = Served(make_site("samphanthawong_2567", oversized_bytes=0))
+    try:
+        first = oit("--db", "e.sqlite", "crawl", server.start_url, *FAST, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        between(tmp_path / "e.sqlite.httpcache")
+        sent = server.sent()
+        second = oit("--db", "e.sqlite", "crawl", server.start_url, *FAST, cwd=tmp_path)
+        assert second.returncode == 0, second.stderr
+        return Store(tmp_path / "e.sqlite"), second, server.sent() - sent
+    finally:
+        server.stop()
+
+
+def test_entries_of_the_folder_layout_still_answer_304s(make_site, tmp_path):
+    """A cache written before the cache became one SQLite file (a folder per response: the body and
+    pickled_meta) still makes the first re-crawl after the upgrade a round of 304s."""
+    def to_folders(folder: Path) -> None:
+        con = sqlite3.connect(folder / "site.sqlite")
+        rows = con.execute("SELECT fingerprint, meta, body FROM responses").fetchall()
+        con.close()
+        for key, meta, body in rows:
+            entry = folder / "site" / key.hex()[:2] / key.hex()
+            entry.mkdir(parents=True)
+            (entry / "response_body").write_bytes(body)
+            (entry / "pickled_meta").write_bytes(meta)
+        for name in ("site.sqlite", "site.sqlite-wal", "site.sqlite-shm"):
+            (folder / name).unlink(missing_ok=True)
+        assert len(rows) > 40
+
+    store, _, sent = _crawled_twice(make_site, tmp_path, to_folders)
+    first, second = store.counts(1), store.counts(2)
+    assert second["pages"] == first["pages"] and second["documents"] == first["documents"]
+    assert second["from_cache"] > 40 and sent < 0.05 * first["bytes"]
+
+
+def test_a_damaged_cache_file_is_set_aside_and_the_crawl_goes_on(make_site, tmp_path):
+    def damage(folder: Path) -> None:
+        for name in ("site.sqlite-wal", "site.sqlite-shm"):
+            (folder / name).unlink(missing_ok=True)
+        (folder / "site.sqlite").write_bytes(b"not a database " * 1000)
+
+    store, second, _ = _crawled_twice(make_site, tmp_path, damage)
+    assert "Traceback" not in second.stderr
+    assert "the HTTP cache is damaged" in second.stderr and "site.sqlite.damaged" in second.stderr
+    folder = tmp_path / "e.sqlite.httpcache"
+    assert (folder / "site.sqlite.damaged").read_bytes().startswith(b"not a database")
+    # the run is whole, downloaded in full, and its answers cached again in a new file
+    first, counts = store.counts(1), store.counts(2)
+    assert counts["pages"] == first["pages"] and counts["documents"] == first["documents"]
+    assert counts["from_cache"] == 0
+    con = sqlite3.connect(folder / "site.sqlite")
+    assert con.execute("SELECT COUNT(*) FROM responses").fetchone()[0] > 40
+    con.close()

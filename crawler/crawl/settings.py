@@ -76,7 +76,7 @@ OIT_OCR_DPI = 200                     # rendering resolution of PDF pages
 # (OIT_DB + ".httpcache"), so an unchanged site transfers almost nothing. See crawler/crawl/httpcache.py.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "crawler.crawl.httpcache.RevalidatingPolicy"
-HTTPCACHE_STORAGE = "crawler.crawl.httpcache.WriteOnceCacheStorage"   # 2 files per response, none on a 304
+HTTPCACHE_STORAGE = "crawler.crawl.httpcache.SQLiteCacheStorage"    # one row per response, none on a 304
 HTTPCACHE_ALWAYS_STORE = True
 HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
