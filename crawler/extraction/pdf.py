@@ -62,8 +62,10 @@ _TONES = frozenset(map(chr, range(0x0E48, 0x0E4C)))
 _CONSONANTS = frozenset(map(chr, range(0x0E01, 0x0E2F)))
 _SARA_AA, _SARA_AM = "\u0e32", "\u0e33"
 _MARK_OR_AM = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
-_MARK = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")           # _MARKS as a pattern
+_MARK_CLASS = "[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"                     # _MARKS as a pattern
+_MARK = re.compile(_MARK_CLASS)
 _SPACE = re.compile(r"\s")                                          # str.isspace() as a pattern
+_SPACE_BY_MARK = re.compile(f"(?<={_MARK_CLASS})\\s++|(?<!\\s)\\s++(?={_MARK_CLASS})")   # a whole run
 _NO_CHAR = "\uffff"                   # stands for a character a repair removed, in _generated_gaps
 _SPACE_THEN_AM = re.compile(r"\s[\u0e48-\u0e4b]?\u0e33")
 _UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
@@ -267,13 +269,22 @@ class _Page:
 
     def _generated_gaps(self, chars: list[str], order: list[int], as_read: bool) -> set[int]:
         """Whitespace pdfium generated next to a Thai mark between two letters of one word. `as_read`:
-        `chars` in `order` are the raw text (no repair changed anything), which need not be joined again."""
+        `chars` in `order` are the raw text (no repair changed anything): its runs are found in it."""
         dropped: set[int] = set()
+        if as_read:
+            # The characters as read: a candidate is a whole run of whitespace with a mark on one side,
+            # found by a pattern (the bench's 1,308 pages: 22,600 of 155,900 runs).
+            for found in _SPACE_BY_MARK.finditer(self.raw_text):
+                p, q = found.span()
+                run = list(range(p, q))
+                if self._drop_run(chars, order, p, q, run):
+                    dropped.update(run)
+            return dropped
         n, size, marks = len(order), len(chars), _MARKS
         q = 0
         # Whitespace found by a pattern over the ordered characters, a removed one standing as
         # _NO_CHAR (not whitespace) so that positions stay those of `order`.
-        ordered = self.raw_text if as_read else "".join([chars[i] or _NO_CHAR for i in order])
+        ordered = "".join([chars[i] or _NO_CHAR for i in order])
         for found in _SPACE.finditer(ordered):
             p = found.start()
             if p < q:
