@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 from scrapy.utils.misc import is_generator_with_return_value
 
@@ -100,3 +102,36 @@ def test_a_start_page_that_answers_but_cannot_be_read_is_not_called_unreachable(
     assert "the start page answered but could not be read" in result.stderr and "broken_empty" in result.stderr
     assert "cannot reach" not in result.stderr and "oit inspect" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_crawl_runs_no_remote_control_server_and_a_killed_one_leaves_no_file(site_server, tmp_path):
+    """Scrapy 2.19 would start an HTTP server that runs the Python code sent to it, and write its token
+    to a job file in the user's state folder, left there when the crawl is killed."""
+    server = site_server()
+    state = tmp_path / "state"
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--db", "e.sqlite", "crawl", server.start_url, "--delay", "0",
+         "--no-progress"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "XDG_STATE_HOME": str(state)})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and crawl.poll() is None and not _run_started(tmp_path / "e.sqlite"):
+            time.sleep(0.1)
+        time.sleep(0.5)                       # the crawl is fetching: its server would be up by now
+        assert crawl.poll() is None, "the crawl ended before it could be looked at"
+        assert not list(state.rglob("*.json"))
+    finally:
+        crawl.kill()
+        crawl.wait()
+    assert not list(state.rglob("*.json"))
+
+
+def _run_started(db) -> bool:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] > 0
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False

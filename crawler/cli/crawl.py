@@ -37,7 +37,6 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     from scrapy.crawler import CrawlerProcess      # Scrapy and Twisted load only when a crawl runs
     from scrapy.settings import Settings
 
-    from crawler.crawl.transfer import TransferStats
     from spiders.site import SiteSpider
 
     store = Store(db)                   # an unwritable store fails here, before any fetch
@@ -49,8 +48,6 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     s.setmodule("crawler.crawl.settings", priority="project")
     s.set("OIT_DB", str(db), priority="cmdline")
     s.set("HTTPCACHE_DIR", str(Path(db).resolve()) + ".httpcache", priority="cmdline")
-    # Bytes that really crossed the network (a 304 re-crawl costs headers only): oit/received_bytes.
-    s.setdefault_in_component_priority_dict("EXTENSIONS", TransferStats, 510)
     if max_pages is not None:
         s.set("OIT_MAX_PAGES", max_pages, priority="cmdline")
     if max_depth is not None:

@@ -114,7 +114,14 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.crawl.progress.Progress": 500,
+    # Bytes that really crossed the network (a 304 re-crawl costs headers only): oit/received_bytes.
+    "crawler.crawl.transfer.TransferStats": 510,
+    # Scrapy 2.19 starts, in every crawl, an HTTP server on localhost that runs the Python code sent to
+    # it, its token in a file written to the user's profile folder (~/.local/state/scrapy/job_files: one
+    # per crawl, left there by every killed one). A crawler agencies schedule every week runs none.
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
+REMOTE_CONTROL_ENABLED = False
 OIT_PROGRESS_INTERVAL = 1.0           # seconds between progress updates on a terminal
 OIT_PROGRESS_LOG_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
 
