@@ -95,6 +95,7 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
             stop_run(spider.crawler, exc, "เปิดแคช HTTP ไม่ได้ / the HTTP cache could not be opened")
 
     def _connect(self) -> sqlite3.Connection:
+        # (autocommit: each statement its own transaction; Scrapy calls the storage from its one thread)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             db.execute(f"PRAGMA busy_timeout = {self.BUSY_MS}")
@@ -139,10 +140,7 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
         if metadata is None:
             response = self._legacy_response(spider, request) if self.legacy else None
         else:
-            response = response_from_dict({**metadata["data"], "url": metadata["response_url"],
-                                           "status": metadata["status"], "headers": metadata["headers"],
-                                           "body": body})
-            request.meta["cache_timestamp"] = metadata["timestamp"]
+            response = _response(request, metadata, body)
         if response is not None:
             request.meta[_STORED_VALIDATORS] = _validators(response.headers)
         return response
@@ -159,9 +157,7 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
                 body = f.read()
         except (OSError, EOFError, pickle.UnpicklingError):    # an entry cut short or gone: not cached
             return None
-        request.meta["cache_timestamp"] = metadata["timestamp"]
-        return response_from_dict({**metadata["data"], "url": metadata["response_url"],
-                                   "status": metadata["status"], "headers": metadata["headers"], "body": body})
+        return _response(request, metadata, body)
 
     def store_response(self, spider, request, response) -> None:
         if self.db is None:
@@ -224,6 +220,13 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
         # (read as a blob: a SELECT of it holds it twice, SQLite's copy and Python's)
         with self.db.blobopen("responses", "body", rowid, readonly=True) as blob:
             return blob.read()
+
+
+def _response(request, metadata: dict, body: bytes):
+    """The cached response an entry's metadata and body make (its time noted on the request)."""
+    request.meta["cache_timestamp"] = metadata["timestamp"]
+    return response_from_dict({**metadata["data"], "url": metadata["response_url"], "status": metadata["status"],
+                               "headers": metadata["headers"], "body": body})
 
 
 def _damaged(exc: sqlite3.DatabaseError) -> bool:

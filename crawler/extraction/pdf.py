@@ -179,14 +179,14 @@ class _Page:
         if broken_am_fonts and _SARA_AM in raw:
             chars = list(raw)
             self._repair_am(chars, broken_am_fonts)
-            order, _ = self._reorder_marks(chars)
+            order = self._reorder_marks(chars)
             return chars, order, self._generated_gaps(chars, order, False), False
         first = self._first_move()
         if first is None:        # most pages: nothing moves, the raw text and its order stand as they are
             order = range(len(raw))
             return raw, order, self._generated_gaps(raw, order, True), True
         chars = list(raw)
-        order, _ = self._reorder_marks(chars, first)
+        order = self._reorder_marks(chars, first)
         return chars, order, self._generated_gaps(chars, order, False), False
 
     def _first_move(self) -> int | None:
@@ -233,11 +233,11 @@ class _Page:
             else:
                 chars[i] = _SARA_AA
 
-    def _reorder_marks(self, chars: list[str], start: int = 0) -> tuple[list[int], bool]:
-        """Char indices with each mark moved after the consonant it is drawn over, if not there; and
-        whether any was moved. `start`: no mark before it moves (_first_move)."""
+    def _reorder_marks(self, chars: list[str], start: int = 0) -> list[int]:
+        """Char indices with each mark moved after the consonant it is drawn over, if not there.
+        `start`: no mark before it moves (_first_move)."""
         order: list[int] = list(range(start))
-        done, moved = start, 0
+        done = start
         marks, consonants, previous_base, boxes = _MARKS, _CONSONANTS, self._previous_base, self.boxes
         # The per-mark work inlined (a million candidate marks on the bench site's pages): the mark's
         # box read raw, its bases' boxes kept (two marks often sit on one base).
@@ -285,14 +285,13 @@ class _Page:
                 while j < len(order) and chars[order[j]] in marks:
                     j += 1
                 order.insert(j, i)
-                moved += 1
                 continue
             order.append(i)
         order.extend(range(done, len(chars)))
-        return order, moved > 0
+        return order
 
     @staticmethod
-    def _previous_base(chars: list[str], order: list[int], k: int) -> int | None:
+    def _previous_base(chars: Sequence[str], order: Sequence[int], k: int) -> int | None:
         while k >= 0:
             ch = chars[order[k]]
             if ch and ch not in _MARKS and not ch.isspace():
@@ -300,7 +299,7 @@ class _Page:
             k -= 1
         return None
 
-    def _generated_gaps(self, chars: list[str], order: list[int], as_read: bool) -> set[int]:
+    def _generated_gaps(self, chars: Sequence[str], order: Sequence[int], as_read: bool) -> set[int]:
         """Whitespace pdfium generated next to a Thai mark between two letters of one word. `as_read`:
         `chars` in `order` are the raw text (no repair changed anything): its runs are found in it."""
         dropped: set[int] = set()
@@ -335,7 +334,7 @@ class _Page:
                 dropped.update(run)
         return dropped
 
-    def _drop_run(self, chars: list[str], order: list[int], p: int, q: int, run: list[int]) -> bool:
+    def _drop_run(self, chars: Sequence[str], order: Sequence[int], p: int, q: int, run: list[int]) -> bool:
         """A run of whitespace (order[p:q]) beside a mark: pdfium's, between two letters of one word?"""
         if not all(self.generated(i) for i in run):
             return False
