@@ -75,6 +75,17 @@ def test_entries_of_the_folder_layout_still_answer_304s(first_crawl, tmp_path):
     first, second = store.counts(1), store.counts(2)
     assert second["pages"] == first["pages"] and second["documents"] == first["documents"]
     assert second["from_cache"] > 40 and sent < 0.05 * first["bytes"]
+    # The entries it used are in the file now; the next crawl removes the folders and still gets 304s.
+    folder = tmp_path / "e.sqlite.httpcache"
+    con = sqlite3.connect(folder / "site.sqlite")
+    assert con.execute("SELECT COUNT(*) FROM responses").fetchone()[0] >= second["from_cache"]
+    con.close()
+    server, _ = first_crawl
+    before = server.sent()
+    third = oit("--db", "e.sqlite", "crawl", server.start_url, *FAST, cwd=tmp_path)
+    assert third.returncode == 0, third.stderr
+    assert not (folder / "site").exists()
+    assert store.counts(3)["from_cache"] > 40 and server.sent() - before < 0.05 * first["bytes"]
 
 
 def test_a_damaged_cache_file_is_set_aside_and_the_crawl_goes_on(first_crawl, tmp_path):

@@ -15,8 +15,8 @@ test VM's ext4, whatever its size), against ~0.2 s as rows. A large body goes in
 SQLite's blob I/O, so that the crawl process never holds it twice. Scrapy's middleware stores the
 cached response again, body and all, on every 304; here a 304 writes nothing unless the validators
 changed (then only the metadata). Entries in the folder layout (ours before, or Scrapy's
-FilesystemCacheStorage) are still read, so the first re-crawl after an upgrade still costs 304s; such an
-entry moves into the file when a 304 changes its validators or the page changed. A damaged cache file
+FilesystemCacheStorage) are still read, so the first re-crawl after an upgrade still costs 304s, and
+each entry it uses is written into the file; the next crawl removes the folders. A damaged cache file
 (not a database, or corrupt) is set aside as `site.sqlite.damaged` and a new one started: it is only a
 cache, what it held is downloaded in full once. HTTPCACHE_GZIP does not apply to it.
 
@@ -27,6 +27,7 @@ lets the failure through to the spider, which records it.
 from __future__ import annotations
 
 import pickle
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ from crawler.evidence.store import is_locked, is_storage_failure
 
 VALIDATORS = (b"ETag", b"Last-Modified")
 _STORED_VALIDATORS = "oit_cached_validators"      # request.meta: the validators of the entry read
+_FROM_FOLDER = "oit_cached_in_folder"             # request.meta: the entry read was of the folder layout
 _BLOB_CHUNK = 1 << 20            # bodies larger than this are written in pieces of this size
 
 
@@ -77,6 +79,11 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
         self.legacy = (folder / spider.name).is_dir()     # entries in the folder layout, from before
         self.crawler = spider.crawler
         self.db: sqlite3.Connection | None = None         # None: this crawl runs without the cache
+        if self.legacy and self.path.exists():
+            # A crawl since the upgrade has moved the entries it used into the file: the folders go
+            # (an entry it did not use, a URL no longer linked, is downloaded in full if it comes back).
+            shutil.rmtree(folder / spider.name, ignore_errors=True)
+            self.legacy = False
         try:
             folder.mkdir(parents=True, exist_ok=True)
             try:
@@ -125,6 +132,7 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
             self.db = None
 
     def retrieve_response(self, spider, request):
+        request.meta.pop(_FROM_FOLDER, None)            # (a redirect's request copies the meta)
         if self.db is None:
             return None
         key = self._fingerprinter.fingerprint(request)
@@ -157,6 +165,7 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
                 body = f.read()
         except (OSError, EOFError, pickle.UnpicklingError):    # an entry cut short or gone: not cached
             return None
+        request.meta[_FROM_FOLDER] = True
         return _response(request, metadata, body)
 
     def store_response(self, spider, request, response) -> None:
@@ -184,7 +193,8 @@ class SQLiteCacheStorage(FilesystemCacheStorage):
 
     def _store(self, request, response) -> None:
         revalidated = "cached" in response.flags       # the middleware storing a 304's cached entry again
-        if revalidated and _validators(response.headers) == request.meta.get(_STORED_VALIDATORS):
+        unchanged = _validators(response.headers) == request.meta.get(_STORED_VALIDATORS)
+        if revalidated and unchanged and not request.meta.get(_FROM_FOLDER):   # (that one goes into the file)
             return
         key = self._fingerprinter.fingerprint(request)
         data = {k: v for k, v in response.to_dict().items()
