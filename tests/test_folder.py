@@ -48,6 +48,7 @@ def test_a_folder_of_documents_is_audited_and_web_only_items_are_not_scored(make
     assert "ต้องตรวจบนเว็บไซต์" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "ต้องตรวจบนเว็บไซต์" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert len(report["url_list"]["rows"]) == written                        # the hidden file is left out
+    assert not (tmp_path / "e.sqlite.httpcache").exists()      # files on disk: nothing to revalidate next week
 
 
 def test_item_folders_are_hints_and_real_documents_are_read_in_place(tmp_path):
