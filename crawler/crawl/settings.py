@@ -78,7 +78,7 @@ HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "crawler.crawl.httpcache.RevalidatingPolicy"
 HTTPCACHE_STORAGE = "crawler.crawl.httpcache.SQLiteCacheStorage"    # one row per response, none on a 304
 HTTPCACHE_ALWAYS_STORE = True
-HTTPCACHE_GZIP = False               # gzip level 9 on every PDF cost ~9 % of a crawl
+HTTPCACHE_GZIP = False               # (our SQLite storage ignores it; Scrapy's gzip level 9 on every PDF cost ~9 % of a crawl)
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 
 # Address policy (crawler/crawl/addresses.py): a public site leads only to public addresses.
