@@ -413,7 +413,8 @@ def synthesize_run(source: Path, run_id: int, dest: Path, pages: int = AUDIT_PAG
         con.execute("BEGIN")
         new_run = con.execute("INSERT INTO runs (site_url, started_at, status, settings, stats) VALUES (?,?,?,?,?)",
                               (site, started, "running", settings, stats)).lastrowid
-        columns = [r[1] for r in con.execute("PRAGMA table_info(resources)") if r[1] not in ("id", "run_id")]
+        columns = [r[1] for r in con.execute("PRAGMA table_info(resources)")
+                   if r[1] not in ("id", "run_id", "links_of")]        # each copy's pages hold their links
         text_columns = [r[1] for r in con.execute("PRAGMA table_info(texts)")]
         for k in range(copies):
             con.create_function("copied", 1, lambda url, k=k: _copied_url(url, k), deterministic=True)
@@ -430,15 +431,17 @@ def synthesize_run(source: Path, run_id: int, dest: Path, pages: int = AUDIT_PAG
                 + ", ".join(rewritten.get(c, c) for c in columns) + " FROM src.resources WHERE run_id = ?3",
                 (suffix, new_run, run_id))
             con.execute(
-                "INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav, is_nav, "
-                "resource_id) SELECT ?1, copied(source_url), copied(target_url), text, context, heading, in_nav, "
-                "is_nav, (SELECT id FROM resources WHERE run_id = ?1 AND url = copied(src.links.source_url)) "
-                "FROM src.links WHERE run_id = ?2 ORDER BY id", (new_run, run_id))
+                "INSERT INTO page_links (resource_id, target_url, text, context, heading, in_nav) "
+                "SELECT (SELECT id FROM resources WHERE run_id = ?1 AND url = copied(r.url)), "
+                "copied(l.target_url), l.text, l.context, l.heading, l.in_nav "
+                "FROM src.resources r JOIN src.page_links l ON l.resource_id = COALESCE(r.links_of, r.id) "
+                "WHERE r.run_id = ?2 ORDER BY r.id, l.id", (new_run, run_id))
         con.execute("UPDATE runs SET status='complete', finished_at=started_at WHERE id=?", (new_run,))
         con.execute("COMMIT")
         counts = con.execute("SELECT SUM(kind='page' AND ok), COUNT(*) FROM resources WHERE run_id=?",
                              (new_run,)).fetchone()
-        links = con.execute("SELECT COUNT(*) FROM links WHERE run_id=?", (new_run,)).fetchone()[0]
+        links = con.execute("SELECT COUNT(*) FROM resources r JOIN page_links l ON l.resource_id = r.id "
+                            "WHERE r.run_id = ?", (new_run,)).fetchone()[0]
     finally:
         con.close()
     return {"run_id": new_run, "copies": copies, "pages": counts[0], "resources": counts[1], "links": links,

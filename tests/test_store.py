@@ -25,6 +25,12 @@ def test_finished_run_is_immutable(tmp_path):
         store.add_resource(run, _resource("http://127.0.0.1/x/late"))
     with pytest.raises(sqlite3.DatabaseError, match="immutable"):
         store.db.execute("UPDATE runs SET status='running' WHERE id=?", (run,))
+    page = store.db.execute("SELECT id FROM resources WHERE run_id=?", (run,)).fetchone()[0]
+    with pytest.raises(sqlite3.DatabaseError, match="immutable"):
+        store.db.execute("INSERT INTO page_links (resource_id, target_url) VALUES (?, 'http://127.0.0.1/x/y')",
+                         (page,))
+    with pytest.raises(sqlite3.DatabaseError, match="immutable"):
+        store.db.execute("UPDATE resources SET links_of = 1 WHERE id=?", (page,))
     assert store.counts(run)["resources"] == 1
 
 
@@ -120,7 +126,7 @@ def _crawl_page(store: Store, run: int, i: int) -> None:
     resource = _resource(url, sha256=sha, size=100)
     earlier = store.reusable_page(sha, EXTRACTOR, url, url)
     if earlier is not None:
-        store.add_resource(run, resource, extractor=EXTRACTOR, links_from_run=earlier)
+        store.add_resource(run, resource, extractor=EXTRACTOR, links_from=earlier)
     else:
         extraction = Extraction(format="html", title=f"หน้า {i}", text=f"ข้อความของหน้า {i} " * 50,
                                 links=_page_links(i))
@@ -197,9 +203,12 @@ def test_recrawl_writes_stay_flat_as_runs_accumulate(tmp_path):
     assert "USING INDEX resources_content" in reuse and "SCAN r" not in reuse, reuse
     # The foreign key check of a texts row (its children in resources) and the links copied over.
     assert "USING COVERING INDEX resources_content" in plan("SELECT 1 FROM resources WHERE sha256 = ?", sha)
-    copy = plan("SELECT * FROM links WHERE run_id = ? AND resource_id = "
-                "(SELECT id FROM resources WHERE run_id = ? AND url = ?) ORDER BY id", 1, 1, url)
-    assert "USING INDEX links_resource" in copy and "SCAN" not in copy, copy
+    # Whether a page's row holds its links, and a run's links read by its pages' rows.
+    assert "USING COVERING INDEX page_links_resource" in plan("SELECT 1 FROM page_links WHERE resource_id = ?", 1)
+    read = plan("""SELECT r.url, l.target_url FROM resources r
+                   JOIN page_links l ON l.resource_id = COALESCE(r.links_of, r.id)
+                   WHERE r.run_id = ? ORDER BY r.id, l.id""", 2)
+    assert "USING INDEX page_links_resource" in read and "SCAN l" not in read, read
     assert "USING INDEX sqlite_autoindex_resources_1" in plan(
         "SELECT ok FROM resources WHERE run_id = ? AND url = ?", 1, url)       # the resources upsert
 
@@ -210,51 +219,92 @@ def test_an_older_store_gets_the_indexes_when_opened(tmp_path):
     _crawl(store)
     store.db.execute("DROP INDEX resources_content")
     store.db.execute("DROP INDEX links_resource")
+    store.db.execute("DROP INDEX page_links_resource")
     store.close()
     reopened = Store(path)
     names = {r[0] for r in reopened.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"resources_content", "links_resource"} <= names
+    assert {"resources_content", "links_resource", "page_links_resource"} <= names
     assert reopened.load_run(1).resources
 
 
-def _older_store(path: Path) -> int:
-    """A store as made before links named their page's row: a crawl's links found by URL, through
-    indexes on source and target URLs, and no resource_id. Returns the crawl's run."""
+def _older_store(path: Path, page_rows: bool = True) -> int:
+    """A store as made before page_links: each run's links in `links`, a row per link per run, naming
+    their page's row (5 December 2026) or, older still (`page_rows=False`), found by URL through indexes
+    on source and target URLs. Returns the crawl's run."""
     store = Store(path)
     run = _crawl(store)
-    store.db.execute("DROP INDEX links_resource")
-    store.db.execute("ALTER TABLE links DROP COLUMN resource_id")
-    store.db.execute("CREATE INDEX links_run_target ON links(run_id, target_url)")
-    store.db.execute("CREATE INDEX links_run_source ON links(run_id, source_url)")
+    store.db.execute("DROP TRIGGER links_frozen")        # (made again when the store is next opened)
+    store.db.execute(
+        """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav, is_nav, resource_id)
+           SELECT r.run_id, r.url, l.target_url, l.text, l.context, l.heading, l.in_nav, l.in_nav, r.id
+           FROM page_links l JOIN resources r ON r.id = l.resource_id ORDER BY l.id""")
+    store.db.execute("DROP TABLE page_links")
+    store.db.execute("ALTER TABLE resources DROP COLUMN links_of")
+    if not page_rows:
+        store.db.execute("DROP INDEX links_resource")
+        store.db.execute("ALTER TABLE links DROP COLUMN resource_id")
+        store.db.execute("CREATE INDEX links_run_target ON links(run_id, target_url)")
+        store.db.execute("CREATE INDEX links_run_source ON links(run_id, source_url)")
     store.close()
     return run
 
 
-def test_a_store_made_before_links_had_their_page_row_keeps_working(tmp_path):
-    """An older store is migrated when opened: an unchanged page still copies its links from the run
-    that stored them."""
+def _page_link_rows(store: Store) -> int:
+    return store.db.execute("SELECT COUNT(*) FROM page_links").fetchone()[0]
+
+
+def _as_seen(store: Store, run: int) -> list[tuple]:
+    return [(l.source_url, l.target_url, l.text, l.is_nav) for l in store.load_run(run).links]
+
+
+@pytest.mark.parametrize("page_rows", [True, False], ids=["links by page row", "links by URL"])
+def test_a_store_made_before_page_links_keeps_working(tmp_path, page_rows):
+    """An older store is migrated when opened: its runs read as they were, and an unchanged page of a
+    new run takes its links from the run that stored them: copied once, then named."""
     path = tmp_path / "e.sqlite"
-    one = _older_store(path)
+    one = _older_store(path, page_rows)
     store = Store(path)
     names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert "links_run_target" not in names and {"links_run_source", "links_resource"} <= names
-    two, three = _crawl(store), _crawl(store)          # links copied from an old run, then a new one
-    as_seen = lambda run: sorted((l.source_url, l.target_url, l.text, l.is_nav)  # noqa: E731
-                                 for l in store.load_run(run).links)
-    assert as_seen(two) == as_seen(three) == as_seen(one) and len(as_seen(one)) == PAGES * 5
-    orphans = store.db.execute("SELECT COUNT(*) FROM links WHERE run_id IN (?, ?) AND resource_id IS NULL",
-                               (two, three)).fetchone()[0]
-    assert orphans == 0
+    assert "links_run_target" not in names and {"links_resource", "page_links_resource"} <= names
+    assert ("links_run_source" in names) is not page_rows
+    before = _as_seen(store, one)
+    assert len(before) == PAGES * 5
+    two = _crawl(store)                                  # links copied from the old table, once
+    assert _page_link_rows(store) == PAGES * 5
+    three = _crawl(store)                                # ... then named
+    assert _page_link_rows(store) == PAGES * 5
+    assert _as_seen(store, two) == _as_seen(store, three) == before
 
 
-def test_each_link_names_the_row_of_the_page_it_is_on(tmp_path):
+def test_a_recrawl_of_unchanged_pages_adds_no_link_rows(tmp_path):
+    """A weekly re-crawl of an unchanged site stored each page's links again (~71 MB a run on the bench
+    site, 3.7 GB a year): now an unchanged page names the row that holds them. A changed page stores its
+    own; each run reads its own pages' links, in its page order."""
     store = Store(tmp_path / "e.sqlite")
-    one, two = _crawl(store), _crawl(store)              # the second copies every page's links
-    wrong = store.db.execute(
-        """SELECT COUNT(*) FROM links l LEFT JOIN resources r ON r.id = l.resource_id
-           WHERE r.url IS NOT l.source_url OR r.run_id IS NOT l.run_id""").fetchone()[0]
-    total = store.db.execute("SELECT COUNT(*) FROM links WHERE run_id IN (?, ?)", (one, two)).fetchone()[0]
-    assert wrong == 0 and total == 2 * PAGES * 5
+    one, two = _crawl(store), _crawl(store)
+    assert _page_link_rows(store) == PAGES * 5
+    first_rows = {r[0] for r in store.db.execute("SELECT id FROM resources WHERE run_id = ?", (one,))}
+    named = {r[0] for r in store.db.execute("SELECT links_of FROM resources WHERE run_id = ?", (two,))}
+    assert named == first_rows
+    stored_by = {r[0] for r in store.db.execute("SELECT DISTINCT resource_id FROM page_links")}
+    assert stored_by == first_rows                       # every link row is on a page of the first run
+    assert _as_seen(store, two) == _as_seen(store, one) and len(_as_seen(store, one)) == PAGES * 5
+
+    # Run 3: page 0 changed (new content, one link), page 1 gone; the rest unchanged.
+    from crawler.extraction import Extraction, Link
+    three = store.start_run("http://h/x/")
+    changed = Extraction(format="html", title="ใหม่", text="ข้อความใหม่",
+                         links=[Link(href="http://h/x/new", text="ใหม่", context="", heading="", in_nav=False)])
+    store.add_resource(three, _resource("http://h/x/p0", sha256="f" * 64), changed, changed.links, EXTRACTOR)
+    for i in range(2, PAGES):
+        _crawl_page(store, three, i)
+    store.finish_run(three, complete=True)
+    assert _page_link_rows(store) == PAGES * 5 + 1
+    links = _as_seen(store, three)
+    assert links[0] == ("http://h/x/p0", "http://h/x/new", "ใหม่", False)
+    assert [l[:3] for l in links[1:]] == [l[:3] for l in _as_seen(store, one)
+                                          if l[0] not in ("http://h/x/p0", "http://h/x/p1")]
+    assert _as_seen(store, one) == _as_seen(store, two)  # earlier runs read as they were
 
 
 def test_an_older_store_locked_by_another_writer_says_so(tmp_path):

@@ -108,7 +108,7 @@ class ExtractionPipeline:
         item.filename = normalize(item.filename) if item.filename else ""
         item.extraction = None
         item.text_dates = None
-        item.links_from_run = None
+        item.links_from = None
         # Dates a resource carries in its name: file name, else the URL path ("/ITA/2568/O5/").
         own = dates_found(item.filename, "filename") if item.filename else []
         if not own:
@@ -122,11 +122,10 @@ class ExtractionPipeline:
         item.size = len(item.body)
         store = store_for(self.crawler)
         if item.kind == "page":
-            # An unchanged page: its text is stored and its links are copied from the last run that
-            # saw it at this address (links are resolved against the address, not just the content).
-            item.links_from_run = store.reusable_page(item.sha256, EXTRACTOR_VERSION, item.url,
-                                                      item.final_url)
-            if item.links_from_run is not None:
+            # An unchanged page: its text is stored and its links are those of the last run that saw
+            # it at this address (links are resolved against the address, not just the content).
+            item.links_from = store.reusable_page(item.sha256, EXTRACTOR_VERSION, item.url, item.final_url)
+            if item.links_from is not None:
                 self.crawler.stats.inc_value("oit/extraction_reused")
                 return item
         else:
@@ -375,10 +374,10 @@ class StorePipeline:
         extraction = getattr(item, "extraction", None)
         record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
         links = extraction.links if extraction is not None and item.kind == "page" else None
-        links_from_run = getattr(item, "links_from_run", None)
+        links_from = getattr(item, "links_from", None)
         if not await self._grouped_write(lambda: self.store.add_resource(
                 self.run_id, record, extraction, links, EXTRACTOR_VERSION, item.text_dates,
-                links_from_run=links_from_run)):
+                links_from=links_from)):
             self.crawler.stats.inc_value("oit/store_lost")
             item.body = b""
             if not stopped(self.crawler):     # a stopped crawl has said why once already

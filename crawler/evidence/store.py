@@ -3,9 +3,9 @@
 Written as the crawl goes, one short transaction per resource, so a crash or Ctrl-C loses nothing that
 was already fetched and leaves the run marked `incomplete`. A finished run is immutable (enforced by
 triggers, not just by politeness). Extracted texts are keyed by content hash, so an unchanged document
-is extracted once across all runs, and an unchanged page keeps its extraction and copies its links from
-the run that last saw it. Every write is an indexed lookup or an upsert: its cost does not grow with the
-number of runs stored.
+is extracted once across all runs, and an unchanged page keeps its extraction and the links of the row
+that first stored them (its own row names that row: a re-crawl of an unchanged site adds no link rows).
+Every write is an indexed lookup or an upsert: its cost does not grow with the number of runs stored.
 """
 from __future__ import annotations
 
@@ -76,8 +76,25 @@ CREATE TABLE IF NOT EXISTS resources (
     on_site       INTEGER NOT NULL DEFAULT 1,
     from_cache    INTEGER NOT NULL DEFAULT 0,
     dates         TEXT NOT NULL DEFAULT '[]',
+    links_of      INTEGER,         -- an unchanged page: the earlier row whose page_links are its links
     UNIQUE (run_id, url)
 );
+-- A page's links, stored once by the row of the first run that saw the page with this content at this
+-- address; a later run's unchanged page names that row (resources.links_of) instead of copying them.
+-- Site-wide navigation is a property of a run (the links on most of its pages): Store.load_run
+-- finds it when the run is read.
+CREATE TABLE IF NOT EXISTS page_links (
+    id          INTEGER PRIMARY KEY,
+    resource_id INTEGER NOT NULL,    -- the page's row in resources
+    target_url  TEXT NOT NULL,
+    text        TEXT,
+    context     TEXT,
+    heading     TEXT,
+    in_nav      INTEGER NOT NULL DEFAULT 0   -- inside nav/header/footer markup
+);
+CREATE INDEX IF NOT EXISTS page_links_resource ON page_links(resource_id);
+-- Stores made before page_links: each run's links, a row per link per run (read as they are; an
+-- unchanged page of a new run copies its links from here into page_links once).
 CREATE TABLE IF NOT EXISTS links (
     id          INTEGER PRIMARY KEY,
     run_id      INTEGER NOT NULL REFERENCES runs(id),
@@ -117,6 +134,10 @@ WHEN (SELECT status FROM runs WHERE id = OLD.run_id) = 'complete'
 BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
 CREATE TRIGGER IF NOT EXISTS links_frozen BEFORE INSERT ON links
 WHEN (SELECT status FROM runs WHERE id = NEW.run_id) = 'complete'
+BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
+CREATE TRIGGER IF NOT EXISTS page_links_frozen BEFORE INSERT ON page_links
+WHEN (SELECT runs.status FROM resources JOIN runs ON runs.id = resources.run_id
+      WHERE resources.id = NEW.resource_id) = 'complete'
 BEGIN SELECT RAISE(ABORT, 'run is finished and immutable'); END;
 CREATE TRIGGER IF NOT EXISTS runs_frozen BEFORE UPDATE ON runs
 WHEN OLD.status = 'complete'
@@ -211,13 +232,16 @@ class Store:
         self.mark_dead_runs()
 
     def _migrate_links(self) -> None:
-        """links.resource_id and its index in a store made before them; the older index on target URLs
-        dropped (nothing reads by it now). The older index on source URLs stays: it finds the links
-        stored without resource_id, which an unchanged page may copy (see add_resource)."""
+        """Columns added since a store was made: resources.links_of (page_links came with it), and
+        links.resource_id with its index in a store older still; that store's index on target URLs
+        dropped (nothing reads by it). Its index on source URLs stays: it finds the links stored without
+        resource_id, which an unchanged page copies into page_links once (see add_resource)."""
         self.legacy_links = True
-        if not any(row[1] == "resource_id" for row in self.db.execute("PRAGMA table_info(links)")):
+        for table, column in (("resources", "links_of"), ("links", "resource_id")):
+            if any(row[1] == column for row in self.db.execute(f"PRAGMA table_info({table})")):
+                continue
             try:
-                self.db.execute("ALTER TABLE links ADD COLUMN resource_id INTEGER")
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
             except sqlite3.OperationalError as exc:
                 if "readonly" in str(exc):
                     return       # a store on read-only media is read as it is; nothing can write to it
@@ -295,8 +319,7 @@ class Store:
             return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, complete: bool, stats: dict | None = None) -> None:
-        """Close a run: compute site-wide navigation, store stats, freeze it if complete."""
-        self.mark_navigation(run_id)
+        """Close a run: store stats, freeze it if complete."""
         with self.transaction() as db:
             db.execute(
                 "UPDATE runs SET finished_at=?, status=?, stats=? WHERE id=? AND status='running'",
@@ -331,7 +354,6 @@ class Store:
         """A run left 'running' by a process that no longer exists was interrupted."""
         for row in self.db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
             if row["pid"] and not _pid_alive(row["pid"]):
-                self.mark_navigation(row["id"])
                 self.db.execute("UPDATE runs SET status='incomplete', finished_at=? WHERE id=?",
                                 (now_iso(), row["id"]))
 
@@ -373,10 +395,10 @@ class Store:
         return known
 
     def reusable_page(self, sha256: str, extractor: str, url: str, final_url: str | None) -> int | None:
-        """The latest run that stored this page (same URL, same content, this extractor version) with
-        its links: they are copied from there instead of extracting the page again."""
+        """The row of the latest run that stored this page (same URL, same content, this extractor
+        version): its text stands, and its links are the new row's (add_resource `links_from`)."""
         row = self.db.execute(
-            """SELECT r.run_id FROM resources r JOIN texts t ON t.sha256 = r.sha256
+            """SELECT r.id FROM resources r JOIN texts t ON t.sha256 = r.sha256
                WHERE r.sha256 = ? AND r.url = ? AND r.final_url IS ? AND r.kind = 'page' AND r.ok
                      AND t.extractor = ?
                ORDER BY r.run_id DESC LIMIT 1""", (sha256, url, final_url, extractor)).fetchone()
@@ -384,9 +406,10 @@ class Store:
 
     def add_resource(self, run_id: int, resource: dict, extraction: Any = None,
                      links: list | None = None, extractor: str = "",
-                     text_dates: list[dict] | None = None, links_from_run: int | None = None) -> None:
+                     text_dates: list[dict] | None = None, links_from: int | None = None) -> None:
         """Store one fetched or failed URL, its extracted text and its outgoing links, atomically.
-        `links_from_run`: an unchanged page (Store.reusable_page) whose links are those it had there."""
+        `links_from`: an unchanged page's row in an earlier run (Store.reusable_page), whose links are
+        this page's: named, not copied (page_links are stored once, by the row that first had them)."""
         with self.transaction() as db:
             if extraction is not None and resource.get("sha256"):
                 values = (resource["sha256"], extractor, extraction.format, extraction.title, extraction.text,
@@ -396,14 +419,23 @@ class Store:
                           json.dumps(extraction.warnings, ensure_ascii=False), extraction.error,
                           json.dumps(text_dates or [], ensure_ascii=False))
                 db.execute(_UPSERT_TEXT, values)
+            owner = copy_from = None
+            if links_from is not None:
+                owner, own = db.execute(
+                    """SELECT COALESCE(links_of, id), links_of IS NULL AND NOT EXISTS
+                           (SELECT 1 FROM page_links WHERE resource_id = resources.id)
+                       FROM resources WHERE id = ?""", (links_from,)).fetchone()
+                if own:              # its links, if any, are in a store's older links table
+                    owner, copy_from = None, links_from
             cols = ("url", "final_url", "kind", "depth", "referer", "ok", "status", "error_kind", "error",
                     "content_type", "size", "sha256", "fetched_at", "last_modified", "etag", "filename",
-                    "on_site", "from_cache", "dates")
+                    "on_site", "from_cache", "dates", "links_of")
             values = [resource.get(c) for c in cols]
             values[cols.index("dates")] = json.dumps(resource.get("dates") or [], ensure_ascii=False)
             values[cols.index("ok")] = int(bool(resource.get("ok")))
             values[cols.index("on_site")] = int(resource.get("on_site", True))
             values[cols.index("from_cache")] = int(bool(resource.get("from_cache")))
+            values[cols.index("links_of")] = owner
             # A URL is one resource per run: a later success replaces an earlier failure record.
             written = db.execute(
                 f"""INSERT INTO resources (run_id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})
@@ -412,47 +444,25 @@ class Store:
                     WHERE resources.ok = 0 RETURNING id""",
                 [run_id, *values],
             ).fetchall()
-            if links_from_run is None and not links:
+            if copy_from is None and not links:
                 return
             source_id = written[0][0] if written else db.execute(
                 "SELECT id FROM resources WHERE run_id = ? AND url = ?", (run_id, resource["url"])).fetchone()[0]
-            if links_from_run is not None:
-                # The page's links as that run stored them: by its row there, or in an older store by
-                # its URL (its links may have been stored before resource_id existed).
-                source = ("source_url = ?3" if self.legacy_links else
-                          "resource_id = (SELECT id FROM resources WHERE run_id = ?2 AND url = ?3)")
+            if copy_from is not None:
+                # Links a run stored before page_links existed: copied once, as this row's own, by that
+                # row or, in an older store still, by its URL (stored before links.resource_id).
+                source = "source_url = (SELECT url FROM resources WHERE id = ?1)" if self.legacy_links else \
+                    "resource_id = ?1"
                 db.execute(
-                    f"""INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
-                           is_nav, resource_id)
-                       SELECT ?1, source_url, target_url, text, context, heading, in_nav, in_nav, ?4
-                       FROM links WHERE run_id = ?2 AND {source} ORDER BY id""",
-                    (run_id, links_from_run, resource["url"], source_id))
+                    f"""INSERT INTO page_links (resource_id, target_url, text, context, heading, in_nav)
+                       SELECT ?2, target_url, text, context, heading, in_nav FROM links
+                       WHERE run_id = (SELECT run_id FROM resources WHERE id = ?1) AND {source} ORDER BY id""",
+                    (copy_from, source_id))
             else:
                 db.executemany(
-                    """INSERT INTO links (run_id, source_url, target_url, text, context, heading, in_nav,
-                           is_nav, resource_id) VALUES (?,?,?,?,?,?,?,?,?)""",
-                    [(run_id, resource["url"], l.href, l.text, l.context, l.heading, int(l.in_nav),
-                      int(l.in_nav), source_id) for l in links],
-                )
-
-    def mark_navigation(self, run_id: int) -> None:
-        """Flag links that are site-wide navigation: the same target and text on most pages."""
-        pages = self.db.execute(
-            "SELECT COUNT(DISTINCT source_url) FROM links WHERE run_id=?", (run_id,)).fetchone()[0]
-        if pages < NAV_MIN_PAGES:
-            return
-        threshold = max(NAV_MIN_PAGES, int(pages * NAV_SHARE))
-        # The pairs first, then the few rows not marked from their markup (3,000 of 81,000): as one
-        # UPDATE ... IN (subquery), SQLite ran the grouping twice and rewrote every row (0.5-0.8 s
-        # against 0.23 s for the bench run, on the crawl's last and otherwise idle second).
-        pairs = {(target, text) for target, text in self.db.execute(
-            """SELECT target_url, text FROM links WHERE run_id = ?
-               GROUP BY target_url, text HAVING COUNT(DISTINCT source_url) >= ?""", (run_id, threshold))}
-        rows = [(row_id,) for row_id, target, text in self.db.execute(
-            "SELECT id, target_url, text FROM links WHERE run_id = ? AND is_nav = 0", (run_id,))
-            if (target, text) in pairs]
-        with self.transaction() as db:
-            db.executemany("UPDATE links SET is_nav = 1 WHERE id = ?", rows)
+                    """INSERT INTO page_links (resource_id, target_url, text, context, heading, in_nav)
+                       VALUES (?,?,?,?,?,?)""",
+                    [(source_id, l.href, l.text, l.context, l.heading, int(l.in_nav)) for l in links])
 
     # -- reading evidence -------------------------------------------------------------------------
 
@@ -484,15 +494,46 @@ class Store:
                 sha256=row["sha256"] or "", size=row["size"], depth=row["depth"],
                 last_modified=row["last_modified"], warnings=json.loads(row["warnings"] or "[]"),
             )
-        links = [
-            LinkRef(source_url=one(r[0]), target_url=one(r[1]), text=one(r[2]) or "", context=one(r[3]) or "",
-                    heading=one(r[4]) or "", is_nav=bool(r[5]))
-            for r in self.db.execute("SELECT source_url, target_url, text, context, heading, is_nav FROM links "
-                                     "WHERE run_id=? ORDER BY id", (run_id,))
-        ]
+        links = self._links(run_id, one)
         return RunEvidence(run_id=run_id, site_url=run["site_url"], started_at=run["started_at"],
                            finished_at=run["finished_at"], status=run["status"], resources=resources,
                            links=links, stats=run["stats"], browser=bool(run["settings"].get("OIT_BROWSER")))
+
+    def _links(self, run_id: int, one) -> list[LinkRef]:
+        """The run's links in page order, each marked site-wide navigation when it is inside the
+        page's nav/header/footer markup or when its target and text are on most of the run's pages."""
+        links: list[LinkRef] = []
+        pages = 0
+        on_pages: dict[tuple[str, str], int] = {}       # (target, text) -> pages showing it
+        seen: set[tuple[str, str]] = set()               # ... on the page being read
+        page = None
+        # A run of a store made before page_links has its links in `links`; a later run in page_links.
+        # Either way a page's links are read together (inserted together; ordered by the page's row).
+        for rows in (
+                self.db.execute("SELECT source_url, target_url, text, context, heading, in_nav FROM links "
+                                "WHERE run_id = ? ORDER BY id", (run_id,)),
+                self.db.execute(
+                    """SELECT r.url, l.target_url, l.text, l.context, l.heading, l.in_nav
+                       FROM resources r JOIN page_links l ON l.resource_id = COALESCE(r.links_of, r.id)
+                       WHERE r.run_id = ? ORDER BY r.id, l.id""", (run_id,))):
+            for source, target, text, context, heading, in_nav in rows:
+                if source != page:
+                    page = source
+                    pages += 1
+                    seen.clear()
+                link = LinkRef(source_url=one(source), target_url=one(target), text=one(text) or "",
+                               context=one(context) or "", heading=one(heading) or "", is_nav=bool(in_nav))
+                links.append(link)
+                pair = (link.target_url, link.text)
+                if pair not in seen:
+                    seen.add(pair)
+                    on_pages[pair] = on_pages.get(pair, 0) + 1
+        if pages >= NAV_MIN_PAGES:
+            threshold = max(NAV_MIN_PAGES, int(pages * NAV_SHARE))
+            for link in links:
+                if not link.is_nav and on_pages[(link.target_url, link.text)] >= threshold:
+                    link.is_nav = True
+        return links
 
     # -- audits -----------------------------------------------------------------------------------
 
