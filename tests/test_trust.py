@@ -260,3 +260,40 @@ def test_an_unwritable_store_fails_before_the_crawl_starts(served, tmp_path):
     assert result.returncode == 2, result.stderr
     assert "cannot write the evidence store" in result.stderr and "Traceback" not in result.stderr
     assert server.requests == []                                # nothing fetched
+
+
+def test_the_evidence_is_the_link_that_names_the_document_whatever_the_crawl_order():
+    """One document linked from two pages, as "[PDF]" beside its title on one and by its title on the
+    other: the report gives the title's link (what the working group looks for on the site), and the
+    same report whichever page the crawl met first."""
+    from datetime import date
+
+    from crawler.audit.judge import audit
+    from crawler.evidence.model import LinkRef, Resource, RunEvidence
+
+    site = "http://127.0.0.1/district/"
+    doc = site + "files/o18-1.pdf"
+    title = "ประกาศนโยบาย No Gift Policy ประจำปีงบประมาณ พ.ศ. 2567"
+    resources = {
+        site: Resource(site, site, "page", True, 200, format="html", title="สำนักงานเขต", text="หน้าหลัก"),
+        site + "news": Resource(site + "news", site + "news", "page", True, 200, format="html", title="ข่าว",
+                                text="ข่าวประชาสัมพันธ์"),
+        site + "ita": Resource(site + "ita", site + "ita", "page", True, 200, format="html", title="ITA 2567",
+                               text="ITA 2567 " + title),
+        doc: Resource(doc, doc, "document", True, 200, format="pdf", title=title, text=title + " สำนักงานเขต",
+                      text_layer="text", filename="o18-1.pdf"),
+    }
+    by_label = LinkRef(site + "news", doc, "[PDF]", "ประกาศ [PDF]", "", False)
+    by_title = LinkRef(site + "ita", doc, title, title, "", False)
+    reports = []
+    for links in ([by_label, by_title], [by_title, by_label]):
+        evidence = RunEvidence(1, site, "2024-06-01T00:00:00", "2024-06-01T00:10:00", "complete", resources,
+                               [LinkRef(site, site + "news", "ข่าว", "", "", False),
+                                LinkRef(site, site + "ita", "ITA", "", "", False), *links])
+        report = audit(evidence, "bma-district-2567", 2567, date(2024, 6, 30), generated_at="pinned")
+        entries = [e for item in report["items"] for element in item["elements"]
+                   for e in element.get("evidence") or [] if e["url"] == doc]
+        assert entries, [i["id"] for i in report["items"]]
+        assert {(e["link_text"], e["source_page"]) for e in entries} == {(title, site + "ita")}
+        reports.append(report)
+    assert reports[0] == reports[1]

@@ -445,6 +445,13 @@ class EvidenceIndex:
                                                          error_kind="not_fetched", error="linked but not fetched",
                                                          filename=_url_name(target))
             self.links_to[target].append(link)
+        # A resource's links, the one that names it best first: a working group looks for the
+        # document by the text it is listed under, and the same site must give the same evidence
+        # whatever order the crawl met the pages in ("[PDF]" beside its title on one page, the title
+        # as the link's own text on another: the title's link).
+        for links in self.links_to.values():
+            if len(links) > 1:
+                links.sort(key=lambda link: (-len(self.compact(link.text)), link.source_url, link.text))
 
         self.boilerplate = boilerplate_lines(evidence)
         self.candidates: dict[str, Candidate] = {}
