@@ -285,8 +285,10 @@ def test_the_evidence_is_the_link_that_names_the_document_whatever_the_crawl_ord
     }
     by_label = LinkRef(site + "news", doc, "[PDF]", "ประกาศ [PDF]", "", False)
     by_title = LinkRef(site + "ita", doc, title, title, "", False)
+    # A menu entry on both pages (never evidence: shown as "only in the menu", from one page).
+    menu = [LinkRef(page, site + "manual", "คู่มือการปฏิบัติงาน", "", "", True) for page in (site + "news", site + "ita")]
     reports = []
-    for links in ([by_label, by_title], [by_title, by_label]):
+    for links in ([by_label, by_title, *menu], [by_title, by_label, *menu[::-1]]):
         evidence = RunEvidence(1, site, "2024-06-01T00:00:00", "2024-06-01T00:10:00", "complete", resources,
                                [LinkRef(site, site + "news", "ข่าว", "", "", False),
                                 LinkRef(site, site + "ita", "ITA", "", "", False), *links])
@@ -295,5 +297,8 @@ def test_the_evidence_is_the_link_that_names_the_document_whatever_the_crawl_ord
                    for e in element.get("evidence") or [] if e["url"] == doc]
         assert entries, [i["id"] for i in report["items"]]
         assert {(e["link_text"], e["source_page"]) for e in entries} == {(title, site + "ita")}
+        in_menu = [e for item in report["items"] for element in item["elements"]
+                   for e in element.get("candidates") or [] if e["url"] == site + "manual"]
+        assert in_menu and {e["source_page"] for e in in_menu} == {site + "ita"}, in_menu
         reports.append(report)
     assert reports[0] == reports[1]

@@ -423,7 +423,7 @@ class EvidenceIndex:
         self.links_from: dict[str, list[LinkRef]] = defaultdict(list)
         self.nav_fields: list[Field] = []
         self.placeholders: dict[str, Resource] = {}
-        nav_seen: set[tuple[str, str]] = set()
+        nav_links: dict[tuple[str, str], LinkRef] = {}     # (text, target) -> its link on the first page
         for link in evidence.links:
             self.links_from[link.source_url].append(link)
             target = link.target_url
@@ -433,9 +433,8 @@ class EvidenceIndex:
                 continue
             if link.is_nav:
                 key = (link.text, link.target_url)
-                if key not in nav_seen:
-                    nav_seen.add(key)
-                    self.nav_fields.append(self._link_field("link_text", link.text, link))
+                if key not in nav_links or link.source_url < nav_links[key].source_url:
+                    nav_links[key] = link
                 continue
             if target not in resources:
                 if not target.startswith(("http://", "https://")):
@@ -452,6 +451,8 @@ class EvidenceIndex:
         for links in self.links_to.values():
             if len(links) > 1:
                 links.sort(key=lambda link: (-len(self.compact(link.text)), link.source_url, link.text))
+        # A menu link, the same on most pages, is shown from the page first by address (not by crawl order).
+        self.nav_fields = [self._link_field("link_text", link.text, link) for _, link in sorted(nav_links.items())]
 
         self.boilerplate = boilerplate_lines(evidence)
         self.candidates: dict[str, Candidate] = {}
