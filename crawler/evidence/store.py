@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS resources (
 -- A page's links, stored once by the row of the first run that saw the page with this content at this
 -- address; a later run's unchanged page names that row (resources.links_of) instead of copying them.
 -- Site-wide navigation is a property of a run (the links on most of its pages): Store.load_run
--- finds it when the run is read.
+-- finds it when the run is read. (A run's page rows may hold later runs' links: whatever removes a
+-- run one day must keep the rows that resources.links_of names.)
 CREATE TABLE IF NOT EXISTS page_links (
     id          INTEGER PRIMARY KEY,
     resource_id INTEGER NOT NULL,    -- the page's row in resources
