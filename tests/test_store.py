@@ -276,6 +276,21 @@ def test_a_store_made_before_page_links_keeps_working(tmp_path, page_rows):
     assert _as_seen(store, two) == _as_seen(store, three) == before
 
 
+def test_an_older_store_on_read_only_media_is_read_as_it_is(tmp_path, monkeypatch):
+    """A store copied to read-only media (opened read-only: root writes to any file here) cannot be
+    migrated: it is read as it was written."""
+    import crawler.evidence.store as store_module
+    path = tmp_path / "e.sqlite"
+    one = _older_store(path, page_rows=False)
+    connect = sqlite3.connect
+    monkeypatch.setattr(store_module.sqlite3, "connect",
+                        lambda p, **kw: connect(f"file:{p}?mode=ro", uri=True, **kw))
+    store = Store(path)
+    assert not store.page_links                          # nothing was added to it
+    assert _as_seen(store, one) == [(f"http://h/x/p{i}", l.href, l.text, l.in_nav)
+                                    for i in range(PAGES) for l in _page_links(i)]
+
+
 def test_a_recrawl_of_unchanged_pages_adds_no_link_rows(tmp_path):
     """A weekly re-crawl of an unchanged site stored each page's links again (~71 MB a run on the bench
     site, 3.7 GB a year): now an unchanged page names the row that holds them. A changed page stores its

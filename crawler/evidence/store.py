@@ -220,8 +220,14 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(SCHEMA)
+            try:
+                self.db.executescript(SCHEMA)
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc):
+                    raise                # (an older store on read-only media is read as it is)
             self._migrate_links()
+            self.page_links = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'page_links'").fetchone() is not None
         except sqlite3.DatabaseError as exc:
             if is_locked(exc):     # an older store's one-time migration, while another process writes it
                 raise StoreError(f"{self.path}: ฐานข้อมูลหลักฐานกำลังถูกเขียนโดยโปรแกรมอื่น / the evidence store is "
@@ -510,13 +516,14 @@ class Store:
         page = None
         # A run of a store made before page_links has its links in `links`; a later run in page_links.
         # Either way a page's links are read together (inserted together; ordered by the page's row).
-        for rows in (
-                self.db.execute("SELECT source_url, target_url, text, context, heading, in_nav FROM links "
-                                "WHERE run_id = ? ORDER BY id", (run_id,)),
-                self.db.execute(
-                    """SELECT r.url, l.target_url, l.text, l.context, l.heading, l.in_nav
-                       FROM resources r JOIN page_links l ON l.resource_id = COALESCE(r.links_of, r.id)
-                       WHERE r.run_id = ? ORDER BY r.id, l.id""", (run_id,))):
+        queries = [self.db.execute("SELECT source_url, target_url, text, context, heading, in_nav FROM links "
+                                   "WHERE run_id = ? ORDER BY id", (run_id,))]
+        if self.page_links:      # (not in an older store read on read-only media)
+            queries.append(self.db.execute(
+                """SELECT r.url, l.target_url, l.text, l.context, l.heading, l.in_nav
+                   FROM resources r JOIN page_links l ON l.resource_id = COALESCE(r.links_of, r.id)
+                   WHERE r.run_id = ? ORDER BY r.id, l.id""", (run_id,)))
+        for rows in queries:
             for source, target, text, context, heading, in_nav in rows:
                 if source != page:
                     page = source
