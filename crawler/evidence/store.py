@@ -223,8 +223,10 @@ class Store:
             try:
                 self.db.executescript(SCHEMA)
             except sqlite3.OperationalError as exc:
-                if "readonly" not in str(exc):
-                    raise                # (an older store on read-only media is read as it is)
+                # An older store on read-only media is read as it is; an empty file there is no store.
+                if "readonly" not in str(exc) or self.db.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone() is None:
+                    raise
             self._migrate_links()
             self.page_links = self.db.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'page_links'").fetchone() is not None
