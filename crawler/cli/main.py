@@ -9,6 +9,7 @@ from crawler.cli import audit, checklist, crawl, history, kit
 from crawler.cli.options import HINT_PREFIX, Parser
 from crawler.errors import EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, InputError, RunFailed, help_hint
 from crawler.evidence.store import DEFAULT_DB
+from crawler.runtime import tune_gc
 from crawler.text.sanitize import CleanStream, clean_text
 
 
@@ -38,6 +39,7 @@ def run_failed_message(exc: RunFailed) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    tune_gc()
     # Global options may come after the command too (`oit audit URL --db x.sqlite`).
     parser = build_parser()
     args, unknown = parser.parse_known_args(_hoist_global(argv))

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from crawler.extraction import Extraction, extract, extract_file
 from crawler.extraction.dating import evidence_dates
+from crawler.runtime import tune_gc
 from crawler.text.thai import is_garbage_thai
 
 __all__ = ["BrokenProcessPool", "ExtractionPool", "extract_evidence", "worker_count"]
@@ -96,6 +97,7 @@ def worker_count(settings) -> int:
 
 def _worker_started(nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the crawl's to handle
+    tune_gc()
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)
     if sys.platform.startswith("linux"):
