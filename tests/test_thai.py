@@ -150,6 +150,19 @@ def test_long_texts_are_each_counted_on_their_own():
         assert 0.3 < thai_ratio(half) < 0.7 and language_of(half) == "mixed"
 
 
+def test_language_needs_twenty_letters_in_the_first_20000_characters():
+    """Too few letters to tell is judged on a text's opening only: letters after 20,000 characters of
+    numbers do not make it a language; twenty letters within them do, wherever they stand."""
+    from crawler.extraction import language_of
+    from crawler.text.thai import has_letters
+    numbers = "1,234.00 " * 2223                      # 20,007 characters, no letter
+    assert language_of(numbers[:19_990] + "สำนักงานเขตสัมพันธวงศ์ กรุงเทพมหานคร " + numbers) == ""
+    assert language_of(numbers[:19_900] + "สำนักงานเขตสัมพันธวงศ์ กรุงเทพมหานคร " + numbers) == "th"
+    assert language_of("ก ข " * 9 + "12 ค") == ""    # 19 letters
+    assert language_of("ก ข " * 10) == "th"
+    assert has_letters("ab 12 cd", 4) and not has_letters("ab 12 cd", 5) and not has_letters("ab 12 cd", 3, within=4)
+
+
 def test_normalize_is_idempotent_on_random_thai_soup():
     alphabet = ("กขคนปฝสทดจอำาะเแ่้๊๋ัิีึืฺุู็์ํ\n\t\u200b\u00a0\uf702\uf70a\uf713\uf89e\uf884ab1๒"
                 + " " * 6)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawler.text.thai import compact, letter_count, normalize, thai_ratio
+from crawler.text.thai import compact, has_letters, normalize, thai_ratio
 
 FORMATS = ("html", "pdf", "xlsx", "xls", "docx", "doc", "ods", "odt", "csv", "image", "other")
 MAX_TEXT_CHARS = 5_000_000          # text kept per resource (characters); the rest is cut, with a warning
@@ -267,7 +267,7 @@ def charset_of(content_type: str | None) -> str | None:
 def language_of(text: str) -> str:
     """"th", "en", "mixed", or "" when there are too few letters to tell."""
     sample = text[:200_000]
-    if letter_count(sample[:20_000]) < 20:
+    if not has_letters(sample, 20, within=20_000):
         return ""
     ratio = thai_ratio(sample)
     if ratio >= 0.6:

@@ -243,6 +243,17 @@ def letter_count(text: str) -> int:
     return _counted(_LETTERS, text)
 
 
+def has_letters(text: str, least: int, within: int | None = None) -> bool:
+    """Whether the first `within` characters hold at least `least` letters, read only as far as needed
+    (counting a whole document's letters to see twenty was ~1/30 of a bench crawl's PDF reading)."""
+    found = 0
+    for match in _LETTERS.finditer(text, 0, len(text) if within is None else within):
+        found += match.end() - match.start()
+        if found >= least:
+            return True
+    return False
+
+
 def thai_letter_count(text: str) -> int:
     return _counted(_THAI_LETTERS, text)
 
