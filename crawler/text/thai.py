@@ -105,7 +105,7 @@ _AM_TONE = re.compile(f"{_SARA_AM}([{_TONE}]+)")                   # "นำ้"
 _TONE_BEFORE_VOWEL = re.compile(
     f"[{_TONE_LIKE_MARK}](?<![{_TONE_LIKE_MARK}][{_TONE_LIKE_MARK}])[{_TONE_LIKE_MARK}]*+[{_VOWEL_MARK}][{_MARK}]*+")
 _REPEATED_MARK = re.compile(f"([{_MARK}])\\1+")
-_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
+_SPACE_AROUND_NEWLINE = re.compile(r" \n ?|\n ")             # (a bare newline is no match: PDF texts have many)
 _BLANK_LINES = re.compile("\n\n\n+")
 
 _THAI_LETTERS = re.compile("[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]+")   # Thai chars with isalpha()
