@@ -236,3 +236,21 @@ def test_short_or_impossible_fiscal_years_are_refused_with_the_likely_one(typed,
     from crawler.text.dates import parse_fiscal_year
     with pytest.raises(ValueError, match=says):
         parse_fiscal_year(typed)
+
+
+def test_a_date_repeated_across_texts_is_placed_where_each_text_has_it():
+    """The same menu or footer text on many pages (its reading remembered) is found at its own place
+    in each text, a range and a single date alike, and reads the same near and far from the start and
+    inside a long run of figures (read, not remembered)."""
+    footer = "ปรับปรุงล่าสุด 1 ตุลาคม 2566 ถึง 30 กันยายน 2567 ประกาศ ณ วันที่ 5 มีนาคม 2567"
+    figures = " ".join(str(n) for n in range(1000, 1100))           # one window of 500 characters
+    alone = find_dates(footer)
+    expected = [(hit.kind, hit.start, hit.end, hit.match) for hit in alone]
+    assert [kind for kind, *_ in expected] == ["range", "day"] and alone[0].position == footer.index("1 ต")
+    for before in ("", "ก", "หน้าแรก " * 40, figures + " "):
+        for copies in (1, 2):
+            text = before + " ".join([footer] * copies)
+            hits = [hit for hit in find_dates(text) if hit.kind in ("range", "day")]
+            assert [(h.kind, h.start, h.end, h.match) for h in hits] == expected * copies
+            starts = [len(before) + copy * (len(footer) + 1) for copy in range(copies)]
+            assert [h.position for h in hits] == [start + hit.position for start in starts for hit in alone]
