@@ -163,6 +163,22 @@ def test_language_needs_twenty_letters_in_the_first_20000_characters():
     assert has_letters("ab 12 cd", 4) and not has_letters("ab 12 cd", 5) and not has_letters("ab 12 cd", 3, within=4)
 
 
+def test_letters_are_counted_alike_in_any_script():
+    """Letters are counted on a text's windows-874 bytes when it has only characters that code page
+    holds, and by pattern otherwise: the counts are the pattern's on Thai, Latin, symbols, characters
+    outside the code page (é, 中, 𝐀, ©), and the "?" that stands for them in the bytes."""
+    from crawler.text.thai import letter_count, thai_letter_count
+    letters, thai_letters = re.compile(r"[^\W\d_]"), re.compile("[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]")
+    alphabet = ([chr(c) for c in range(0x20, 0x180)] + [chr(c) for c in range(0x0E00, 0x0E7F)]
+                + list("\u00a0\u2013\u201c\u20ac\u4e2d\u3042\ufffd??\U0001d400\u00bd\u00b2\n\t"))
+    rng = random.Random(874)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        for long in (text, text * (600 // max(1, len(text)) + 1)):      # short, and remembered (>= 500)
+            assert letter_count(long) == len(letters.findall(long)), repr(long)
+            assert thai_letter_count(long) == len(thai_letters.findall(long)), repr(long)
+
+
 def test_normalize_is_idempotent_on_random_thai_soup():
     alphabet = ("กขคนปฝสทดจอำาะเแ่้๊๋ัิีึืฺุู็์ํ\n\t\u200b\u00a0\uf702\uf70a\uf713\uf89e\uf884ab1๒"
                 + " " * 6)

@@ -263,7 +263,22 @@ def _counted(pattern: re.Pattern, text: str) -> int:
 
 
 def _count(pattern: re.Pattern, text: str) -> int:
+    # Counted on the text's windows-874 bytes, one a character, which keep every Thai character and
+    # ASCII letter (6x faster than the pattern over the bench's texts); by the pattern when a character
+    # is outside windows-874 (it becomes "?") and could be a letter (never a Thai one).
+    encoded = text.encode("cp874", "replace")
+    if pattern is _THAI_LETTERS or encoded.count(b"?") == text.count("?"):
+        return len(encoded.translate(None, _NOT_COUNTED_CP874[pattern]))
     return sum(map(len, pattern.findall(text)))
+
+
+def _not_matching_cp874(pattern: re.Pattern) -> bytes:
+    """The windows-874 bytes whose character `pattern` does not match: the ones to delete."""
+    return bytes(byte for byte in range(256)
+                 if not pattern.fullmatch(bytes([byte]).decode("cp874", "replace")[:1]))
+
+
+_NOT_COUNTED_CP874 = {pattern: _not_matching_cp874(pattern) for pattern in (_LETTERS, _THAI_LETTERS)}
 
 
 # A document's text is classified several times over (text layer check, language, mojibake): the
