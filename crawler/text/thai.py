@@ -111,7 +111,6 @@ _BLANK_LINES = re.compile("\n\n\n+")
 _THAI_LETTERS = re.compile("[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]+")   # Thai chars with isalpha()
 _LETTERS = re.compile(r"[^\W\d_]+")
 _CID = re.compile(r"\(cid:\d+\)")
-_MARKS = [c for c in map(chr, range(0x0E31, 0x0E4F)) if re.fullmatch(f"[{_MARK}]", c)]
 # A mark with no Thai character before it, or a run of three marks (Thai stacks at most two).
 _ORPHAN_MARK = re.compile(f"[{_MARK}](?:(?<![\u0e01-\u0e4e][{_MARK}])|[{_MARK}]{{2,}})")
 _LATIN1_HIGH = re.compile("[\u00a1-\u00fb]+")
@@ -279,6 +278,7 @@ def _not_matching_cp874(pattern: re.Pattern) -> bytes:
 
 
 _NOT_COUNTED_CP874 = {pattern: _not_matching_cp874(pattern) for pattern in (_LETTERS, _THAI_LETTERS)}
+_NOT_MARK_CP874 = _not_matching_cp874(re.compile(f"[{_MARK}]"))
 
 
 # A document's text is classified several times over (text layer check, language, mojibake): the
@@ -306,27 +306,34 @@ def is_garbage_thai(text: str) -> bool:
     # Unmapped glyphs: pdfminer-style "(cid:NN)" or U+FFFD for at least 5 % of the glyphs.
     if (len(cids) + text.count("\ufffd")) * 20 >= glyphs:
         return True
-    marks = sum(map(text.count, _MARKS))
+    # (counted on the windows-874 bytes, which hold every Thai character: see _count)
+    encoded = text.encode("cp874", "replace")
+    marks = len(encoded.translate(None, _NOT_MARK_CP874))
     if marks >= 10 and len(_ORPHAN_MARK.findall(text)) * 5 >= marks:
         return True
     letters = letter_count(text)
     if not letters:
         return False
-    # windows-874 / TIS-620 bytes read as latin-1 or cp1252: "ÊÓ¹Ñ¡§Ò¹" is สำนักงาน.
-    high = "".join(_LATIN1_HIGH.findall(text))
-    if len(high) * 3 >= letters and _decodes_as_thai(high):
-        return True
-    # UTF-8 Thai read as latin-1 / cp1252: every Thai character becomes "à¸x" or "à¹x".
-    if len(_UTF8_AS_LATIN.findall(text)) * 3 >= letters:
-        return True
+    # Latin-1 letters are outside windows-874: a text that it holds whole has none of the two below.
+    if encoded.count(b"?") != text.count("?"):
+        # windows-874 / TIS-620 bytes read as latin-1 or cp1252: "ÊÓ¹Ñ¡§Ò¹" is สำนักงาน.
+        high = "".join(_LATIN1_HIGH.findall(text))
+        if len(high) * 3 >= letters and _decodes_as_thai(high):
+            return True
+        # UTF-8 Thai read as latin-1 / cp1252: every Thai character becomes "à¸x" or "à¹x".
+        if len(_UTF8_AS_LATIN.findall(text)) * 3 >= letters:
+            return True
     # A bad OCR layer over a scan: mostly debris ("-aJ", "E€", "rE"), few tokens holding a word.
     # Tokens are the text's words less its numbers: the numbers are counted only when the words
-    # holding a word are too few even among all of them (a PDF's text: rarely).
+    # holding a word are too few even among all of them (a PDF's text: rarely). Word-holding tokens
+    # are counted until they are half of all.
     if len(spaced) < 50:
         return False
-    wordish = len(_WORDISH_TOKEN.findall(text))
-    if wordish * 2 >= len(spaced):
-        return False
+    wordish, half = 0, (len(spaced) + 1) // 2
+    for _ in _WORDISH_TOKEN.finditer(text):
+        wordish += 1
+        if wordish >= half:
+            return False
     tokens = len(spaced) - len(_NUMBER_TOKEN.findall(text))
     return tokens >= 50 and wordish * 2 < tokens
 
