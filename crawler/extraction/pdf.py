@@ -195,20 +195,24 @@ class _Page:
         order (1.8 million marks on the bench site's 4,722 pages, 50 of those pages with a move)."""
         raw, skipped, consonants, boxes = self.raw_text, _MARKS_AND_SPACES, _CONSONANTS, self.boxes
         get_box, handle, refs, (left, right, _, _) = _GET_CHAR_BOX, self._handle, self._edge_refs, self._edges
-        for i in [match.start() for match in _MARK.finditer(raw)]:
-            k = i - 1
-            while k >= 0 and raw[k] in skipped:
-                k -= 1
-            if k < 0 or not "\u0e01" <= raw[k] <= "\u0e5b":
-                continue
-            k2 = k - 1
-            while k2 >= 0 and raw[k2] in skipped:
-                k2 -= 1
-            if k2 < 0 or raw[k2] not in consonants:
-                continue
+        after = -2                    # the mark before, when a candidate: the next mark shares its bases
+        for match in _MARK.finditer(raw):
+            i = match.start()
+            if i != after + 1:        # (a mark right after a candidate mark has the same base and consonant)
+                k = i - 1
+                while k >= 0 and raw[k] in skipped:
+                    k -= 1
+                if k < 0 or not "\u0e01" <= raw[k] <= "\u0e5b":
+                    continue
+                k2 = k - 1
+                while k2 >= 0 and raw[k2] in skipped:
+                    k2 -= 1
+                if k2 < 0 or raw[k2] not in consonants:
+                    continue
+                base = boxes.get(k) or self.box(k)
+            after = i
             centre = (left.value + right.value) / 2 if get_box(handle, i, *refs) else 0.0
-            box = boxes.get(k) or self.box(k)
-            if box[0] - 0.5 <= centre <= box[2] + 0.5:
+            if base[0] - 0.5 <= centre <= base[2] + 0.5:
                 continue
             box = boxes.get(k2) or self.box(k2)
             if box[0] - 0.5 <= centre <= box[2] + 0.5:
