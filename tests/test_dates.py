@@ -185,6 +185,8 @@ def _full_pass(text: str) -> list[str]:
     "ณ วันที่ 25 เดือน      มิถุนายน    พ.ศ.   2567 ระยะเวลา 3 ปี 60 วัน",
     "โทร 0-2568-1234 งบ 2,567,000 บาท " + "ข้อความ " * 40 + "September 30, 2024 SEPT. 2024",
     "x" * 500 + "30/9/67" + "ก" * 500 + "2024-09-30",
+    "วันที่ 1" + "  ก" * 20 + " ตุลาคม 2567",                            # 20 letters between triggers
+    "วันที่ 1" + "  ก" * 21 + " ตุลาคม 2567 " + "ข" * 70 + " 2568",         # 21, then one long word
 ])
 def test_prefilter_keeps_every_candidate(text):
     """Only windows around digits and month-like words are searched: they must find what a pass

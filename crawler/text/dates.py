@@ -266,7 +266,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
     first = last = -1
     for start, end in triggers:
         if first >= 0 and (start - last <= _BEFORE + _AFTER
-                           or _non_space(text, last, start) <= _BEFORE + _AFTER):
+                           or _few_non_space(text, last, start, _BEFORE + _AFTER)):
             last = max(last, end)
             continue
         if first >= 0:
@@ -275,6 +275,19 @@ def _windows(text: str) -> list[tuple[int, int]]:
     if first >= 0:
         windows.append((_reach_back(text, first), _reach_forward(text, last)))
     return windows
+
+
+def _few_non_space(text: str, begin: int, end: int, most: int) -> bool:
+    """_non_space(text, begin, end) <= most, read only until it is more (a gap can be a whole page)."""
+    found = 0
+    for run in _NON_SPACE_RUN.finditer(text, begin, end):
+        found += run.end() - run.start()
+        if found > most:
+            return False
+    return True
+
+
+_NON_SPACE_RUN = re.compile(r"\S{1,32}")      # (bounded: one long word is not read whole)
 
 
 def _non_space(text: str, begin: int, end: int) -> int:
