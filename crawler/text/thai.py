@@ -371,23 +371,35 @@ def _thai_dictionary() -> tuple[frozenset[bytes], int]:
 def thai_word_share(text: str, sample: int = WORD_SAMPLE_CHARS) -> float | None:
     """Share of a text's Thai characters (its first `sample`) that dictionary words of two or more
     characters cover, matching the longest word at each place; None with too few Thai characters."""
-    words, longest = _thai_dictionary()
     covered = total = 0
     for run in _THAI_RUN.findall(text):
         if total >= sample:
             break
         total += len(run)
-        run = run.encode("cp874", "replace")
-        i = 0
-        while i < len(run):
-            for size in range(min(longest, len(run) - i), 1, -1):
-                if run[i:i + size] in words:
-                    covered += size
-                    i += size
-                    break
-            else:
-                i += 1
+        covered += (_run_covered if len(run) <= _REMEMBERED_RUN_CHARS else _run_covered.__wrapped__)(run)
     return covered / total if total >= MIN_WORD_SAMPLE_CHARS else None
+
+
+# A run of Thai characters (between spaces, digits, punctuation) is often a phrase repeated across a
+# document's pages and documents (a letterhead, "สำนักงานเขต…"): its cover is kept.
+_REMEMBERED_RUN_CHARS = 64
+
+
+@lru_cache(maxsize=4096)
+def _run_covered(run: str) -> int:
+    """Characters of one run covered by words, the longest word at each place."""
+    words, longest = _thai_dictionary()
+    encoded = run.encode("cp874", "replace")
+    covered = i = 0
+    while i < len(encoded):
+        for size in range(min(longest, len(encoded) - i), 1, -1):
+            if encoded[i:i + size] in words:
+                covered += size
+                i += size
+                break
+        else:
+            i += 1
+    return covered
 
 
 def _decodes_as_thai(latin: str) -> bool:
