@@ -209,8 +209,8 @@ def find_dates(text: str) -> list[DateHit]:
     found: list[_Part | DateHit] = []
     for begin, end in _windows(text):
         start = max(begin - _LOOKBEHIND, 0)
-        window = _window_hits if end - start <= _REMEMBERED_WINDOW_CHARS else _window_hits.__wrapped__
-        read = window(text[start:end], begin - start)
+        hits_of = _window_hits if end - start <= _REMEMBERED_WINDOW_CHARS else _window_hits.__wrapped__
+        read = hits_of(text[start:end], begin - start)
         found.extend((_shifted(hit, start) for hit in read) if start else read)
     hits: list[DateHit] = []
     i = 0
