@@ -1,5 +1,6 @@
 """Thai dates: every written form, fiscal-year arithmetic, ranges, and no invented dates."""
 import dataclasses
+import random
 from datetime import date
 from pathlib import Path
 
@@ -256,3 +257,18 @@ def test_a_date_repeated_across_texts_is_placed_where_each_text_has_it():
             assert [(h.kind, h.start, h.end, h.match) for h in hits] == expected * copies
             starts = [len(before) + copy * (len(footer) + 1) for copy in range(copies)]
             assert [h.position for h in hits] == [start + hit.position for start in starts for hit in alone]
+
+
+def test_near_triggers_are_judged_as_by_counting_the_whole_gap():
+    """Whether a gap between two triggers holds at most N non-space characters is read only until it
+    holds more: the answer is the one a count of the whole gap gives, for gaps of any shape."""
+    from crawler.text import dates
+    rng = random.Random(2567)
+    alphabet = ["ก", "ข", "1", " ", "  ", "\n", "\u00a0", "\u3000", "x" * 40, "ประจำปี"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        begin = rng.randint(0, len(text))
+        end = rng.randint(begin, len(text))
+        most = rng.choice([0, 1, 20, 33])
+        assert dates._few_non_space(text, begin, end, most) == (dates._non_space(text, begin, end) <= most), \
+            (text, begin, end, most)
