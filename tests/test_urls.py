@@ -116,3 +116,19 @@ def test_what_is_not_a_web_address_is_refused_with_an_example(typed):
     with pytest.raises(InputError) as caught:
         check_url(typed)
     assert "ไม่ใช่ที่อยู่เว็บ" in str(caught.value) and "https://" in caught.value.hint
+
+
+def test_unquote_gives_what_the_standard_library_gives():
+    """crawler.text.urls.unquote decodes runs of escapes at once: on random mixes of escapes (valid
+    UTF-8, cut sequences, lone bytes, bad hex, lower case), literal ASCII and Thai, it must give
+    urllib.parse.unquote's string."""
+    import random
+    from urllib.parse import quote, unquote as stdlib_unquote
+    from crawler.text.urls import unquote
+    pieces = ["%", "%e0", "%B8", "%81", "%E0%B8%81%E0%B8%B2", "%41", "%2", "%zz", "%%", "%C3", "%A9", "%FF",
+              "%80", "%F0%9F", "%98%80", "%25", "%00", "%2F", "a", "/", " ", "?", "ก", "ำ", "é", "\x7f",
+              quote("ค่าใช้จ่าย"), quote(quote("แผน"))]
+    rng = random.Random(16)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert unquote(text) == stdlib_unquote(text), text

@@ -14,9 +14,10 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.text.thai import compact, has_letters, normalize, thai_ratio
+from crawler.text.urls import unquote
 
 FORMATS = ("html", "pdf", "xlsx", "xls", "docx", "doc", "ods", "odt", "csv", "image", "other")
 MAX_TEXT_CHARS = 5_000_000          # text kept per resource (characters); the rest is cut, with a warning

@@ -21,13 +21,13 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.extraction import SCRIPT_BUILT, Extraction, Link, Table, looks_binary, one_line, text_layer_of
 from crawler.text.thai import compact, is_garbage_thai, looks_thai, normalize, thai_ratio
-from crawler.text.urls import canonical
+from crawler.text.urls import canonical, unquote
 
 MAX_HTML_CHARS = 8_000_000      # decoded characters parsed; a larger page is cut (with a warning)
 MAX_LINKS = 20_000

@@ -43,6 +43,7 @@ import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -50,6 +51,7 @@ import pypdfium2.raw as pdfium_c
 from crawler.extraction import Extraction, Table, document_title, error_message, one_line
 from crawler.text.thai import MIN_THAI_WORD_SHARE, compact, is_garbage_thai, normalize, thai_ratio, thai_word_share
 from crawler.extraction.limits import pdf_problem
+from crawler.text.urls import unquote
 
 MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
 MAX_TABLE_PAGES = 30            # documents longer than this get no tables
@@ -587,7 +589,6 @@ def _latin_debris_over_images(text: str, images: Sequence[bool], filename: str |
 
 
 def _url_path(url: str) -> str:
-    from urllib.parse import unquote, urlsplit
     return unquote(urlsplit(url).path)
 
 
