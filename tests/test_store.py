@@ -52,6 +52,35 @@ def test_writes_grouped_in_one_commit_are_each_all_or_nothing(tmp_path):
     assert [r[0] for r in later.db.execute("SELECT sha256 FROM texts")] == ["a" * 64]
 
 
+def test_the_crawls_group_of_writes_needs_savepoints_only_when_one_fails(tmp_path):
+    """The crawl's store writer (write_group) runs a group's writes without a savepoint each, and
+    only when one fails (a bug: a store error stops the run) writes the group again with them: the
+    same outcome, each write all or nothing (the failed one leaves not even its text), the others
+    stored, the failure returned for its resource."""
+    from crawler.crawl.pipelines import write_group
+    from crawler.extraction import Extraction
+    store = Store(tmp_path / "e.sqlite")
+    run = store.start_run("http://127.0.0.1/x/")
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    text = Extraction(format="html", title="ประกาศ", text="ประกาศ ปีงบประมาณ พ.ศ. 2567")
+    add = lambda url, **kw: lambda: store.add_resource(run, _resource(url, **kw), text)  # noqa: E731
+
+    assert write_group(store, [add("http://127.0.0.1/x/a", sha256="a" * 64), add("http://127.0.0.1/x/b")]) == [None, None]
+    assert not [s for s in statements if "SAVEPOINT" in s]
+
+    # a bug half way: its text is written, then its record's dates cannot be (not JSON)
+    half_done = add("http://127.0.0.1/x/d", sha256="d" * 64, dates=[object()])
+    statements.clear()
+    errors = write_group(store, [add("http://127.0.0.1/x/c", sha256="c" * 64), half_done, add("http://127.0.0.1/x/e")])
+    assert [type(e) for e in errors] == [type(None), TypeError, type(None)]
+    assert [s for s in statements if "SAVEPOINT" in s]
+    later = Store(tmp_path / "e.sqlite")                  # what another reader sees: committed
+    assert [r[0] for r in later.db.execute("SELECT url FROM resources ORDER BY url")] == [
+        f"http://127.0.0.1/x/{name}" for name in "abce"]
+    assert [r[0] for r in later.db.execute("SELECT sha256 FROM texts ORDER BY sha256")] == ["a" * 64, "c" * 64]
+
+
 def test_a_url_is_one_resource_and_success_replaces_failure(tmp_path):
     store = Store(tmp_path / "e.sqlite")
     run = store.start_run("http://127.0.0.1/x/")

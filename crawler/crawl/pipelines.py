@@ -323,18 +323,7 @@ class StorePipeline:
         errors: list[BaseException | None] = []
 
         def write_all() -> None:
-            errors.clear()
-            with self.store.grouped():
-                for write, _ in group:
-                    try:
-                        write()
-                        errors.append(None)
-                    except (sqlite3.DatabaseError, OSError) as exc:
-                        if is_storage_failure(exc) or is_locked(exc):
-                            raise                # the whole group: stop the run, or wait for the lock
-                        errors.append(exc)
-                    except Exception as exc:     # one resource's bug is its own (Scrapy logs it)
-                        errors.append(exc)
+            errors[:] = write_group(self.store, [write for write, _ in group])
         try:
             stored = await self._write(write_all)
         except BaseException as exc:
@@ -416,6 +405,43 @@ class StorePipeline:
         except (sqlite3.DatabaseError, OSError) as exc:
             print(f"oit: บันทึกสถานะล้มเหลวของรอบ {self.run_id} ไม่ได้ ให้ถือว่ารอบนี้ล้มเหลว / run {self.run_id} could "
                   f"not be marked failed in the store either ({exc}); treat it as failed", file=sys.stderr, flush=True)
+
+
+def write_group(store: Store, writes: list[Callable[[], None]]) -> list[Exception | None]:
+    """Run `writes` in one transaction of `store`, each all or nothing: what each raised (None: stored).
+    A storage failure or a lock is raised, for the whole group (the run stops, or waits for the lock).
+    They run first without the savepoint each needs to be undone alone; should one fail (rare), the
+    group is rolled back and run again, each write with its savepoint."""
+    try:
+        with store.grouped(undoable=False):
+            for write in writes:
+                try:
+                    write()
+                except Exception as exc:
+                    if isinstance(exc, (sqlite3.DatabaseError, OSError)) and (
+                            is_storage_failure(exc) or is_locked(exc)):
+                        raise
+                    raise _OneFailed from exc
+        return [None] * len(writes)
+    except _OneFailed:
+        pass
+    errors: list[Exception | None] = []
+    with store.grouped():
+        for write in writes:
+            try:
+                write()
+                errors.append(None)
+            except (sqlite3.DatabaseError, OSError) as exc:
+                if is_storage_failure(exc) or is_locked(exc):
+                    raise                # the whole group: stop the run, or wait for the lock
+                errors.append(exc)
+            except Exception as exc:     # one resource's bug is its own (Scrapy logs it)
+                errors.append(exc)
+    return errors
+
+
+class _OneFailed(Exception):
+    """A write of a group written without savepoints failed: the group is written again with them."""
 
 
 def _url_path(url: str) -> str:

@@ -197,6 +197,8 @@ def is_locked(exc: BaseException) -> bool:
 
 
 class Store:
+    _undoable = True          # a write inside grouped() has a savepoint of its own (grouped(undoable=False))
+
     @classmethod
     def existing(cls, path: str | os.PathLike) -> Store:
         """The store at `path` for a command that only reads it: a missing file is said so, never
@@ -278,7 +280,12 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; inside grouped(), a savepoint of the group's transaction."""
+        """One atomic write; inside grouped(), a savepoint of the group's transaction (none in a
+        grouped(undoable=False): there a failed write leaves its part done, for the caller to roll back
+        the whole group)."""
+        if self.db.in_transaction and not self._undoable:
+            yield self.db
+            return
         if self.db.in_transaction:
             self.db.execute("SAVEPOINT one")
             try:
@@ -293,11 +300,17 @@ class Store:
             yield self.db
 
     @contextmanager
-    def grouped(self) -> Iterator[None]:
+    def grouped(self, undoable: bool = True) -> Iterator[None]:
         """Writes committed together, each still all or nothing (a failed one is rolled back alone).
         A commit rewrites every page the writes touched, and a district's menu links land on the same
-        index pages on every page: grouping the writes that are ready together writes those once."""
+        index pages on every page: grouping the writes that are ready together writes those once.
+
+        undoable=False: the writes without their savepoints, for a caller that rolls back the whole
+        group when one fails (and writes it again with them). A savepoint keeps the first image of
+        every page a write changes, to undo that write alone; the crawl's writes spilled ~750 MB of
+        those images to temporary files a bench crawl, for writes that never failed."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._undoable = undoable
         try:
             yield
         except BaseException:
@@ -305,6 +318,8 @@ class Store:
             raise
         else:
             self.db.execute("COMMIT")
+        finally:
+            self._undoable = True
 
     def _undo(self, *statements: str) -> None:
         """Roll back after a failed write, keeping that failure the one raised: SQLite has already
