@@ -43,7 +43,6 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
-from urllib.parse import urlsplit
 
 from crawler.audit.checklist import IDENTIFYING, Checklist, Element, Phrase
 from crawler.audit.checks import REASONS  # noqa: F401  (re-exported)
@@ -60,7 +59,7 @@ from crawler.audit.document_year import (LINK_SOURCES, NAME_SOURCES, NO_YEAR, OW
 from crawler.text.dates import MONTHS, find_dates, fiscal_year_bounds
 from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence
 from crawler.text.thai import compact, strip_tone_marks, thai_digits_to_arabic
-from crawler.text.urls import unquote
+from crawler.text.urls import url_path
 from crawler.text.words import AtomFinder, Segmenter, WordFinder
 from crawler.text.years import date_roles
 
@@ -683,7 +682,7 @@ def _has_own_text(resource: Resource) -> bool:
 
 
 def _url_name(url: str) -> str:
-    path = unquote(urlsplit(url).path)
+    path = url_path(url)
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 

@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import fields
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -36,7 +35,7 @@ from crawler.evidence.failures import FailureKind
 from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
 from crawler.evidence.store import Store, is_locked, is_storage_failure
 from crawler.text.thai import normalize
-from crawler.text.urls import unquote
+from crawler.text.urls import url_path
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/5"
@@ -113,7 +112,7 @@ class ExtractionPipeline:
         # Dates a resource carries in its name: file name, else the URL path ("/ITA/2568/O5/").
         own = dates_found(item.filename, "filename") if item.filename else []
         if not own:
-            own = [d for d in dates_found(normalize(_url_path(item.url)), "url") if d["kind"] != "day"]
+            own = [d for d in dates_found(normalize(url_path(item.url)), "url") if d["kind"] != "day"]
         item.dates = own
         if item.ok and not item.body and item.status != 304:
             return broken(item, "empty", "zero-byte answer: the file is empty")
@@ -442,7 +441,3 @@ def write_group(store: Store, writes: list[Callable[[], None]]) -> list[Exceptio
 
 class _OneFailed(Exception):
     """A write of a group written without savepoints failed: the group is written again with them."""
-
-
-def _url_path(url: str) -> str:
-    return unquote(urlsplit(url).path)

@@ -14,10 +14,9 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from crawler.text.thai import compact, has_letters, normalize, thai_ratio
-from crawler.text.urls import unquote
+from crawler.text.urls import url_path
 
 FORMATS = ("html", "pdf", "xlsx", "xls", "docx", "doc", "ods", "odt", "csv", "image", "other")
 MAX_TEXT_CHARS = 5_000_000          # text kept per resource (characters); the rest is cut, with a warning
@@ -206,7 +205,7 @@ def _format_from_hints(content_type: str | None, filename: str | None, url: str 
 
 
 def _extension(filename: str | None, url: str | None) -> str:
-    name = filename or (unquote(urlsplit(url).path) if url else "")
+    name = filename or (url_path(url) if url else "")
     return posixpath.splitext(name.strip())[1].lower().lstrip(".")
 
 

@@ -43,7 +43,6 @@ import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -51,7 +50,7 @@ import pypdfium2.raw as pdfium_c
 from crawler.extraction import Extraction, Table, document_title, error_message, one_line
 from crawler.text.thai import MIN_THAI_WORD_SHARE, compact, is_garbage_thai, normalize, thai_ratio, thai_word_share
 from crawler.extraction.limits import pdf_problem
-from crawler.text.urls import unquote
+from crawler.text.urls import url_path
 
 MAX_PAGES = 300                 # pages read; the rest of a longer document is skipped (warning)
 MAX_TABLE_PAGES = 30            # documents longer than this get no tables
@@ -578,7 +577,7 @@ def _latin_debris_over_images(text: str, images: Sequence[bool], filename: str |
     Latin, and mostly not words."""
     if thai_ratio(text) >= 0.2 or not all(images):
         return False
-    if thai_ratio(" ".join(filter(None, (filename, url and _url_path(url))))) < 0.5:
+    if thai_ratio(" ".join(filter(None, (filename, url and url_path(url))))) < 0.5:
         return False
     tokens = _TOKEN.findall(text[:50_000])
     letters = [t for t in tokens if any(c.isalpha() for c in t)]
@@ -586,10 +585,6 @@ def _latin_debris_over_images(text: str, images: Sequence[bool], filename: str |
         return False
     words = sum(1 for t in letters if _LATIN_WORD.match(t) and len(t) >= 3)
     return words * 2 < len(letters)
-
-
-def _url_path(url: str) -> str:
-    return unquote(urlsplit(url).path)
 
 
 def _wants_tables(filename: str | None, first_page: str) -> bool:

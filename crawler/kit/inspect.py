@@ -38,7 +38,7 @@ from crawler.crawl.addresses import AddressPolicy, parse_address
 from crawler.extraction.dating import dates_found, evidence_dates
 from crawler.crawl.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 from crawler.text.thai import normalize
-from crawler.text.urls import filename_from_disposition, filename_from_url
+from crawler.text.urls import filename_from_disposition, filename_from_url, url_path
 
 EXCERPT_CHARS = 600
 FETCH_TIME_LIMIT = 60          # seconds for the whole fetch of a URL, redirects and body included
@@ -298,7 +298,7 @@ def resource_of(loaded: Loaded, extraction: Extraction, ocr_text: str = "") -> R
     dates = [DateFound(**d) for d in evidence_dates(extraction, ocr_text)]
     own = dates_found(loaded.filename, "filename") if loaded.filename else []
     if not own and loaded.source == "url":
-        path = normalize(unquote(urlsplit(loaded.url).path))
+        path = normalize(url_path(loaded.url))
         own = [d for d in dates_found(path, "url") if d["kind"] != "day"]
     dates += [DateFound(**d) for d in own]
     is_page = extraction.format == "html"

@@ -40,6 +40,11 @@ def _decoded_escapes(run: re.Match) -> str:
     return bytes.fromhex(run.group().replace("%", "")).decode("utf-8", "replace")
 
 
+def url_path(url: str) -> str:
+    """A URL's path, percent-decoded ("/ITA/2568/ประกาศ.pdf")."""
+    return unquote(urlsplit(url).path)
+
+
 @lru_cache(maxsize=65_536)     # a site's menu repeats the same few dozen links on every page
 def canonical(url: str) -> str:
     """The one spelling of a URL: raw, percent-encoded and double-encoded Thai slugs agree.
@@ -143,13 +148,13 @@ def same_site(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=65_536)     # asked of every link on every page, menus included
 def extension(url: str) -> str:
-    path = unquote(urlsplit(url).path)
+    path = url_path(url)
     ext = posixpath.splitext(path)[1].lower().lstrip(".")
     return ext
 
 
 def filename_from_url(url: str) -> str:
-    name = posixpath.basename(unquote(urlsplit(url).path))
+    name = posixpath.basename(url_path(url))
     return name if "." in name else ""
 
 
