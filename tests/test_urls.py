@@ -132,3 +132,19 @@ def test_unquote_gives_what_the_standard_library_gives():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert unquote(text) == stdlib_unquote(text), text
+
+
+def test_long_urls_are_canonicalised_alike_but_not_remembered():
+    """A hostile page's long links are read every time: the caches of canonical() and extension()
+    hold URLs of at most _REMEMBERED_URL_CHARS, so they stay bounded in memory as in entries."""
+    from crawler.text import urls
+    long = "http://127.0.0.1:8701/x/" + quote("ประกาศ" * 300) + ".pdf"
+    short = "http://127.0.0.1:8701/x/" + quote("ประกาศ-test-long-urls") + ".pdf"     # met nowhere else
+    before = [urls._remembered_canonical.cache_info().currsize, urls._remembered_canonicalized.cache_info().currsize,
+              urls._remembered_extension.cache_info().currsize]
+    assert canonical(long) == canonical(long.replace("%E0%B8%9B", "ป")) == urls._canonical(long)
+    assert urls.extension(long) == "pdf"
+    assert [urls._remembered_canonical.cache_info().currsize, urls._remembered_canonicalized.cache_info().currsize,
+            urls._remembered_extension.cache_info().currsize] == before
+    assert canonical(short) == urls._canonical(short) and urls.extension(short) == "pdf"
+    assert urls._remembered_canonical.cache_info().currsize == before[0] + 1

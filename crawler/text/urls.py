@@ -45,7 +45,6 @@ def url_path(url: str) -> str:
     return unquote(urlsplit(url).path)
 
 
-@lru_cache(maxsize=65_536)     # a site's menu repeats the same few dozen links on every page
 def canonical(url: str) -> str:
     """The one spelling of a URL: raw, percent-encoded and double-encoded Thai slugs agree.
 
@@ -53,6 +52,10 @@ def canonical(url: str) -> str:
     already encoded link), then w3lib canonicalises (sorted query, uniform percent-encoding, no
     fragment). Repeated identical query parameters collapse to one.
     """
+    return _remembered_canonical(url) if len(url) <= _REMEMBERED_URL_CHARS else _canonical(url)
+
+
+def _canonical(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path or "/"
     for _ in range(3):
@@ -67,12 +70,16 @@ def canonical(url: str) -> str:
     for k, v in query_pairs:
         seen[(unquote(k), unquote(v))] = None
     rebuilt = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(list(seen)), ""))
-    return _canonicalized(rebuilt)
+    return _remembered_canonicalized(rebuilt) if len(rebuilt) <= _REMEMBERED_URL_CHARS else canonicalize_url(rebuilt)
 
 
+# URLs of at most this many characters are remembered, longer ones (a hostile page's) read every time:
+# the caches are bounded in memory as in entries.
+_REMEMBERED_URL_CHARS = 1000
+_remembered_canonical = lru_cache(maxsize=65_536)(_canonical)    # a site's menu repeats its links on every page
 # Spellings of one URL (encoded or raw Thai, relative or absolute, double slashes) are rebuilt alike:
 # a bench crawl rebuilt 5,136 URLs, 2,669 of them distinct, and w3lib's pass costs ~50 µs on a Thai one.
-_canonicalized = lru_cache(maxsize=8192)(canonicalize_url)
+_remembered_canonicalized = lru_cache(maxsize=8192)(canonicalize_url)
 
 
 @dataclass(frozen=True)
@@ -151,11 +158,15 @@ def same_site(a: str, b: str) -> bool:
     return canonical(a).rstrip("/") == canonical(b).rstrip("/")
 
 
-@lru_cache(maxsize=65_536)     # asked of every link on every page, menus included
 def extension(url: str) -> str:
-    path = url_path(url)
-    ext = posixpath.splitext(path)[1].lower().lstrip(".")
-    return ext
+    return _remembered_extension(url) if len(url) <= _REMEMBERED_URL_CHARS else _extension(url)
+
+
+def _extension(url: str) -> str:
+    return posixpath.splitext(url_path(url))[1].lower().lstrip(".")
+
+
+_remembered_extension = lru_cache(maxsize=65_536)(_extension)     # asked of every link on every page
 
 
 def filename_from_url(url: str) -> str:
