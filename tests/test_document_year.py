@@ -1,11 +1,11 @@
 """One year per document (crawler/text/years.py, crawler/audit/document_year.py), on real sentences:
 from ../shared/real-docs and from the wrong readings issue 12 lists. Each document goes through the
-pipeline's date finding (evidence_dates, dates_found) and the audit's stamps, as in a crawl."""
+pipeline's date finding (evidence_dates, name_dates) and the audit's stamps, as in a crawl."""
 from __future__ import annotations
 
 from crawler.audit.document_year import year_is_near
 from crawler.audit.primitives import fiscal_year_reading, stamp_of, year_window
-from crawler.crawl.pipelines import dates_found, evidence_dates
+from crawler.extraction.dating import evidence_dates, name_dates
 from crawler.evidence.model import DateFound
 from crawler.extraction import Extraction
 from crawler.text.dates import find_dates
@@ -16,7 +16,7 @@ def read(text: str, *, title: str = "", filename: str = "", ocr_text: str = ""):
     """The fiscal-year reading of a PDF with this title, text layer and file name."""
     extraction = Extraction(format="pdf", title=title, text=text + (f"\n\n{ocr_text}" if ocr_text else ""),
                             text_layer="text")
-    found = evidence_dates(extraction, ocr_text) + (dates_found(filename, "filename") if filename else [])
+    found = evidence_dates(extraction, ocr_text) + name_dates(filename, None)
     return fiscal_year_reading([stamp_of(DateFound(**d), ocr=bool(ocr_text)) for d in found])
 
 
@@ -134,3 +134,16 @@ def test_a_year_far_from_the_audited_one_is_for_a_person_to_check():
     assert not verdict.ok and verdict.review
     near = year_window(read("ประกาศ\nเรื่อง แผน ประจำปีงบประมาณ พ.ศ. 2566\n"), "current", 2568)
     assert not near.ok and not near.review                  # plainly an older year: wrong_year
+
+
+def test_a_name_dates_its_resource_by_file_name_first_then_by_url_path_without_days():
+    """name_dates, the crawl's and `oit inspect`'s: a file name's date wins over the URL's; a URL path
+    is read decoded (a Thai folder percent-encoded); a day in a path is no date of the document."""
+    from urllib.parse import quote
+    def read_name(filename, url):
+        return [(d["source"], d["kind"], d["fiscal_year"]) for d in name_dates(filename, url)]
+    assert read_name("แผนปี 2567.pdf", "http://127.0.0.1/ITA/2568/a.pdf") == [("filename", "year", 2567)]
+    assert read_name("", "http://127.0.0.1/ITA/2568/O5/a.pdf") == [("url", "year", 2568)]
+    assert read_name(None, "http://127.0.0.1/" + quote("ปีงบประมาณ 2568") + "/a.pdf") == [("url", "fiscal_year", 2568)]
+    assert read_name(None, "http://127.0.0.1/" + quote("ประกาศ 15 มีนาคม 2567") + "/a.pdf") == []
+    assert read_name("a.pdf", None) == []

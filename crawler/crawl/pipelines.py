@@ -27,7 +27,7 @@ from twisted.internet.defer import Deferred, DeferredSemaphore
 from crawler import __version__
 from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
-from crawler.extraction.dating import dates_found, evidence_dates
+from crawler.extraction.dating import evidence_dates, name_dates
 from crawler.extraction.workers import (DRAIN_WAIT_S, BrokenProcessPool, ExtractionPool, extract_evidence,
                                        file_bytes, is_mojibake_page, niceness, recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
@@ -35,7 +35,6 @@ from crawler.evidence.failures import FailureKind
 from crawler.crawl.storage_failure import STAT as FAILED_STAT, describe, stop_run, stopped
 from crawler.evidence.store import Store, is_locked, is_storage_failure
 from crawler.text.thai import normalize
-from crawler.text.urls import url_path
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
 EXTRACTOR_VERSION = f"oit-extract/{__version__}/5"
@@ -109,11 +108,7 @@ class ExtractionPipeline:
         item.extraction = None
         item.text_dates = None
         item.links_from = None
-        # Dates a resource carries in its name: file name, else the URL path ("/ITA/2568/O5/").
-        own = dates_found(item.filename, "filename") if item.filename else []
-        if not own:
-            own = [d for d in dates_found(normalize(url_path(item.url)), "url") if d["kind"] != "day"]
-        item.dates = own
+        item.dates = name_dates(item.filename, item.url)
         if item.ok and not item.body and item.status != 304:
             return broken(item, "empty", "zero-byte answer: the file is empty")
         if not item.ok or not item.body:

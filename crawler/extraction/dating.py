@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from crawler.extraction import Extraction, ocr
 from crawler.text.dates import find_dates
+from crawler.text.thai import normalize
+from crawler.text.urls import url_path
 from crawler.text.years import date_roles
 
 MAX_DATES_PER_SOURCE = 200
@@ -25,6 +27,15 @@ def dates_found(text: str, source: str, hits=None, *, ocr_read: bool = False, he
             "confidence": hit.confidence, "role": role, "ocr": ocr_read,
         })
     return found
+
+
+def name_dates(filename: str | None, url: str | None) -> list[dict]:
+    """Dates a resource carries in its name: its file name's, else its URL path's ("/ITA/2568/O5/"),
+    a day aside there (the crawl and `oit inspect` alike)."""
+    own = dates_found(filename, "filename") if filename else []
+    if own or not url:
+        return own
+    return [d for d in dates_found(normalize(url_path(url)), "url") if d["kind"] != "day"]
 
 
 def evidence_dates(extraction: Extraction, ocr_text: str = "") -> list[dict]:

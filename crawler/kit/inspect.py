@@ -35,10 +35,10 @@ from crawler.evidence.model import DateFound, LinkRef, Resource, RunEvidence, Ta
 from crawler.extraction import Extraction, extract
 from crawler.extraction import ocr
 from crawler.crawl.addresses import AddressPolicy, parse_address
-from crawler.extraction.dating import dates_found, evidence_dates
+from crawler.extraction.dating import evidence_dates, name_dates
 from crawler.crawl.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 from crawler.text.thai import normalize
-from crawler.text.urls import filename_from_disposition, filename_from_url, url_path
+from crawler.text.urls import filename_from_disposition, filename_from_url
 
 EXCERPT_CHARS = 600
 FETCH_TIME_LIMIT = 60          # seconds for the whole fetch of a URL, redirects and body included
@@ -296,11 +296,7 @@ def _mb(n: int) -> str:
 def resource_of(loaded: Loaded, extraction: Extraction, ocr_text: str = "") -> Resource:
     """The Resource the store would hold for this file after a crawl (dates as the pipeline finds them)."""
     dates = [DateFound(**d) for d in evidence_dates(extraction, ocr_text)]
-    own = dates_found(loaded.filename, "filename") if loaded.filename else []
-    if not own and loaded.source == "url":
-        path = normalize(url_path(loaded.url))
-        own = [d for d in dates_found(path, "url") if d["kind"] != "day"]
-    dates += [DateFound(**d) for d in own]
+    dates += [DateFound(**d) for d in name_dates(loaded.filename, loaded.url if loaded.source == "url" else None)]
     is_page = extraction.format == "html"
     return Resource(
         url=loaded.url, final_url=loaded.url, kind="page" if is_page else "document", ok=True,
