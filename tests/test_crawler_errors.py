@@ -126,6 +126,23 @@ def test_a_crawl_runs_no_remote_control_server_and_a_killed_one_leaves_no_file(s
     assert not list(state.rglob("*.json"))
 
 
+def test_a_crawl_imports_no_remote_control_and_no_aiohttp(tmp_path):
+    """Scrapy imports every extension its lists name, a switched-off one too, and the remote control's
+    module imports aiohttp: +10 MB in the crawl process (issue 16). Its other extensions still load."""
+    code = ("import atexit, sys; atexit.register(lambda: open('modules.txt', 'w').write(' '.join(sys.modules))); "
+            "from crawler.cli.main import main; sys.exit(main(sys.argv[1:]))")
+    server = serve_pair(layout("redirect_home"))
+    try:
+        done = subprocess.run([sys.executable, "-c", code, "--db", "e.sqlite", "crawl", server.url + "/", "--delay",
+                               "0", "--no-progress"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr
+    modules = set((tmp_path / "modules.txt").read_text().split())
+    assert {"scrapy.core.engine", "scrapy.extensions.logstats", "crawler.crawl.progress"} <= modules
+    assert "scrapy.extensions.remote_control" not in modules and "aiohttp" not in modules
+
+
 def _run_started(db) -> bool:
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)

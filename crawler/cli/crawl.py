@@ -37,6 +37,7 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
     from scrapy.crawler import CrawlerProcess      # Scrapy and Twisted load only when a crawl runs
     from scrapy.settings import Settings
 
+    from crawler.crawl.settings import extensions_base
     from spiders.site import SiteSpider
 
     store = Store(db)                   # an unwritable store fails here, before any fetch
@@ -46,6 +47,7 @@ def crawl(url: str, db: Path, *, max_pages: int | None = None, max_depth: int | 
         store.close()
     s = Settings()
     s.setmodule("crawler.crawl.settings", priority="project")
+    s.set("EXTENSIONS_BASE", extensions_base(s.getdict("EXTENSIONS_BASE")), priority="project")
     s.set("OIT_DB", str(db), priority="cmdline")
     s.set("HTTPCACHE_DIR", str(Path(db).resolve()) + ".httpcache", priority="cmdline")
     if max_pages is not None:
