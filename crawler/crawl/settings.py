@@ -17,6 +17,16 @@ def user_agent(contact: str | None) -> str:
     if "@" in contact and not contact.startswith(("http://", "https://", "mailto:")):
         contact = f"mailto:{contact}"
     return f"{USER_AGENT[:-1]}; +{contact})"
+
+
+def extensions_base(scrapy_base: dict) -> dict:
+    """Scrapy's EXTENSIONS_BASE without the extensions a crawl must not even import (see
+    REMOTE_CONTROL_ENABLED below). They are named here, not in a capitalised constant, which Scrapy
+    would take for a setting one could change."""
+    unwanted = {"scrapy.extensions.remote_control.RemoteControl"}
+    return {name: order for name, order in scrapy_base.items() if name not in unwanted}
+
+
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "crawler.crawl.robots.RobotParser"   # Protego, asked of Thai URLs more cheaply
 
@@ -125,13 +135,6 @@ EXTENSIONS = {
 # imports every class either list names, a switched-off one too, and that one imports aiohttp (+10 MB
 # in the crawl process and ~0.1 s of its start; issue 16).
 REMOTE_CONTROL_ENABLED = False
-
-
-def extensions_base(scrapy_base: dict) -> dict:
-    """Scrapy's EXTENSIONS_BASE without the extensions a crawl must not even import. (The list is
-    named here, not in a capitalised constant, which Scrapy would take for a setting one could change.)"""
-    unwanted = {"scrapy.extensions.remote_control.RemoteControl"}
-    return {name: order for name, order in scrapy_base.items() if name not in unwanted}
 OIT_PROGRESS_INTERVAL = 1.0           # seconds between progress updates on a terminal
 OIT_PROGRESS_LOG_INTERVAL = 30.0      # seconds between plain log lines when not on a terminal
 
