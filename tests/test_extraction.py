@@ -411,6 +411,15 @@ def test_html_mislabelled_latin_is_redecoded_as_thai(label):
     assert decode_html(body, label)[1] == "cp874"
 
 
+def test_html_with_no_valid_utf8_character_is_read_in_its_declared_charset():
+    """A Latin-1 page whose one accented byte is invalid UTF-8 is not "UTF-8 with a bad byte": its
+    header's charset is used, and its link is the address a browser would request."""
+    body = '<html><head><title>Caf\u00e9</title></head><body><a href="/caf\u00e9.html">Menu</a></body></html>'
+    result = extract(body.encode("latin-1"), content_type="text/html; charset=iso-8859-1", url="http://127.0.0.1/")
+    assert result.title == "Caf\u00e9" and result.warnings == []
+    assert [link.href for link in result.links] == ["http://127.0.0.1/caf%C3%A9.html"]
+
+
 def test_html_meta_charset_and_utf8_labelled_tis620():
     meta = THAI_PAGE.replace("<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=tis-620">')
     assert extract(meta.encode("cp874")).title == "ประกาศ “สำนักงานเขต” – ข่าวสาร"

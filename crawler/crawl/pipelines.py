@@ -132,8 +132,11 @@ class ExtractionPipeline:
                 if known["error"]:
                     return broken(item, *defect(Extraction(format=known["format"] or "", error=known["error"])))
                 return item
+        # The header's charset goes with the type (item.content_type is the bare type): a page is
+        # decoded in it as the spider's own read of it is (Scrapy's response.text), a CSV too.
+        content_type = f"{item.content_type}; charset={item.charset}" if item.charset else item.content_type
         extraction, dates, mojibake = await self.extract(
-            item.body, content_type=item.content_type or None, filename=item.filename or None,
+            item.body, content_type=content_type or None, filename=item.filename or None,
             url=item.final_url or item.url)
         self.crawler.stats.inc_value("oit/extracted")
         scanned = ocr.needs_ocr(extraction)

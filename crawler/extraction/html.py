@@ -114,13 +114,15 @@ def _decode(body: bytes, header_charset: str | None) -> tuple[str, str, list[str
         return body.decode("ascii", "replace"), declared or "ascii", []
 
     # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the label says; a handful of bad bytes in an
-    # otherwise UTF-8 page is too (replaced), TIS-620 text would be almost all bad bytes.
+    # otherwise UTF-8 page is too (replaced), TIS-620 text would be almost all bad bytes, and a page
+    # with no valid UTF-8 character at all is not UTF-8 (a Latin-1 "café": 1 byte, 1 bad).
     utf8 = body.decode("utf-8", "replace")
     bad = utf8.count("\ufffd")
     if bad:
         sample = utf8[:200_000]
         non_ascii = (len(sample) - len(sample.encode("ascii", "ignore"))) or 1
-    if bad == 0 or bad <= max(3, non_ascii // 100):
+        decoded = non_ascii - sample.count("\ufffd")        # characters UTF-8 really made
+    if bad == 0 or (decoded > 0 and bad <= max(3, non_ascii // 100)):
         warnings = []
         if declared not in (None, "utf-8"):
             warnings.append(f"charset declared as {declared} but the bytes are UTF-8: decoded as UTF-8")
