@@ -5,7 +5,8 @@ prefix) are crawled; every other link target (documents elsewhere on the host, B
 cloud drives, e-service systems) is fetched one hop and never followed. Whatever answers with a file
 is a document, wherever it sits (/download?id=N, a drive's uc?export=download). Every failure becomes
 a record for its URL (the URL as linked, whatever it redirected to); extraction and storage happen in
-the pipelines, the depth, page and trap limits in crawler/crawl/middlewares.py.
+the pipelines, the depth, page and trap limits in crawler/crawl/middlewares.py. A page is read once:
+its callback awaits the extraction pipeline and follows the links the extraction read (page_links).
 
 The site's scope (crawler.text.urls.Scope) comes from the start URL (host and first path segment) or
 --scope, is printed at the start, and is settled when the start page answers: it follows a redirect
@@ -134,9 +135,10 @@ class SiteSpider(scrapy.Spider):
                             dont_obey_robotstxt=True)
         return request.replace(url=share.fetch_url)
 
-    def follow(self, response: Response, depth: int):
-        """Requests for the links of an in-scope page (the CrawlLimits middleware bounds them)."""
-        links = list(islice(self.link_targets(response), self.max_links + 1))
+    def follow(self, response: Response, depth: int, targets):
+        """Requests for the links of an in-scope page, `targets` (page_links); the CrawlLimits
+        middleware bounds them."""
+        links = list(islice(targets, self.max_links + 1))
         if len(links) > self.max_links:      # a hostile page with 100,000 links: the rest is not read
             self.crawler.stats.inc_value("oit/links_capped")
             url = links.pop()
@@ -205,7 +207,7 @@ class SiteSpider(scrapy.Spider):
 
     # -- handling answers -------------------------------------------------------------------------
 
-    def parse(self, response: Response):
+    async def parse(self, response: Response):
         meta = response.meta
         kind, depth = meta["kind"], meta["oit_depth"]
         html = is_html(response)
@@ -215,7 +217,8 @@ class SiteSpider(scrapy.Spider):
         if meta.get("oit_share"):
             shared = self.shared(response, url, html)
             if shared is not None:
-                yield from shared
+                for entry in shared:
+                    yield entry
                 return
         if not html:
             kind = "document"        # /download?id=123 or a drive's uc?export=download turned out a file
@@ -246,9 +249,24 @@ class SiteSpider(scrapy.Spider):
         # only record is the crawler_error the CallbackErrors middleware makes of it.
         onward = []
         if kind == "page" and html and (self.scope.contains(canonical(response.url)) or self.listed):
-            onward = list(self.follow(response, depth))
+            onward = list(self.follow(response, depth, await self.page_links(response, item)))
         yield item
-        yield from onward
+        for entry in onward:
+            yield entry
+
+    async def page_links(self, response: Response, item: ResourceItem):
+        """The targets of an in-scope page's links (as link_targets gives them). The page is read once:
+        the extraction pipeline extracts it now, in a worker, instead of after this callback, and its
+        links are the extraction's, or for an unchanged page of a re-crawl the stored ones (issue 16).
+        Read here, on the crawl's busy thread, only when those are not known (ExtractionPipeline.
+        link_targets) or in a crawl without the pipeline."""
+        pipeline = getattr(self.crawler, "oit_extraction", None)
+        if pipeline is not None:
+            await pipeline.process_item(item)
+            targets = pipeline.link_targets(item)
+            if targets is not None:
+                return _followed(targets)
+        return self.link_targets(response)
 
     def shared(self, response: Response, url: str, html: bool):
         """The answer to a share link where it is not an ordinary file: a sign-in page (not public),
@@ -374,6 +392,17 @@ def _target(base: str, href: str) -> str | None:
 
 
 _remembered_target = lru_cache(maxsize=4096)(_target)
+
+
+def _followed(targets):
+    """link_targets' answer from the targets of a page's extracted links (crawler.extraction.html:
+    canonical, in page order): the http(s) ones not skipped by their extension, each once."""
+    done: set[str] = set()
+    for url in targets:
+        if url in done or not url.startswith(("http://", "https://")) or extension(url) in SKIP_EXTENSIONS:
+            continue
+        done.add(url)
+        yield url
 
 
 def _now() -> str:

@@ -1,4 +1,4 @@
-"""A bug of ours inside the spider's callback (here injected: reading the links of one page raises) is
+"""A bug of ours inside the spider's callback (here injected: following the links of one page raises) is
 recorded as a failure of that URL, never only a Scrapy stat: the page shows as "the crawler failed
 reading it", the pages only it linked to are known to be unseen, and the run publishes no score."""
 from __future__ import annotations
@@ -20,16 +20,16 @@ from sitegen.layouts import layout
 from sitegen.server import serve_pair
 from spiders.site import SiteSpider
 
-# A crawl in which reading the links of /page/6 fails, as a bug in link extraction would.
+# A crawl in which following the links of /page/6 fails, as a bug in link handling would.
 FAULTY = textwrap.dedent("""
     import sys
     from spiders.site import SiteSpider
-    read_links = SiteSpider.link_targets
-    def failing(response):
+    follow_links = SiteSpider.follow
+    def failing(self, response, depth, targets):
         if response.url.endswith("/page/6"):
             raise RuntimeError("injected fault")
-        return read_links(response)
-    SiteSpider.link_targets = staticmethod(failing)
+        return follow_links(self, response, depth, targets)
+    SiteSpider.follow = failing
     from crawler.cli.main import main
     sys.exit(main(sys.argv[1:]))
 """)
@@ -69,7 +69,8 @@ def test_no_spider_callback_returns_a_value_from_its_generator():
     a generator callback would be silently dropped by Scrapy."""
     assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
     generators = [f for _, f in inspect.getmembers(SiteSpider, inspect.isgeneratorfunction)]
-    assert SiteSpider.parse in generators
+    assert SiteSpider.failed in generators
+    assert inspect.isasyncgenfunction(SiteSpider.parse)       # (an async generator cannot return a value)
     assert [f.__name__ for f in generators if is_generator_with_return_value(f)] == []
 
 

@@ -28,6 +28,7 @@ from crawler import __version__
 from crawler.extraction import Extraction, error_message
 from crawler.extraction import ocr, sniff_format
 from crawler.extraction.dating import evidence_dates, name_dates
+from crawler.extraction.html import links_whole
 from crawler.extraction.workers import (DRAIN_WAIT_S, BrokenProcessPool, ExtractionPool, extract_evidence,
                                        file_bytes, is_mojibake_page, niceness, recycle_after, worker_count)
 from crawler.crawl.items import ResourceItem
@@ -90,6 +91,7 @@ class ExtractionPipeline:
         # At most `pool_size` documents wait on OCR at once: the reactor's other threads stay free.
         self.ocr_slots = DeferredSemaphore(self.ocr_settings.pool_size)
         crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        crawler.oit_extraction = self      # the spider has an in-scope page extracted to follow its links
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -104,6 +106,9 @@ class ExtractionPipeline:
             stats.set_value("oit/ocr_problem", self.ocr_problem)
 
     async def process_item(self, item: ResourceItem):
+        if getattr(item, "extraction_ran", False):     # already, for the spider (SiteSpider.page_links)
+            return item
+        item.extraction_ran = True
         item.filename = normalize(item.filename) if item.filename else ""
         item.extraction = None
         item.text_dates = None
@@ -150,6 +155,27 @@ class ExtractionPipeline:
             self.crawler.stats.inc_value("oit/broken")
             return broken(item, *why)
         return item
+
+    def link_targets(self, item: ResourceItem) -> list[str] | None:
+        """The targets of a page's links as this run stores them, in page order, once process_item has
+        run: read by its extraction, or those of the earlier run whose row an unchanged page reuses.
+        None when they are not known whole: the page could not be read, or was cut (html.links_whole)."""
+        extraction = getattr(item, "extraction", None)
+        if extraction is not None:
+            if extraction.error or not links_whole(len(extraction.links), extraction.warnings):
+                return None
+            return [link.href for link in extraction.links]
+        if getattr(item, "links_from", None) is None:
+            return None
+        store = store_for(self.crawler)
+        try:
+            targets = store.link_targets(item.links_from)
+            known = store.known_text(item.sha256, EXTRACTOR_VERSION) if targets is not None else None
+        except sqlite3.Error:          # (the spider then reads the page itself; the write says the rest)
+            return None
+        if targets is None or known is None or not links_whole(len(targets), known["warnings"]):
+            return None
+        return targets
 
     async def extract(self, body: bytes, **hints) -> tuple[Extraction, list[dict], bool | None]:
         """extract_evidence in a worker process (in this one without workers); a document that

@@ -428,6 +428,18 @@ class Store:
                ORDER BY r.run_id DESC LIMIT 1""", (sha256, url, final_url, extractor)).fetchone()
         return None if row is None else int(row[0])
 
+    def link_targets(self, row_id: int) -> list[str] | None:
+        """The targets of a stored page's links, in page order (`row_id`: Store.reusable_page's row, or
+        one naming it by links_of). None when none are in page_links: a page without links, or one a
+        store older than page_links keeps in `links`."""
+        if not self.page_links:
+            return None
+        rows = self.db.execute(
+            """SELECT target_url FROM page_links
+               WHERE resource_id = (SELECT COALESCE(links_of, id) FROM resources WHERE id = ?) ORDER BY id""",
+            (row_id,)).fetchall()
+        return [row[0] for row in rows] or None
+
     def add_resource(self, run_id: int, resource: dict, extraction: Any = None,
                      links: list | None = None, extractor: str = "",
                      text_dates: list[dict] | None = None, links_from: int | None = None) -> None:

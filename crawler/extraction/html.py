@@ -569,13 +569,22 @@ class _BaseFinder:
 
 # -- the extractor ----------------------------------------------------------------------------------------
 
+_CUT = "page cut at"
+
+
+def links_whole(links: int, warnings: list[str]) -> bool:
+    """Whether an HTML extraction of `links` links with these warnings holds every link of its page:
+    not cut at MAX_LINKS links nor at MAX_HTML_CHARS characters."""
+    return links < MAX_LINKS and not any(warning.startswith(_CUT) for warning in warnings)
+
+
 def extract_html(body: bytes, *, charset: str | None = None, url: str | None = None) -> Extraction:
     if looks_binary(body):
         return Extraction(format="html", extractor="lxml", error="binary content, not an HTML page")
     text, _encoding, warnings = _decode(body, charset)
     if len(text) > MAX_HTML_CHARS:
         text = text[:MAX_HTML_CHARS]
-        warnings.append(f"page cut at {MAX_HTML_CHARS} characters before parsing")
+        warnings.append(f"{_CUT} {MAX_HTML_CHARS} characters before parsing")
     if text.startswith("\ufeff"):
         text = text[1:]
     base = url
