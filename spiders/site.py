@@ -262,7 +262,7 @@ class SiteSpider(scrapy.Spider):
         link_targets) or in a crawl without the pipeline."""
         pipeline = getattr(self.crawler, "oit_extraction", None)
         if pipeline is not None:
-            await pipeline.process_item(item)
+            await pipeline.prepare(item)
             targets = pipeline.link_targets(item)
             if targets is not None:
                 return _followed(targets)

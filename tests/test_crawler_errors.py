@@ -153,3 +153,58 @@ def _run_started(db) -> bool:
             con.close()
     except sqlite3.Error:
         return False
+
+
+# A crawl in which our code fails after the callback: extracting one document, and storing one page's
+# record (the store refuses it once, as it would data it cannot take).
+FAULTY_PIPELINES = textwrap.dedent("""
+    import sys
+    from scrapy.utils.reactor import install_reactor
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")   # before pipelines import one
+    from crawler.crawl.pipelines import ExtractionPipeline
+    from crawler.evidence.store import Store
+    extract, add_resource = ExtractionPipeline.extract, Store.add_resource
+    async def failing_extract(self, body, **hints):
+        if hints.get("url", "").endswith("/files/plan.pdf"):
+            raise RuntimeError("injected extraction fault")
+        return await extract(self, body, **hints)
+    def refusing(self, run_id, resource, *args, **kw):
+        if resource["url"].endswith("/page/5") and resource["ok"]:
+            raise ValueError("injected store fault")
+        return add_resource(self, run_id, resource, *args, **kw)
+    ExtractionPipeline.extract, Store.add_resource = failing_extract, refusing
+    from crawler.cli.main import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def test_an_exception_in_a_pipeline_is_a_recorded_failure_not_a_lost_item(tmp_path):
+    """Scrapy would log "Error processing" and drop the item: the document or page would be missing
+    from the store as if never linked, and an item whose evidence it is judged missing."""
+    server = serve_pair(layout("redirect_home"))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", FAULTY_PIPELINES, "--db", "e.sqlite", "audit", server.url + "/",
+             "--fiscal-year", "2567", "--as-of", "2024-06-30", "--out", "out", "--format", "json",
+             "--delay", "0", "--no-progress", "-s", "OIT_OCR_ENABLED=False"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    finally:
+        server.stop()
+    assert "Traceback" not in result.stderr, result.stderr
+    con = sqlite3.connect(tmp_path / "e.sqlite")
+    con.row_factory = sqlite3.Row
+    stored = {r["url"]: r for r in con.execute("SELECT * FROM resources")}
+    plan = stored[server.url + "/files/plan.pdf"]
+    assert not plan["ok"] and plan["error_kind"] == "crawler_error"
+    assert plan["error"] == "RuntimeError: injected extraction fault"
+    page5 = stored[server.url + "/page/5"]
+    assert not page5["ok"] and page5["error_kind"] == "crawler_error"
+    assert page5["error"] == "ValueError: injected store fault"
+    assert stored[server.url + "/page/6"]["ok"]          # its links had been followed: the crawl went on
+    assert all(r["ok"] for url, r in stored.items() if url not in (plan["url"], page5["url"]))
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["oit_score"] is None                   # a page unread: evidence may lie in it
+    assert {f["url"] for f in report["crawl"]["failures"]} == {plan["url"], page5["url"]}
+    o5 = next(i for i in report["items"] if i["id"] == "O5")
+    plan_verdict = next(e for e in o5["elements"] if e["id"] == "action_plan")
+    assert plan_verdict.get("unreachable") and not plan_verdict["satisfied"]   # not read, never "missing"

@@ -125,3 +125,22 @@ def test_a_store_damaged_mid_crawl_fails_the_run(site_server, tmp_path):
     assert_failed_message(result)
     assert "malformed" in result.stderr or "not a database" in result.stderr
     assert "marked failed" in result.stderr      # in the store, or stderr says it could not be
+
+
+def test_a_write_the_store_refuses_for_its_own_data_is_not_a_storage_failure(tmp_path):
+    """A constraint or a value SQLite cannot bind is that record's (a bug of ours: the crawl stores it as
+    a crawler_error and goes on, tests/test_crawler_errors.py), not a reason to stop the run and tell
+    the user to free disk space; a lock is waited out; a disk or store failure stops the run."""
+    from crawler.evidence.store import is_storage_failure
+    store = Store(tmp_path / "e.sqlite")
+    refused = []
+    for resource in ({"url": "http://127.0.0.1/a", "kind": "page", "ok": True, "sha256": "f" * 64},   # no such text
+                     {"url": "http://127.0.0.1/b", "kind": "page", "ok": False, "error": {"not": "bindable"}}):
+        try:
+            store.add_resource(store.start_run("http://127.0.0.1/"), resource)
+        except sqlite3.Error as exc:
+            refused.append(exc)
+    assert len(refused) == 2 and not any(is_storage_failure(exc) for exc in refused)
+    assert not is_storage_failure(sqlite3.OperationalError("database is locked"))
+    assert is_storage_failure(sqlite3.OperationalError("disk I/O error"))
+    assert is_storage_failure(sqlite3.DatabaseError("database disk image is malformed"))

@@ -187,8 +187,8 @@ def completeness(evidence: RunEvidence) -> list[str]:
                        f"listed, so their files were not checked ({unlisted[0].url})")
     lost = int((evidence.stats or {}).get("store_lost") or 0)
     if lost:
-        reasons.append(f"บันทึกข้อมูลไม่ได้ {lost} รายการ (ฐานข้อมูลถูกล็อก) / "
-                       f"{lost} fetched resources could not be stored (the store was locked)")
+        reasons.append(f"บันทึกข้อมูลไม่ได้ {lost} รายการ (ฐานข้อมูลถูกล็อกหรือบันทึกผิดพลาด) / "
+                       f"{lost} fetched resources could not be stored (the store was locked, or refused them)")
     return reasons
 
 

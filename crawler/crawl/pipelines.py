@@ -12,6 +12,7 @@ OIT_EXTRACT_WORKERS) so that the crawl uses more than one core; the reactor keep
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import sys
 import time
@@ -47,6 +48,8 @@ STORE_GROUP_S = 0.05
 STORE_GROUP_MAX = 64
 STORED_APART = ("body", "charset")
 
+logger = logging.getLogger(__name__)
+
 
 def store_for(crawler) -> Store:
     """The one Store of a crawl, shared by the pipelines and the CLI."""
@@ -79,6 +82,16 @@ def broken(item: ResourceItem, kind: str, message: str) -> ResourceItem:
     return item
 
 
+def failed(item: ResourceItem, exc: BaseException) -> ResourceItem:
+    """The record of an answer our own code failed on (kind crawler_error), without what it had made of it."""
+    item.ok = False
+    item.error_kind = FailureKind.CRAWLER_ERROR
+    item.error = f"{type(exc).__name__}: {exc}"[:500]
+    item.extraction = item.text_dates = item.links_from = None
+    item.sha256 = None                 # (a stored hash names a stored text)
+    return item
+
+
 class ExtractionPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -106,6 +119,19 @@ class ExtractionPipeline:
             stats.set_value("oit/ocr_problem", self.ocr_problem)
 
     async def process_item(self, item: ResourceItem):
+        """Scrapy's call, for every record (a page the spider had extracted is passed through). A bug of
+        ours or a library raising here makes the URL's record a crawler_error failure, never a log line
+        and a lost item: the audit then knows that answer was not read."""
+        try:
+            return await self.prepare(item)
+        except Exception as exc:
+            logger.error("the crawler failed extracting %s", item.url, exc_info=exc)
+            self.crawler.stats.inc_value("oit/crawler_errors")
+            return failed(item, exc)
+
+    async def prepare(self, item: ResourceItem):
+        """Extract `item` (once: the spider has an in-scope page extracted before it follows its links,
+        SiteSpider.page_links, where an exception is the callback's and so that page's crawler_error)."""
         if getattr(item, "extraction_ran", False):     # already, for the spider (SiteSpider.page_links)
             return item
         item.extraction_ran = True
@@ -384,13 +410,21 @@ class StorePipeline:
         self.crawler.stats.set_value("oit/run_id", self.run_id)
 
     async def process_item(self, item: ResourceItem):
-        extraction = getattr(item, "extraction", None)
-        record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
-        links = extraction.links if extraction is not None and item.kind == "page" else None
-        links_from = getattr(item, "links_from", None)
-        if not await self._grouped_write(lambda: self.store.add_resource(
-                self.run_id, record, extraction, links, EXTRACTOR_VERSION, item.text_dates,
-                links_from=links_from)):
+        try:
+            stored = await self._store(item)
+        except Exception as exc:        # this record alone was refused (a bug of ours, data the store rejects)
+            logger.error("the crawler failed storing %s", item.url, exc_info=exc)
+            self.crawler.stats.inc_value("oit/crawler_errors")
+            try:                        # its URL is kept, as a failure: the audit knows it was not read
+                stored = await self._store(failed(item, exc))
+            except Exception as again:
+                logger.error("the crawler failed storing %s as a failure", item.url, exc_info=again)
+                self.crawler.stats.inc_value("oit/store_lost")
+                print(f"oit: บันทึก {item.url} ไม่ได้ รอบนี้จะไม่ครบ / could not store {item.url}: "
+                      f"{type(again).__name__}: {again}; the run will be incomplete", file=sys.stderr, flush=True)
+                item.body = b""
+                return item
+        if not stored:
             self.crawler.stats.inc_value("oit/store_lost")
             item.body = b""
             if not stopped(self.crawler):     # a stopped crawl has said why once already
@@ -403,6 +437,16 @@ class StorePipeline:
             self.crawler.stats.inc_value("oit/bounded")
         item.body = b""          # the bytes are stored as text; don't keep them in memory
         return item
+
+    async def _store(self, item: ResourceItem) -> bool:
+        """Write the record of `item`, with its group (False: the lock was not released in time, or the
+        run stopped). An exception is this record's alone: the others of its group are stored."""
+        extraction = getattr(item, "extraction", None)
+        record = {f.name: getattr(item, f.name) for f in fields(item) if f.name not in STORED_APART}
+        links = extraction.links if extraction is not None and item.kind == "page" else None
+        return await self._grouped_write(lambda: self.store.add_resource(
+            self.run_id, record, extraction, links, EXTRACTOR_VERSION, getattr(item, "text_dates", None),
+            links_from=getattr(item, "links_from", None)))
 
     def spider_closed(self, spider, reason):
         if self.run_id is None:
@@ -458,7 +502,7 @@ def write_group(store: Store, writes: list[Callable[[], None]]) -> list[Exceptio
                 if is_storage_failure(exc) or is_locked(exc):
                     raise                # the whole group: stop the run, or wait for the lock
                 errors.append(exc)
-            except Exception as exc:     # one resource's bug is its own (Scrapy logs it)
+            except Exception as exc:     # one resource's bug is its own (StorePipeline records it)
                 errors.append(exc)
     return errors
 

@@ -182,7 +182,11 @@ def now_iso() -> str:
 
 def is_storage_failure(exc: BaseException) -> bool:
     """The disk or the store failed under a write (full disk, a file-size or quota limit, an I/O error,
-    a store file that became corrupt): the run cannot go on. A lock is not one (it is waited out)."""
+    a store file that became corrupt): the run cannot go on. A lock is not one (it is waited out), nor
+    is a write the store refuses for its own data (a constraint, a value SQLite cannot bind: a bug of
+    ours, that record's alone)."""
+    if isinstance(exc, (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError)):
+        return False
     if isinstance(exc, sqlite3.DatabaseError):
         return not is_locked(exc)
     return isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS
