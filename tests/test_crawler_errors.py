@@ -35,24 +35,30 @@ FAULTY = textwrap.dedent("""
 """)
 
 
-def test_an_exception_in_the_callback_is_a_recorded_failure_and_no_score(tmp_path):
+def faulty_audit(script: str, tmp_path, *options: str):
+    """`oit audit` of the redirect_home site by `script` (the CLI with a fault injected): the site's
+    address, the finished process (no traceback shown), and the stored resources by URL."""
     server = serve_pair(layout("redirect_home"))
     try:
         result = subprocess.run(
-            [sys.executable, "-c", FAULTY, "--db", "e.sqlite", "audit", server.url + "/", "--fiscal-year", "2567",
-             "--as-of", "2024-06-30", "--out", "out", "--format", "json,html", "--delay", "0", "--no-progress"],
+            [sys.executable, "-c", script, "--db", "e.sqlite", "audit", server.url + "/", "--fiscal-year", "2567",
+             "--as-of", "2024-06-30", "--out", "out", "--delay", "0", "--no-progress", *options],
             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     finally:
         server.stop()
     assert "Traceback" not in result.stderr, result.stderr
     con = sqlite3.connect(tmp_path / "e.sqlite")
     con.row_factory = sqlite3.Row
-    stored = {r["url"]: r for r in con.execute("SELECT * FROM resources")}
-    page6 = stored[server.url + "/page/6"]
+    return server.url, result, {r["url"]: r for r in con.execute("SELECT * FROM resources")}
+
+
+def test_an_exception_in_the_callback_is_a_recorded_failure_and_no_score(tmp_path):
+    url, result, stored = faulty_audit(FAULTY, tmp_path, "--format", "json,html")
+    page6 = stored[url + "/page/6"]
     assert not page6["ok"] and page6["error_kind"] == "crawler_error"
     assert "RuntimeError: injected fault" in page6["error"]
-    assert server.url + "/page/7" not in stored          # only /page/6 links there: never reached
-    assert stored[server.url + "/page/5"]["ok"]          # the rest of the crawl went on
+    assert url + "/page/7" not in stored          # only /page/6 links there: never reached
+    assert stored[url + "/page/5"]["ok"]          # the rest of the crawl went on
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["oit_score"] is None                   # items not passed may lie behind /page/6
     assert result.returncode != 0
@@ -181,26 +187,14 @@ FAULTY_PIPELINES = textwrap.dedent("""
 def test_an_exception_in_a_pipeline_is_a_recorded_failure_not_a_lost_item(tmp_path):
     """Scrapy would log "Error processing" and drop the item: the document or page would be missing
     from the store as if never linked, and an item whose evidence it is judged missing."""
-    server = serve_pair(layout("redirect_home"))
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", FAULTY_PIPELINES, "--db", "e.sqlite", "audit", server.url + "/",
-             "--fiscal-year", "2567", "--as-of", "2024-06-30", "--out", "out", "--format", "json",
-             "--delay", "0", "--no-progress", "-s", "OIT_OCR_ENABLED=False"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    finally:
-        server.stop()
-    assert "Traceback" not in result.stderr, result.stderr
-    con = sqlite3.connect(tmp_path / "e.sqlite")
-    con.row_factory = sqlite3.Row
-    stored = {r["url"]: r for r in con.execute("SELECT * FROM resources")}
-    plan = stored[server.url + "/files/plan.pdf"]
+    url, _, stored = faulty_audit(FAULTY_PIPELINES, tmp_path, "--format", "json", "-s", "OIT_OCR_ENABLED=False")
+    plan = stored[url + "/files/plan.pdf"]
     assert not plan["ok"] and plan["error_kind"] == "crawler_error"
     assert plan["error"] == "RuntimeError: injected extraction fault"
-    page5 = stored[server.url + "/page/5"]
+    page5 = stored[url + "/page/5"]
     assert not page5["ok"] and page5["error_kind"] == "crawler_error"
     assert page5["error"] == "ValueError: injected store fault"
-    assert stored[server.url + "/page/6"]["ok"]          # its links had been followed: the crawl went on
+    assert stored[url + "/page/6"]["ok"]          # its links had been followed: the crawl went on
     assert all(r["ok"] for url, r in stored.items() if url not in (plan["url"], page5["url"]))
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["oit_score"] is None                   # a page unread: evidence may lie in it
