@@ -177,8 +177,8 @@ def completeness(evidence: RunEvidence) -> list[str]:
                        f"{len(limited)} pages beyond the crawl's limits were not fetched ({limited[0].error})")
     unread = [r for r in evidence.resources.values() if r.error_kind == FailureKind.CRAWLER_ERROR and r.kind == "page"]
     if unread:
-        reasons.append(f"ระบบตรวจอ่านหน้าเว็บ {len(unread)} หน้าไม่สำเร็จ ลิงก์ในหน้านั้นจึงไม่ได้ตรวจ ({unread[0].url}) / "
-                       f"the crawler failed reading {len(unread)} pages, so their links were not followed "
+        reasons.append(f"ระบบตรวจอ่านหน้าเว็บ {len(unread)} หน้าไม่สำเร็จ เนื้อหาและลิงก์ในหน้านั้นจึงไม่ได้ตรวจ ({unread[0].url}) / "
+                       f"the crawler failed reading {len(unread)} pages, so their content and links were not checked "
                        f"({unread[0].url})")
     unlisted = [r for r in evidence.resources.values() if r.error_kind == FailureKind.FOLDER_UNLISTED]
     if unlisted:
