@@ -194,6 +194,26 @@ def test_titles_are_what_a_person_calls_the_document(name, title):
     assert _by_name(name).title.startswith(title)
 
 
+@pytest.mark.parametrize("name, title", [
+    # a bold title wrapped mid-word onto a second line in its style: read whole
+    ("รายงานผลการดำเนินงานการล่วงละเมินทางเพศ 67.pdf",
+     "แบบรายงานผลการดำเนินงานตามมาตรการการป้องกันและแก้ไขปัญญาการล่วงละ เมินหรือคุกคามทางเพศในการทำงาน"),
+    ("1.2.pdf", "รายงานผลการวิเคราะห์การจัดซื้อจัดจ้าง และข้อเสนอแนะ เพื่อพัฒนาในรอบปีงบประมาณ พ.ศ.๒๕๖๒"),
+    # not into the body set in the regular face
+    ("TOR เสียงตามสาย.pdf", "รายละเอียดข้อกำหนดทางเทคนิคงานปรับปรุงหอกระจายข่าว ในเขต อบต.ไทรย้อย อำเภอเด่นชัย จังหวัดแพร่"),
+    # not past the line naming the year, into the bold table header below it
+    ("แบบรายงานดำเนินงานการป้องกันปราบปราม (12 เดือน).pdf",
+     "แบบรายงานผลการดำเนินงานตามแผนปฏิบัติการป้องกัน ปราบปรามการทุจริตและประพฤติมิชอบของหน่วยงาน "
+     "โรงพยาบาลน้ำยืน ประจำปีงบประมาณ พ.ศ. ๒๕๖7"),
+    ("สรุปผลการดำเนินงานเรื่องร้องเรียน ปี67.pdf",                                       # it names its year
+     "รายงานสรุปผลการดำเนินงานรับเรื่องร้องเรียน ประจำปีงบประมาณ พ.ศ. 2567"),
+    ("ยุทธศาสตร์ใหม่.pdf",                                # a body line for a title (regular face): one line
+     "องค์การบริหารส่วนตำบลเป็นหน่วยบริหารราชการส่วนท้องถิ่น ตามรัฐธรรมนูญแห่ง"),
+])
+def test_a_pdf_title_runs_on_over_the_lines_set_in_its_bold_style(name, title):
+    assert _by_name(name).title == title
+
+
 def test_boilerplate_first_lines_are_no_title():
     assert title_line("คำนำ\n\nแผนปฏิบัติราชการประจำปี พ.ศ. 2568\nสำนักงานเขตบางรัก") == \
         "แผนปฏิบัติราชการประจำปี พ.ศ. 2568"

@@ -39,7 +39,7 @@ from crawler.evidence.store import Store, is_locked, is_storage_failure
 from crawler.text.thai import normalize
 
 # Bump when extraction output changes: stored texts of an older version are re-extracted.
-EXTRACTOR_VERSION = f"oit-extract/{__version__}/5"
+EXTRACTOR_VERSION = f"oit-extract/{__version__}/6"
 STORE_LOCK_STEP = 0.05     # seconds one write blocks the crawl waiting for another process's lock
 # Resources are committed in groups: the ones ready within STORE_GROUP_S of the first, at most
 # STORE_GROUP_MAX. A resource counts as stored once its group is committed, so a kill loses what was

@@ -331,11 +331,21 @@ SUBJECT_LINES = 3         # a subject ("เรื่อง …") may run on over
 WRAPPED_CHARS = 40        # ... each after a line this long (a PDF line wrapped, not a new paragraph)
 
 
-def title_line(text: str, limit: int = 200, wrapped: bool = True) -> str:
+class TitleStyle(NamedTuple):
+    """How a PDF line is set (pdf._line_styles): its font size to a quarter point, its font, bold."""
+    size: float
+    font: bytes
+    bold: bool
+
+
+def title_line(text: str, limit: int = 200, wrapped: bool = True, styles: dict[str, TitleStyle] | None = None) -> str:
     """What a person would call the document's title, from its first lines: past boilerplate lines
     (_NOT_A_TITLE) and a letterhead; a memo's subject ("เรื่อง …"), an announcement's or order's
     heading with its subject ("ประกาศ … เรื่อง …", "ประกาศ … ว่าด้วย …"). Falls back to first_line().
-    `wrapped`: the text's lines may be a paragraph wrapped (PDF, OCR), not whole paragraphs (Word)."""
+    `wrapped`: the text's lines may be a paragraph wrapped (PDF, OCR), not whole paragraphs (Word).
+    `styles`: how the first lines are set, by their compact() text (a PDF's): a long title line in bold
+    runs on over the lines set in its own style ("…การล่วงละ" / "เมินหรือคุกคามทางเพศในการทำงาน") up to
+    the one naming a year, never into a body or a table set otherwise; without styles, one line."""
     lines = [" ".join(line.split()) for line in text.splitlines()[:200]]
     lines = [line for line in lines if line][:TITLE_LINES]
     for index, line in enumerate(lines):
@@ -345,12 +355,7 @@ def title_line(text: str, limit: int = 200, wrapped: bool = True) -> str:
         heading = [l for l in lines[:index] if not _NOT_A_TITLE.fullmatch(l)]
         if len(heading) > 1 or (heading and len(heading[0]) > 120):
             break                       # "เรื่อง" inside the text (a cited paper's), not its subject
-        words = [subject.group(1)]
-        for more in lines[index + 1:index + 1 + SUBJECT_LINES]:
-            if (not wrapped or len(words[-1]) < WRAPPED_CHARS or _SUBJECT_ENDS.match(more) or _NOT_A_TITLE.fullmatch(more)
-                    or _HEADING_WORD.match(more) or more[:1].isdigit()):
-                break
-            words.append(more)
+        words = _run_on(subject.group(1), lines[index + 1:], wrapped)
         return " ".join(heading + ["เรื่อง"] * bool(heading) + words)[:limit]
     for index, line in enumerate(lines):
         if len(_LETTER.findall(line)) < 3 or _NOT_A_TITLE.fullmatch(line):
@@ -360,16 +365,41 @@ def title_line(text: str, limit: int = 200, wrapped: bool = True) -> str:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if _HEADING_WORD.match(line) and following.startswith("ว่าด้วย"):
             return f"{line} {following}"[:limit]
-        return line[:limit]
+        if not styles:
+            return line[:limit]
+        return " ".join(_run_on(line, lines[index + 1:], wrapped, styles))[:limit]
     return first_line(text, limit)
 
 
-def document_title(meta: str, text: str, window: int = 5000, wrapped: bool = True) -> str:
+def _run_on(first: str, following: list[str], wrapped: bool, styles: dict[str, TitleStyle] | None = None) -> list[str]:
+    """A subject or title line and the lines it runs on over where the text was wrapped: each after a
+    line of WRAPPED_CHARS or more, at most SUBJECT_LINES, never into a memo's next part, boilerplate, a
+    new heading or a numbered line. With `styles` (a title): only a bold first line, only over lines in
+    its style, and not past the line that names a year (a title's last)."""
+    words = [first]
+    style = styles.get(compact(first)) if styles is not None else None
+    if styles is not None and (style is None or not style.bold):
+        return words
+    for more in following[:SUBJECT_LINES]:
+        if (not wrapped or len(words[-1]) < WRAPPED_CHARS or _SUBJECT_ENDS.match(more) or _NOT_A_TITLE.fullmatch(more)
+                or _HEADING_WORD.match(more) or more[:1].isdigit()):
+            break
+        if styles is not None and (styles.get(compact(more)) != style or _BE_YEAR.search(words[-1])):
+            break
+        words.append(more)
+    return words
+
+
+_BE_YEAR = re.compile(r"(?<![\d๐-๙])(?:25|๒๕)[\d๐-๙]{2}(?![\d๐-๙])")
+
+
+def document_title(meta: str, text: str, window: int = 5000, wrapped: bool = True,
+                   styles: dict[str, TitleStyle] | None = None) -> str:
     """The metadata title when the first `window` characters say it too (Word leaves stale titles in
     templates) and it is no boilerplate (Word makes "บันทึกข้อความ" a memo's title), unless the text's
-    title line starts with it and says more ("ประกาศ … เรื่อง …"); else the title line. At most 300
-    characters."""
-    line = one_line(title_line(text, wrapped=wrapped))
+    title line starts with it and says more ("ประกาศ … เรื่อง …"); else the title line (title_line,
+    `styles` how its first lines are set). At most 300 characters."""
+    line = one_line(title_line(text, wrapped=wrapped, styles=styles))
     meta = one_line(meta)
     if meta and not _NOT_A_TITLE.fullmatch(meta) and compact(meta) in compact(text[:window]):
         return (line if line.startswith(meta) and len(line) > len(meta) else meta)[:300]

@@ -41,13 +41,14 @@ import io
 import mmap
 import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from crawler.extraction import Extraction, Table, document_title, error_message, one_line
+from crawler.extraction import Extraction, Table, TitleStyle, document_title, error_message, one_line
 from crawler.text.thai import MIN_THAI_WORD_SHARE, compact, is_garbage_thai, normalize, thai_ratio, thai_word_share
 from crawler.extraction.limits import pdf_problem
 from crawler.text.urls import url_path
@@ -56,6 +57,8 @@ MAX_PAGES = 300                 # pages read; the rest of a longer document is s
 MAX_TABLE_PAGES = 30            # documents longer than this get no tables
 SCAN_CHARS_PER_PAGE = 20        # fewer non-space characters than this on a page with images: a scan
 TIME_BUDGET_S = 60.0            # stop reading further pages after this long (warning)
+TITLE_STYLE_LINES = 16          # the first page's lines whose style a title reads (title_line looks 12 down)
+TITLE_STYLE_SAMPLE = 12         # characters of each such line whose font is read
 TABLE_HINTS = ("สขร", "สรุปผลการจัดซื้อจัดจ้าง", "สรุปผลการดำเนินการจัดซื้อจัดจ้าง", "สถิติ", "ตาราง")
 
 _MARKS = frozenset(map(chr, [0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)]))
@@ -93,6 +96,7 @@ _GET_CHAR_BOX = _unchecked(pdfium_c.FPDFText_GetCharBox)
 _GET_FONT_INFO = _unchecked(pdfium_c.FPDFText_GetFontInfo)
 _IS_GENERATED = _unchecked(pdfium_c.FPDFText_IsGenerated)
 _GET_FONT_SIZE = _unchecked(pdfium_c.FPDFText_GetFontSize)
+_GET_FONT_WEIGHT = _unchecked(pdfium_c.FPDFText_GetFontWeight)
 
 
 # -- page text with the position repairs ------------------------------------------------------------------
@@ -135,6 +139,31 @@ class _Page:
 
     def font_size(self, i: int) -> float:
         return _GET_FONT_SIZE(self._handle, i) or 10.0
+
+    def bold(self, i: int, font: bytes) -> bool:
+        return _GET_FONT_WEIGHT(self._handle, i) >= 600 or b"bold" in font.lower()
+
+    def line_styles(self) -> dict[str, TitleStyle]:
+        """How the page's first lines are set (each line's most common font and size over a sample of
+        its characters, and whether it is bold), by the line's compact() text: where a title wrapped
+        onto more lines in its own style (document_title). Empty when characters and text do not line up."""
+        styles: dict[str, TitleStyle] = {}
+        text = self.raw_text
+        if len(text) != self.count:
+            return styles
+        start = 0
+        for line in text.split("\n", TITLE_STYLE_LINES * 2)[:TITLE_STYLE_LINES * 2]:
+            shown = [i for i in range(start, start + len(line)) if not text[i].isspace()]
+            start += len(line) + 1
+            key = compact(line)
+            if not shown or not key or key in styles:
+                continue
+            sample = shown[::max(1, len(shown) // TITLE_STYLE_SAMPLE)]
+            (size, font), _ = Counter((round(self.font_size(i) * 4) / 4, self.font(i)) for i in sample).most_common(1)[0]
+            styles[key] = TitleStyle(size, font, self.bold(sample[0], font))
+            if len(styles) >= TITLE_STYLE_LINES:
+                break
+        return styles
 
     def am_font_counts(self, stats: dict[bytes, list[int]]) -> None:
         """Per font: [ำ, า, whitespace + ำ] on this page (only pages showing "space + ำ")."""
@@ -465,13 +494,14 @@ def _extract(pdf: pdfium.PdfDocument, body: bytes | Path, *, filename: str | Non
     chars_per_page: list[int] = []
     images = _PageImages(pdf)
     am_stats: dict[bytes, list[int]] = {}
+    first_styles: dict[str, TitleStyle] = {}       # how the first page's first lines are set (the title's)
     unreadable: list[int] = []
     for index in range(min(total, MAX_PAGES)):
         if time.monotonic() - started > TIME_BUDGET_S:
             result.warnings.append(f"stopped after {index} pages: over {TIME_BUDGET_S:.0f} s")
             break
         try:
-            text, has_image = _read_page(pdf, index, am_stats)
+            text, has_image = _read_page(pdf, index, am_stats, first_styles if index == 0 else None)
         except pdfium.PdfiumError:
             unreadable.append(index + 1)
             text, has_image = "", False
@@ -491,7 +521,7 @@ def _extract(pdf: pdfium.PdfDocument, body: bytes | Path, *, filename: str | Non
     unmapped = len(_UNMAPPED.findall(raw))
     text = normalize(_UNMAPPED.sub("", raw))
     result.text = text
-    result.title = _title(pdf, text)
+    result.title = _title(pdf, text, first_styles)
     result.text_layer = _text_layer(result, text, chars_per_page, images, unmapped, filename, url)
     if result.text_layer == "garbage":
         result.title = ""             # a line of OCR debris is no title
@@ -501,16 +531,18 @@ def _extract(pdf: pdfium.PdfDocument, body: bytes | Path, *, filename: str | Non
     return result
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int,
-               am_stats: dict[bytes, list[int]]) -> tuple[str, bool | None]:
+def _read_page(pdf: pdfium.PdfDocument, index: int, am_stats: dict[bytes, list[int]],
+               styles: dict[str, TitleStyle] | None = None) -> tuple[str, bool | None]:
     """The repaired text of one page and, for a page with almost no text, whether it shows an
-    image (None: not looked at yet); counts sara am per font."""
+    image (None: not looked at yet); counts sara am per font; fills `styles` with _Page.line_styles."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()
         try:
             reader = _Page(textpage)
             reader.am_font_counts(am_stats)
+            if styles is not None:
+                styles.update(reader.line_styles())
             text = reader.text(_broken_am_fonts(am_stats))
         finally:
             textpage.close()
@@ -536,12 +568,12 @@ def _reread_am_pages(pdf: pdfium.PdfDocument, texts: list[str], read_with: list[
     return texts
 
 
-def _title(pdf: pdfium.PdfDocument, text: str) -> str:
+def _title(pdf: pdfium.PdfDocument, text: str, styles: dict[str, TitleStyle]) -> str:
     try:
         meta = pdf.get_metadata_value("Title") or ""
     except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
         meta = ""
-    return document_title(meta, text)
+    return document_title(meta, text, styles=styles)
 
 
 def _text_layer(result: Extraction, text: str, chars_per_page: list[int], images: Sequence[bool],
