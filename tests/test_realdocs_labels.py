@@ -59,3 +59,11 @@ def test_every_text_layer_is_classed_as_labelled(readings, capsys):
     figures = report(readings)
     assert figures["all"].documents == len(readings) and figures["all"].years["sure-but-wrong"] == 0
     assert "sure-but-wrong" in capsys.readouterr().out
+
+
+def test_no_real_document_is_claimed_for_an_element_it_does_not_serve(readings):
+    """What `oit inspect` says a real document counts for, against what a careful assessor says it
+    serves: no false claim (a procurement action plan is no O5 action plan; a harassment-prevention
+    measures report is no O22 report, its title read whole across the line it wraps on), none missed."""
+    assert [(r.label.file, sorted(r.claims - r.label.serves)) for r in readings if r.claims - r.label.serves] == []
+    assert [(r.label.file, sorted(r.label.serves - r.claims)) for r in readings if r.label.serves - r.claims] == []

@@ -630,7 +630,8 @@ class EvidenceIndex:
         for url in urls:
             if self.candidates[url].empty:
                 continue
-            match = field_match(self.candidates[url].fields, element)
+            candidate = self.candidates[url]
+            match = field_match(candidate.fields, element, document=not candidate.is_page)
             if match is not None:
                 found[url] = match
         return found
@@ -692,17 +693,24 @@ def phrase_in(f: Field, element: Element) -> Phrase | None:
         anywhere = f.atoms if f.anywhere is None else f.anywhere
         if (any(atom in f.atoms for atom in phrase.atoms) and all(atom in anywhere for atom in phrase.atoms)
                 and phrase.atoms not in f.wide):
-            if any(all(atom in anywhere for atom in ex.atoms) for ex in element.exclude_phrases):
-                return None
-            return phrase
+            return None if excluded(f, element) else phrase
     return None
 
 
-def field_match(fields: list[Field], element: Element) -> Match | None:
-    """Phrase match on the candidate's identifying texts, best field first (title … text)."""
+def excluded(f: Field, element: Element) -> bool:
+    """One of the element's exclusions is in this field: what the text names is something else."""
+    anywhere = f.atoms if f.anywhere is None else f.anywhere
+    return any(all(atom in anywhere for atom in ex.atoms) for ex in element.exclude_phrases)
+
+
+def field_match(fields: list[Field], element: Element, document: bool = False) -> Match | None:
+    """Phrase match on the candidate's identifying texts, best field first (title … text). A document's
+    heading is its first lines, where its title stands: what its title excludes (a harassment report
+    named whole from a title wrapped over two lines) its heading's first lines do not claim either."""
     best: Match | None = None
+    voided = document and any(f.name == "title" and excluded(f, element) for f in fields)
     for f in fields:
-        if f.name not in element.where:
+        if f.name not in element.where or (voided and f.name == "heading"):
             continue
         phrase = phrase_in(f, element)
         if phrase is None:
