@@ -332,7 +332,7 @@ WRAPPED_CHARS = 40        # ... each after a line this long (a PDF line wrapped,
 
 
 class TitleStyle(NamedTuple):
-    """How a PDF line is set (pdf._line_styles): its font size to a quarter point, its font, bold."""
+    """How a PDF line is set (pdf._Page.line_styles): its font size to a quarter point, its font, bold."""
     size: float
     font: bytes
     bold: bool

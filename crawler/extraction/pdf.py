@@ -159,8 +159,10 @@ class _Page:
             if not shown or not key or key in styles:
                 continue
             sample = shown[::max(1, len(shown) // TITLE_STYLE_SAMPLE)]
-            (size, font), _ = Counter((round(self.font_size(i) * 4) / 4, self.font(i)) for i in sample).most_common(1)[0]
-            styles[key] = TitleStyle(size, font, self.bold(sample[0], font))
+            read = {i: (round(self.font_size(i) * 4) / 4, self.font(i)) for i in sample}
+            (size, font), _ = Counter(read.values()).most_common(1)[0]
+            one = next(i for i, style in read.items() if style == (size, font))
+            styles[key] = TitleStyle(size, font, self.bold(one, font))
             if len(styles) >= TITLE_STYLE_LINES:
                 break
         return styles
