@@ -57,8 +57,8 @@ def test_an_exception_in_the_callback_is_a_recorded_failure_and_no_score(tmp_pat
     page6 = stored[url + "/page/6"]
     assert not page6["ok"] and page6["error_kind"] == "crawler_error"
     assert "RuntimeError: injected fault" in page6["error"]
-    assert url + "/page/7" not in stored          # only /page/6 links there: never reached
-    assert stored[url + "/page/5"]["ok"]          # the rest of the crawl went on
+    assert url + "/page/7" not in stored                 # only /page/6 links there: never reached
+    assert stored[url + "/page/5"]["ok"]                 # the rest of the crawl went on
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["oit_score"] is None                   # items not passed may lie behind /page/6
     assert result.returncode != 0
@@ -194,8 +194,8 @@ def test_an_exception_in_a_pipeline_is_a_recorded_failure_not_a_lost_item(tmp_pa
     page5 = stored[url + "/page/5"]
     assert not page5["ok"] and page5["error_kind"] == "crawler_error"
     assert page5["error"] == "ValueError: injected store fault"
-    assert stored[url + "/page/6"]["ok"]          # its links had been followed: the crawl went on
-    assert all(r["ok"] for url, r in stored.items() if url not in (plan["url"], page5["url"]))
+    assert stored[url + "/page/6"]["ok"]                 # its links had been followed: the crawl went on
+    assert all(r["ok"] for address, r in stored.items() if address not in (plan["url"], page5["url"]))
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["oit_score"] is None                   # a page unread: evidence may lie in it
     assert {f["url"] for f in report["crawl"]["failures"]} == {plan["url"], page5["url"]}
